@@ -1,0 +1,51 @@
+# gongkai — two commands: `make run` and `make test`.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+export GONGKAI_DATA_DIR ?= $(CURDIR)/var
+
+.PHONY: install system-deps run serve test test-sqlite test-postgres lint bench clean
+
+$(BIN)/gongkai: pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e ".[test]"
+	touch $@
+
+install: $(BIN)/gongkai
+
+# Debian packages the platform needs outside Python: a CJK font for PDFs, Chromium for browser tests.
+system-deps:
+	@for s in scripts/install-fonts.sh scripts/install-browser.sh; do \
+		if [ -f $$s ]; then bash $$s || exit 1; fi; done
+
+run: install system-deps
+	GONGKAI_ENV=development $(BIN)/gongkai migrate --noinput
+	GONGKAI_ENV=development $(BIN)/gongkai demo
+	GONGKAI_ENV=development $(BIN)/gongkai build-site
+	GONGKAI_ENV=development bash scripts/dev-server.sh
+
+serve: install
+	GONGKAI_ENV=development bash scripts/dev-server.sh
+
+test: install system-deps test-sqlite test-postgres
+
+test-sqlite: install
+	GONGKAI_ENV=test $(BIN)/pytest
+
+test-postgres: install
+	bash scripts/ensure-postgres.sh
+	GONGKAI_ENV=test DATABASE_URL=$(PG_URL) $(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy
+
+# Figures only, never assertions. BENCH_QUICK=1 runs small sizes; ripgrep is the screening speed yardstick.
+bench: install system-deps
+	command -v rg >/dev/null 2>&1 || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends ripgrep
+	GONGKAI_ENV=test $(BIN)/python bench/run_all.py
+
+clean:
+	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

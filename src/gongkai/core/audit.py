@@ -1,0 +1,150 @@
+"""Writing and verifying the audit chain."""
+
+from __future__ import annotations
+
+import contextvars
+import hashlib
+import json
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from .models import AuditChainHead, AuditEvent
+
+GENESIS = "0" * 64
+_request_address: contextvars.ContextVar[str | None] = contextvars.ContextVar("gongkai_address", default=None)
+
+
+@contextmanager
+def request_address(address: str | None) -> Iterator[None]:
+    """Attach the client address to every audit event written inside the block."""
+    token = _request_address.set(address)
+    try:
+        yield
+    finally:
+        _request_address.reset(token)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[Any]]:
+    """``{field: [before, after]}`` for each field whose value changed."""
+    out: dict[str, list[Any]] = {}
+    for key in sorted(set(before) | set(after)):
+        old, new = _jsonable(before.get(key)), _jsonable(after.get(key))
+        if old != new:
+            out[key] = [old, new]
+    return out
+
+
+def _digest(event: AuditEvent) -> str:
+    payload = {
+        "created_at": event.created_at.isoformat(),
+        "actor": event.actor_id,
+        "actor_name": event.actor_name,
+        "address": event.address,
+        "action": event.action,
+        "object_type": event.object_type,
+        "object_id": event.object_id,
+        "org_code": event.org_code,
+        "outcome": event.outcome,
+        "from_state": event.from_state,
+        "to_state": event.to_state,
+        "comment": event.comment,
+        "changes": event.changes,
+        "prev_hash": event.prev_hash,
+    }
+    blob = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def record(
+    action: str,
+    *,
+    actor: Any = None,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str | int = "",
+    org_code: str = "",
+    from_state: str = "",
+    to_state: str = "",
+    comment: str = "",
+    changes: Mapping[str, Any] | None = None,
+    success: bool = True,
+    address: str | None = None,
+) -> AuditEvent:
+    """Append one event to the chain. Joins the caller's transaction, so a rolled-back action leaves no row."""
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or str(obj.pk)
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    with transaction.atomic():
+        head, _ = AuditChainHead.objects.select_for_update().get_or_create(id=1)
+        event = AuditEvent(
+            created_at=timezone.now(),
+            actor=user,
+            actor_name=getattr(user, "username", "") or ("system" if actor is None else "anonymous"),
+            address=address or _request_address.get(),
+            action=action,
+            object_type=object_type,
+            object_id=str(object_id),
+            org_code=org_code,
+            outcome=AuditEvent.Outcome.SUCCESS if success else AuditEvent.Outcome.FAILURE,
+            from_state=from_state,
+            to_state=to_state,
+            comment=comment,
+            changes=_jsonable(dict(changes or {})),
+            prev_hash=head.last_hash,
+        )
+        event.hash = _digest(event)
+        event.save(force_insert=True)
+        head.last_hash = event.hash
+        head.count += 1
+        head.save(update_fields=["last_hash", "count"])
+    return event
+
+
+@dataclass
+class ChainProblem:
+    event_id: int | None
+    problem: str
+
+
+def verify(events: Iterable[AuditEvent] | None = None) -> list[ChainProblem]:
+    """Walk the chain in id order; report every row whose hash or link does not hold."""
+    problems: list[ChainProblem] = []
+    prev = GENESIS
+    seen = 0
+    rows = events if events is not None else AuditEvent.objects.order_by("id").iterator(chunk_size=2000)
+    for event in rows:
+        seen += 1
+        if event.prev_hash != prev:
+            problems.append(ChainProblem(event.id, "链接断裂：前一条记录被删除、插入或修改"))
+        if _digest(event) != event.hash:
+            problems.append(ChainProblem(event.id, "内容与哈希不符：记录被修改"))
+        prev = event.hash
+    head = AuditChainHead.objects.filter(id=1).first()
+    if head is not None and events is None:
+        if head.count != seen:
+            problems.append(ChainProblem(None, f"记录条数为 {seen}，链头记载 {head.count}：有记录被删除或插入"))
+        if head.last_hash != prev:
+            problems.append(ChainProblem(None, "最后一条记录与链头不符：末尾记录被删除或修改"))
+    return problems

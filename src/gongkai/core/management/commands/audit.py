@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+import csv
+import sys
+from datetime import timedelta
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+
+from gongkai.core.audit import verify
+from gongkai.core.models import AuditEvent
+
+
+class Command(BaseCommand):
+    help = "审计日志：verify 校验哈希链；export 导出 CSV"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        sub.add_parser("verify", help="逐条校验哈希链，发现被修改、插入或删除的记录时以状态 1 退出")
+        p = sub.add_parser("export", help="导出审计日志为 CSV（UTF-8 BOM，Excel 可直接打开）")
+        p.add_argument("--days", type=int, default=180, help="导出最近多少天（默认 180）")
+        p.add_argument("--out", help="输出文件（默认标准输出）")
+
+    def handle(self, *args: Any, **opts: Any) -> None:
+        if opts["action"] == "verify":
+            problems = verify()
+            total = AuditEvent.objects.count()
+            if problems:
+                for p in problems:
+                    self.stderr.write(f"记录 {p.event_id if p.event_id is not None else '-'}：{p.problem}")
+                raise CommandError(f"审计日志校验失败：{len(problems)} 处问题（共 {total} 条记录）", returncode=1)
+            self.stdout.write(f"审计日志完整：{total} 条记录，哈希链无断裂。")
+            return
+        since = timezone.now() - timedelta(days=opts["days"])
+        handle = open(opts["out"], "w", encoding="utf-8-sig", newline="") if opts["out"] else sys.stdout  # noqa: SIM115
+        try:
+            writer = csv.writer(handle)
+            writer.writerow(
+                [
+                    "时间",
+                    "操作人",
+                    "地址",
+                    "动作",
+                    "对象类型",
+                    "对象",
+                    "单位",
+                    "结果",
+                    "原状态",
+                    "新状态",
+                    "说明",
+                    "变更",
+                ]
+            )
+            for e in AuditEvent.objects.filter(created_at__gte=since).order_by("id").iterator():
+                writer.writerow(
+                    [
+                        timezone.localtime(e.created_at).isoformat(timespec="seconds"),
+                        e.actor_name,
+                        e.address or "",
+                        e.action,
+                        e.object_type,
+                        e.object_id,
+                        e.org_code,
+                        e.get_outcome_display(),
+                        e.from_state,
+                        e.to_state,
+                        e.comment,
+                        e.changes,
+                    ]
+                )
+        finally:
+            if handle is not sys.stdout:
+                handle.close()

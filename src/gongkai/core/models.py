@@ -1,0 +1,74 @@
+"""The audit log: append-only, hash-chained events.
+
+Every service that changes something writes one ``AuditEvent``. Each row carries the SHA-256 of its own
+content and of the previous row, so ``gongkai audit verify`` detects an edited, inserted or deleted row.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class AuditEvent(models.Model):
+    class Outcome(models.TextChoices):
+        SUCCESS = "success", "成功"
+        FAILURE = "failure", "失败"
+
+    created_at = models.DateTimeField("时间", db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True, on_delete=models.PROTECT
+    )
+    actor_name = models.CharField("操作人账号", max_length=150, blank=True)
+    address = models.GenericIPAddressField("地址", null=True, blank=True)
+    action = models.CharField("动作", max_length=64, db_index=True)
+    object_type = models.CharField("对象类型", max_length=64, blank=True)
+    object_id = models.CharField("对象", max_length=64, blank=True, db_index=True)
+    org_code = models.CharField("单位代码", max_length=32, blank=True, db_index=True)
+    outcome = models.CharField("结果", max_length=10, choices=Outcome.choices, default=Outcome.SUCCESS)
+    from_state = models.CharField("原状态", max_length=32, blank=True)
+    to_state = models.CharField("新状态", max_length=32, blank=True)
+    comment = models.TextField("说明", blank=True)
+    changes = models.JSONField("变更内容", default=dict, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        verbose_name = "审计日志"
+        verbose_name_plural = "审计日志"
+        ordering = ["id"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_type}#{self.object_id}"
+
+
+class AuditChainHead(models.Model):
+    """One row, locked while appending, so the chain has exactly one successor per event."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    last_hash = models.CharField(max_length=64, default="0" * 64)
+    count = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.count} events, head {self.last_hash[:12]}"
+
+
+class PasswordState(models.Model):
+    """When a user's password last changed, and whether it must change before any other work.
+
+    Kept beside the user rather than on it so the platform keeps Django's stock ``User``.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name="用户", on_delete=models.CASCADE, related_name="password_state"
+    )
+    changed_at = models.DateTimeField("密码修改时间")
+    must_change = models.BooleanField("下次登录须修改密码", default=False)
+
+    class Meta:
+        verbose_name = "密码状态"
+        verbose_name_plural = "密码状态"
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.changed_at:%Y-%m-%d}{' 须修改' if self.must_change else ''}"

@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("staff/applications/", include("gongkai.applications.staff_urls")),
+    path("staff/screening/", include("gongkai.screening.urls")),
+    path("api/v1/", include("gongkai.applications.api_urls")),
+    path("staff/", include("gongkai.staff.urls")),
+    path("apply/", include("gongkai.applications.urls")),
+    path("", include("gongkai.portal.urls")),
+]
