@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+import getpass
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from gongkai.core.errors import ValidationFailed
+from gongkai.orgs.models import Org, Role
+from gongkai.orgs.services import create_user, grant_role
+
+
+class Command(BaseCommand):
+    help = "账号管理：user add USERNAME --org CODE --role ROLE [--password-file F]"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        p = sub.add_parser("add", help="新建账号并分配角色（已存在的账号只追加角色）")
+        p.add_argument("username")
+        p.add_argument("--org", required=True, help="机构单位代码")
+        p.add_argument("--role", required=True, choices=Role.values)
+        p.add_argument("--name", default="", help="姓名")
+        p.add_argument("--email", default="")
+        p.add_argument("--password-file", type=Path, help="从文件读取密码（首行）；不给则交互输入")
+
+    def handle(self, *args: Any, **opts: Any) -> None:
+        from django.contrib.auth import get_user_model
+
+        org = Org.objects.filter(code=opts["org"]).first()
+        if org is None:
+            raise CommandError(f"机构 {opts['org']} 不存在")
+        user = get_user_model().objects.filter(username=opts["username"]).first()
+        try:
+            if user is None:
+                if opts["password_file"]:
+                    try:
+                        password = opts["password_file"].read_text(encoding="utf-8").splitlines()[0]
+                    except (OSError, IndexError) as exc:
+                        raise CommandError(f"无法读取密码文件：{exc}") from exc
+                else:
+                    password = getpass.getpass("密码：")
+                    if password != getpass.getpass("再次输入密码："):
+                        raise CommandError("两次输入的密码不一致")
+                user = create_user(
+                    actor=None,
+                    username=opts["username"],
+                    password=password,
+                    full_name=opts["name"],
+                    email=opts["email"],
+                )
+            grant_role(actor=None, user=user, org=org, role=opts["role"])
+        except ValidationFailed as exc:
+            raise CommandError("；".join(f"{k}: {'，'.join(v)}" for k, v in exc.errors.items())) from exc
+        self.stdout.write(f"{user.username}：{org.name} {Role(opts['role']).label}")

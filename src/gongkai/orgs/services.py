@@ -1,0 +1,187 @@
+"""Writes on orgs, users and memberships."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from gongkai.core import audit
+from gongkai.core.errors import ValidationFailed
+
+from .codes import unit_code_error
+from .models import Membership, Org, OrgKind, Role
+from .permissions import can_manage_accounts, require
+
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
+#: Top-level paths owned by the application or the site itself; a unit's slug may not be one of them.
+RESERVED_SLUGS = frozenset({"staff", "admin", "apply", "api", "search", "static", "media"})
+ORG_CONTACT_FIELDS = (
+    "office_name",
+    "address",
+    "office_hours",
+    "phone",
+    "fax",
+    "email",
+    "postcode",
+    "website",
+    "functions",
+)
+
+
+def _check_pattern(pattern: str) -> str | None:
+    if "{serial" not in pattern:
+        return "索引号格式必须包含 {serial}"
+    try:
+        pattern.format(code="X", year=2025, serial=1)
+    except (KeyError, ValueError, IndexError):
+        return "索引号格式只能使用 {code}、{year}、{serial}，如 {code}/{year}-{serial:05d}"
+    return None
+
+
+def create_org(
+    *,
+    actor: Any,
+    code: str,
+    name: str,
+    kind: str,
+    parent: Org | None = None,
+    slug: str = "",
+    short_name: str = "",
+    **fields: Any,
+) -> Org:
+    if actor is not None:
+        require(can_manage_accounts(actor), "只有系统管理员可以新建机构")
+    errors: dict[str, list[str]] = {}
+    code = code.strip()
+    if msg := unit_code_error(code):
+        errors["code"] = [msg]
+    elif Org.objects.filter(code__iexact=code).exists():
+        errors["code"] = [f"单位代码 {code} 已被使用"]
+    if not name.strip():
+        errors["name"] = ["名称不能为空"]
+    elif len(name) > 100:
+        errors["name"] = ["名称不能超过 100 个字"]
+    if kind not in OrgKind.values:
+        errors["kind"] = [f"类型应为 {', '.join(OrgKind.values)} 之一"]
+    elif kind == OrgKind.COUNTY and parent is not None and parent.kind != OrgKind.COUNTY:
+        errors["parent"] = ["县（区）的上级只能是县（区）或没有上级"]
+    elif kind != OrgKind.COUNTY and parent is None:
+        errors["parent"] = ["乡镇、街道、办所和村居必须有上级机构"]
+    slug = (slug or code).lower()
+    if not _SLUG.match(slug):
+        errors["slug"] = ["网址路径只能由小写字母、数字和连字符组成"]
+    elif slug in RESERVED_SLUGS:
+        errors["slug"] = [f"网址路径 {slug} 是系统保留路径，请换一个"]
+    elif Org.objects.filter(slug=slug).exists():
+        errors["slug"] = [f"网址路径 {slug} 已被使用"]
+    pattern = fields.pop("index_pattern", None)
+    if pattern and (msg := _check_pattern(pattern)):
+        errors["index_pattern"] = [msg]
+    unknown = set(fields) - set(ORG_CONTACT_FIELDS)
+    if unknown:
+        errors["__all__"] = [f"未知字段：{', '.join(sorted(unknown))}"]
+    if errors:
+        raise ValidationFailed(errors)
+    with transaction.atomic():
+        org = Org(code=code, name=name.strip(), kind=kind, parent=parent, slug=slug, short_name=short_name)
+        if pattern:
+            org.index_pattern = pattern
+        for key, value in fields.items():
+            setattr(org, key, value)
+        org.path = f"{parent.path}{parent.pk}/" if parent else "/"
+        org.save()
+        audit.record("org.create", actor=actor, obj=org, org_code=org.code, changes={"name": org.name})
+    return org
+
+
+def update_org(*, actor: Any, org: Org, **fields: Any) -> Org:
+    from .permissions import can_manage_unit
+
+    require(can_manage_accounts(actor) or can_manage_unit(actor, org), "只有系统管理员或本单位公开办可以修改机构信息")
+    allowed = {"name", "short_name", "index_pattern", "sort_order", *ORG_CONTACT_FIELDS}
+    errors: dict[str, list[str]] = {}
+    if set(fields) - allowed:
+        errors["__all__"] = [f"不可修改的字段：{', '.join(sorted(set(fields) - allowed))}"]
+    if "index_pattern" in fields and (msg := _check_pattern(fields["index_pattern"])):
+        errors["index_pattern"] = [msg]
+    if "name" in fields and not str(fields["name"]).strip():
+        errors["name"] = ["名称不能为空"]
+    if errors:
+        raise ValidationFailed(errors)
+    with transaction.atomic():
+        before = {k: getattr(org, k) for k in fields}
+        for key, value in fields.items():
+            setattr(org, key, value)
+        org.save()
+        audit.record("org.update", actor=actor, obj=org, org_code=org.code, changes=audit.diff(before, fields))
+    return org
+
+
+def create_user(
+    *, actor: Any, username: str, password: str, full_name: str = "", email: str = "", must_change: bool = True
+) -> Any:
+    if actor is not None:
+        require(can_manage_accounts(actor), "只有系统管理员可以新建账号")
+    user_model = get_user_model()
+    errors: dict[str, list[str]] = {}
+    if not re.match(r"^[A-Za-z0-9_.@-]{3,150}$", username or ""):
+        errors["username"] = ["用户名应为 3–150 位字母、数字或 _ . @ -"]
+    elif user_model.objects.filter(username=username).exists():
+        errors["username"] = [f"用户名 {username} 已存在"]
+    candidate = user_model(username=username, first_name=full_name[:150], email=email)
+    try:
+        validate_password(password, candidate)
+    except ValidationError as exc:
+        errors["password"] = [str(m) for m in exc.messages]
+    if errors:
+        raise ValidationFailed(errors)
+    with transaction.atomic():
+        candidate.set_password(password)
+        candidate.save()
+        if must_change and actor is not None:
+            # An administrator chose this password, so it is not the user's secret: change it at first login.
+            # (actor=None is the operator's own bootstrap or seeding, where no second person knows it.)
+            from gongkai.core.passwords import require_change
+
+            require_change(candidate)
+        audit.record("user.create", actor=actor, obj=candidate, changes={"username": username})
+    return candidate
+
+
+def grant_role(*, actor: Any, user: Any, org: Org, role: str) -> Membership:
+    if actor is not None:
+        require(can_manage_accounts(actor), "只有系统管理员可以分配角色")
+    if role not in Role.values:
+        raise ValidationFailed({"role": [f"角色应为 {', '.join(Role.values)} 之一"]})
+    if role == Role.SUPERVISOR and org.kind != OrgKind.COUNTY:
+        raise ValidationFailed({"role": ["县级督查只能设在县（区）机构"]})
+    with transaction.atomic():
+        membership, created = Membership.objects.get_or_create(user=user, org=org, role=role)
+        if created:
+            audit.record(
+                "permission.grant",
+                actor=actor,
+                obj=membership,
+                org_code=org.code,
+                changes={"user": user.username, "role": role},
+            )
+    user.__dict__.pop("_gongkai_grants", None)
+    return membership
+
+
+def revoke_role(*, actor: Any, membership: Membership) -> None:
+    require(can_manage_accounts(actor), "只有系统管理员可以撤销角色")
+    with transaction.atomic():
+        audit.record(
+            "permission.revoke",
+            actor=actor,
+            obj=membership,
+            org_code=membership.org.code,
+            changes={"user": membership.user.username, "role": membership.role},
+        )
+        membership.delete()
