@@ -1,0 +1,160 @@
+"""Attachment checks: the type is decided by the file's content, and must agree with its extension."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+from typing import IO
+
+from django.conf import settings
+
+from gongkai.core.errors import ValidationFailed
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# Extensions we accept → the content family they must have.
+EXTENSIONS = {
+    "pdf": "pdf",
+    "doc": "ole",
+    "xls": "ole",
+    "wps": "ole",
+    "et": "ole",
+    "docx": "docx",
+    "xlsx": "xlsx",
+    "ofd": "ofd",
+    "jpg": "jpeg",
+    "jpeg": "jpeg",
+    "png": "png",
+    "gif": "gif",
+    "csv": "text",
+    "txt": "text",
+}
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "doc": "application/msword",
+    "xls": "application/vnd.ms-excel",
+    "wps": "application/vnd.ms-works",
+    "et": "application/vnd.ms-excel",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "ofd": "application/ofd",
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "png": "image/png",
+    "gif": "image/gif",
+    "csv": "text/csv",
+    "txt": "text/plain",
+}
+FAMILY_LABELS = {
+    "pdf": "PDF",
+    "ole": "旧版 Office/WPS",
+    "docx": "Word 文档",
+    "xlsx": "Excel 表格",
+    "ofd": "OFD 版式文件",
+    "jpeg": "JPEG 图片",
+    "png": "PNG 图片",
+    "gif": "GIF 图片",
+    "text": "文本",
+    "exe": "可执行程序",
+    "zip": "压缩包",
+    "unknown": "无法识别的文件",
+}
+MAX_ZIP_UNCOMPRESSED = 300 * 1024 * 1024
+MAX_ZIP_RATIO = 150
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    name: str
+    kind: str
+    content_type: str
+    size: int
+    sha256: str
+    data: bytes
+
+
+def safe_filename(name: str) -> str:
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    name = re.sub(r"[\x00-\x1f<>:\"|?*]", "_", name).strip(" .")
+    return name[:200] or "附件"
+
+
+def _zip_family(data: bytes) -> str:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            infos = zf.infolist()
+            total = sum(i.file_size for i in infos)
+            if total > MAX_ZIP_UNCOMPRESSED or total > MAX_ZIP_RATIO * max(len(data), 1) + 10_000_000:
+                raise ValidationFailed({"file": ["文件解压后体积异常（疑似压缩炸弹），已拒绝"]})
+            names = {i.filename for i in infos}
+            if any(n.lower().endswith("vbaproject.bin") for n in names):
+                raise ValidationFailed({"file": ["文件包含宏（VBA），存在安全风险，请另存为不含宏的格式后上传"]})
+            if "word/document.xml" in names:
+                return "docx"
+            if "xl/workbook.xml" in names:
+                return "xlsx"
+            if "OFD.xml" in names:
+                return "ofd"
+            return "zip"
+    except zipfile.BadZipFile:
+        return "unknown"
+
+
+def detect_family(data: bytes) -> str:
+    head = data[:16]
+    if head.startswith(b"%PDF-"):
+        return "pdf"
+    if head.startswith(OLE_MAGIC):
+        if b"_\x00V\x00B\x00A\x00_\x00P\x00R\x00O\x00J\x00E\x00C\x00T" in data or b"M\x00a\x00c\x00r\x00o\x00s" in data:
+            raise ValidationFailed({"file": ["文件包含宏（VBA），存在安全风险，请另存为不含宏的格式后上传"]})
+        return "ole"
+    if head.startswith(b"PK\x03\x04"):
+        return _zip_family(data)
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if head.startswith((b"GIF87a", b"GIF89a")):
+        return "gif"
+    if head.startswith((b"MZ", b"\x7fELF", b"\xcf\xfa\xed\xfe", b"#!")):
+        return "exe"
+    sample = data[:4096]
+    if b"\x00" not in sample:
+        for encoding in ("utf-8", "gb18030"):
+            try:
+                sample.decode(encoding)
+                return "text"
+            except UnicodeDecodeError as exc:
+                if exc.start >= len(sample) - 4:  # cut in the middle of a character
+                    return "text"
+    return "unknown"
+
+
+def check_upload(name: str, stream: IO[bytes], *, max_bytes: int | None = None) -> CheckedFile:
+    """Read and check one upload. Raises ``ValidationFailed`` on field ``file`` with a Chinese reason."""
+    limit = max_bytes or settings.GONGKAI_MAX_ATTACHMENT_BYTES
+    name = safe_filename(name)
+    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if ext not in EXTENSIONS:
+        allowed = "、".join(sorted({e.upper() for e in EXTENSIONS}))
+        raise ValidationFailed({"file": [f"“{name}”的类型不允许上传，只接受：{allowed}"]})
+    data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise ValidationFailed({"file": [f"“{name}”超过 {limit // (1024 * 1024)} MB 的大小上限"]})
+    if not data:
+        raise ValidationFailed({"file": [f"“{name}”是空文件"]})
+    family = detect_family(data)
+    if family != EXTENSIONS[ext]:
+        raise ValidationFailed(
+            {"file": [f"“{name}”的扩展名是 .{ext}，但内容是{FAMILY_LABELS.get(family, family)}，已拒绝上传"]}
+        )
+    return CheckedFile(
+        name=name,
+        kind=ext if ext != "jpeg" else "jpg",
+        content_type=CONTENT_TYPES[ext],
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        data=data,
+    )

@@ -1,0 +1,480 @@
+"""Writes on entries: drafting, review, sign-off, publication, withdrawal, validity, attachments.
+
+Each function takes the acting user, checks permission, runs in a transaction and writes an audit event.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import IO, Any
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from gongkai.core import audit
+from gongkai.core.errors import NotAllowed, ValidationFailed
+from gongkai.orgs import permissions as perms
+from gongkai.orgs.models import Org
+
+from . import gates, lifecycle
+from .files import check_upload
+from .indexing import assign_index_number
+from .models import Attachment, Category, DisclosureMode, Entry, EntryStatus, EntryVersion, Genre, Validity
+from .signals import entry_submitted, public_entry_changed
+from .text import normalize_document_number, plain, sanitize_html
+from .timeliness import lag_workdays
+
+EDITABLE_FIELDS = (
+    "category",
+    "publisher",
+    "title",
+    "summary",
+    "body",
+    "document_number",
+    "genre",
+    "topic_words",
+    "formed_date",
+    "disclosure_mode",
+    "withhold_ground",
+    "effective_date",
+)
+SNAPSHOT_FIELDS = (*EDITABLE_FIELDS, "index_number", "validity", "invalid_date", "superseded_by", "status")
+
+
+def today() -> date:
+    return timezone.localdate()
+
+
+def _clean_fields(unit: Org, data: dict[str, Any], *, partial: bool = False) -> dict[str, Any]:
+    """Validate and normalise entry fields; collect every error before raising."""
+    errors: dict[str, list[str]] = {}
+    out: dict[str, Any] = {}
+    unknown = set(data) - set(EDITABLE_FIELDS)
+    if unknown:
+        errors["__all__"] = [f"不可修改的字段：{', '.join(sorted(unknown))}"]
+
+    def present(key: str) -> bool:
+        return key in data or not partial
+
+    if present("title"):
+        title = plain(str(data.get("title") or ""))
+        if not title:
+            errors["title"] = ["标题不能为空"]
+        elif len(title) > 200:
+            errors["title"] = [f"标题不能超过 200 个字（现为 {len(title)} 个字）"]
+        out["title"] = title
+    if present("category"):
+        category = data.get("category")
+        if not isinstance(category, Category):
+            errors["category"] = ["请选择目录类别"]
+        elif category.unit_id != unit.pk:
+            errors["category"] = ["目录类别不属于本单位"]
+        elif category.is_retired:
+            errors["category"] = [f"目录类别“{category.name}”已停用"]
+        out["category"] = category
+    if present("publisher"):
+        publisher = data.get("publisher") or unit
+        if not isinstance(publisher, Org) or not (
+            publisher.pk == unit.pk or publisher.path.startswith(f"{unit.path}{unit.pk}/")
+        ):
+            errors["publisher"] = ["发布机构必须是本单位或其下属机构"]
+        out["publisher"] = publisher
+    if present("formed_date"):
+        formed = data.get("formed_date")
+        if isinstance(formed, str):
+            try:
+                formed = date.fromisoformat(formed)
+            except ValueError:
+                formed = None
+                errors["formed_date"] = ["成文日期格式应为 YYYY-MM-DD"]
+        if formed is None and "formed_date" not in errors:
+            errors["formed_date"] = ["成文日期不能为空"]
+        elif isinstance(formed, date) and formed > today():
+            errors["formed_date"] = ["成文日期不能晚于今天"]
+        out["formed_date"] = formed
+    if present("effective_date"):
+        out["effective_date"] = data.get("effective_date") or None
+    if present("summary"):
+        summary = plain(str(data.get("summary") or ""))
+        if len(summary) > 2000:
+            errors["summary"] = ["内容概述不能超过 2000 个字"]
+        out["summary"] = summary
+    if present("body"):
+        out["body"] = sanitize_html(str(data.get("body") or ""))
+    if present("document_number"):
+        number = normalize_document_number(str(data.get("document_number") or ""))
+        if len(number) > 80:
+            errors["document_number"] = ["文号不能超过 80 个字"]
+        out["document_number"] = number
+    if present("genre"):
+        genre = data.get("genre") or Genre.NOTICE
+        if genre not in Genre.values:
+            errors["genre"] = ["体裁无效"]
+        out["genre"] = genre
+    if present("topic_words"):
+        words = plain(str(data.get("topic_words") or "")).replace("，", " ").replace(",", " ")
+        out["topic_words"] = " ".join(words.split())[:200]
+    if present("disclosure_mode"):
+        mode = data.get("disclosure_mode") or DisclosureMode.PROACTIVE
+        if mode not in DisclosureMode.values:
+            errors["disclosure_mode"] = ["公开方式无效"]
+        out["disclosure_mode"] = mode
+        ground = plain(str(data.get("withhold_ground") or ""))
+        if mode == DisclosureMode.WITHHELD and not ground:
+            errors["withhold_ground"] = ["不予公开必须注明法定依据（如《条例》第十四条）"]
+        out["withhold_ground"] = ground
+    if errors:
+        raise ValidationFailed(errors)
+    return out
+
+
+def field_errors(unit: Org, data: dict[str, Any]) -> dict[str, list[str]]:
+    """The errors ``create_draft`` would report for the given fields (only those present are checked)."""
+    try:
+        _clean_fields(unit, data, partial=True)
+    except ValidationFailed as exc:
+        return exc.errors
+    return {}
+
+
+def _snapshot(entry: Entry) -> dict[str, Any]:
+    snap = {}
+    for field in SNAPSHOT_FIELDS:
+        value = getattr(entry, f"{field}_id" if field in ("category", "publisher", "superseded_by") else field)
+        snap[field] = value
+    return audit._jsonable(snap)
+
+
+def _lock(entry: Entry) -> Entry:
+    return Entry.objects.select_for_update().select_related("unit", "publisher", "category").get(pk=entry.pk)
+
+
+def _notify_public(entry: Entry, reason: str, category_ids: set[int]) -> None:
+    entry_id = entry.pk
+    ids = {i for i in category_ids if i}
+    transaction.on_commit(
+        lambda: public_entry_changed.send(sender=Entry, entry_id=entry_id, reason=reason, category_ids=ids)
+    )
+
+
+def create_draft(*, actor: Any, unit: Org, **data: Any) -> Entry:
+    publisher = data.get("publisher") or unit
+    perms.require(perms.can_draft_in(actor, unit, publisher), "您不能在该单位起草信息")
+    fields = _clean_fields(unit, data)
+    with transaction.atomic():
+        entry = Entry(unit=unit, created_by=actor, status=EntryStatus.DRAFT, **fields)
+        entry.save()
+        audit.record(
+            "entry.create",
+            actor=actor,
+            obj=entry,
+            org_code=unit.code,
+            to_state=entry.status,
+            changes=audit.diff({}, _snapshot(entry)),
+        )
+    return entry
+
+
+def update_draft(*, actor: Any, entry: Entry, **data: Any) -> Entry:
+    with transaction.atomic():
+        entry = _lock(entry)
+        perms.require(perms.can_edit_draft(actor, entry), "您不能修改这条信息")
+        if not entry.is_editable_draft:
+            raise NotAllowed(f"“{entry.get_status_display()}”状态的信息不能直接修改")
+        fields = _clean_fields(entry.unit, data, partial=True)
+        if "publisher" in fields:
+            perms.require(perms.can_draft_in(actor, entry.unit, fields["publisher"]), "您不能以该机构名义发布")
+        before = _snapshot(entry)
+        for key, value in fields.items():
+            setattr(entry, key, value)
+        entry.save()
+        audit.record(
+            "entry.update",
+            actor=actor,
+            obj=entry,
+            org_code=entry.unit.code,
+            changes=audit.diff(before, _snapshot(entry)),
+        )
+    return entry
+
+
+def _transition(actor: Any, entry: Entry, name: str, comment: str = "") -> tuple[Entry, str]:
+    entry = _lock(entry)
+    t = lifecycle.check(name, entry.status, comment)
+    previous = entry.status
+    entry.status = t.target
+    return entry, previous
+
+
+def submit_for_review(*, actor: Any, entry: Entry, comment: str = "") -> Entry:
+    with transaction.atomic():
+        entry, previous = _transition(actor, entry, "submit", comment)
+        perms.require(perms.can_edit_draft(actor, entry), "您不能提交这条信息")
+        # Required catalog fields (Art. 12: 索引、名称、内容概述、生成日期) are checked again here.
+        _clean_fields(entry.unit, {k: getattr(entry, k) for k in EDITABLE_FIELDS})
+        entry.return_reason = ""
+        entry.save(update_fields=["status", "return_reason", "updated_at"])
+        audit.record(
+            "entry.submit",
+            actor=actor,
+            obj=entry,
+            org_code=entry.unit.code,
+            from_state=previous,
+            to_state=entry.status,
+            comment=comment,
+        )
+        entry_id = entry.pk
+        transaction.on_commit(lambda: entry_submitted.send(sender=Entry, entry_id=entry_id))
+    return entry
+
+
+def review_pass(*, actor: Any, entry: Entry, comment: str = "") -> Entry:
+    with transaction.atomic():
+        entry, previous = _transition(actor, entry, "review_pass", comment)
+        perms.require(perms.can_review(actor, entry), "只有本单位审核人可以进行保密审查")
+        if reasons := gates.blocking_reasons(entry):
+            raise ValidationFailed({"screening": reasons})
+        entry.save(update_fields=["status", "updated_at"])
+        audit.record(
+            "entry.review_pass",
+            actor=actor,
+            obj=entry,
+            org_code=entry.unit.code,
+            from_state=previous,
+            to_state=entry.status,
+            comment=comment,
+        )
+    return entry
+
+
+def _return(actor: Any, entry: Entry, name: str, comment: str, allowed: Any, message: str) -> Entry:
+    with transaction.atomic():
+        entry, previous = _transition(actor, entry, name, comment)
+        perms.require(allowed(actor, entry), message)
+        entry.return_reason = comment.strip()
+        entry.save(update_fields=["status", "return_reason", "updated_at"])
+        audit.record(
+            f"entry.{name}",
+            actor=actor,
+            obj=entry,
+            org_code=entry.unit.code,
+            from_state=previous,
+            to_state=entry.status,
+            comment=comment,
+        )
+    return entry
+
+
+def review_return(*, actor: Any, entry: Entry, comment: str) -> Entry:
+    return _return(actor, entry, "review_return", comment, perms.can_review, "只有本单位审核人可以退回")
+
+
+def sign_return(*, actor: Any, entry: Entry, comment: str) -> Entry:
+    return _return(actor, entry, "sign_return", comment, perms.can_sign, "只有本单位审签领导可以退回")
+
+
+def sign_and_publish(*, actor: Any, entry: Entry, comment: str = "") -> Entry:
+    """审签: the signing leader approves; the entry is published and gets its index number."""
+    with transaction.atomic():
+        entry, previous = _transition(actor, entry, "sign_publish", comment)
+        perms.require(perms.can_sign(actor, entry), "只有本单位审签领导可以签发")
+        if reasons := gates.blocking_reasons(entry):
+            raise ValidationFailed({"screening": reasons})
+        now = timezone.now()
+        local_today = timezone.localdate(now)
+        if entry.formed_date > local_today:
+            raise ValidationFailed({"formed_date": ["成文日期晚于发布日期，请核对成文日期"]})
+        assign_index_number(entry, local_today.year)
+        entry.published_at = now
+        entry.published_date = local_today
+        entry.lag_workdays = lag_workdays(entry.formed_date, local_today)
+        entry.save()
+        EntryVersion.objects.create(
+            entry=entry, number=entry.version, snapshot=_snapshot(entry), reason="首次发布", created_by=actor
+        )
+        audit.record(
+            "entry.publish",
+            actor=actor,
+            obj=entry,
+            org_code=entry.unit.code,
+            from_state=previous,
+            to_state=entry.status,
+            comment=comment,
+            changes={"index_number": [None, entry.index_number], "lag_workdays": [None, entry.lag_workdays]},
+        )
+        _notify_public(entry, "publish", {entry.category_id})
+    return entry
+
+
+def withdraw(*, actor: Any, entry: Entry, reason: str) -> Entry:
+    with transaction.atomic():
+        entry, previous = _transition(actor, entry, "withdraw", reason)
+        perms.require(perms.can_manage_unit(actor, entry.unit), "只有本单位公开办管理员可以撤回")
+        entry.withdrawn_at = timezone.now()
+        entry.withdrawn_reason = reason.strip()
+        entry.save()
+        audit.record(
+            "entry.withdraw",
+            actor=actor,
+            obj=entry,
+            org_code=entry.unit.code,
+            from_state=previous,
+            to_state=entry.status,
+            comment=reason,
+        )
+        _notify_public(entry, "withdraw", {entry.category_id})
+    return entry
+
+
+def set_validity(
+    *,
+    actor: Any,
+    entry: Entry,
+    validity: str,
+    invalid_date: date | None = None,
+    superseded_by: Entry | None = None,
+    comment: str = "",
+) -> Entry:
+    """Mark a published entry 失效 / 废止 / 已修改 (or 有效 again). The public page shows the banner."""
+    errors: dict[str, list[str]] = {}
+    if validity not in Validity.values:
+        errors["validity"] = ["有效性取值无效"]
+    if validity in (Validity.EXPIRED, Validity.REPEALED, Validity.AMENDED) and invalid_date is None:
+        errors["invalid_date"] = ["请填写失效、废止或修改的日期"]
+    if invalid_date and invalid_date > today():
+        errors["invalid_date"] = ["日期不能晚于今天"]
+    if superseded_by is not None and (superseded_by.pk == entry.pk or superseded_by.status != EntryStatus.PUBLISHED):
+        errors["superseded_by"] = ["替代文件必须是另一条已发布的信息"]
+    if errors:
+        raise ValidationFailed(errors)
+    with transaction.atomic():
+        entry = _lock(entry)
+        perms.require(perms.can_manage_unit(actor, entry.unit), "只有本单位公开办管理员可以变更有效性")
+        if entry.status != EntryStatus.PUBLISHED:
+            raise NotAllowed("只有已发布的信息可以变更有效性")
+        before = _snapshot(entry)
+        entry.validity = validity
+        entry.invalid_date = invalid_date if validity != Validity.VALID else None
+        entry.superseded_by = superseded_by
+        entry.version += 1
+        entry.save()
+        EntryVersion.objects.create(
+            entry=entry,
+            number=entry.version,
+            snapshot=_snapshot(entry),
+            reason=comment or f"有效性变更为{Validity(validity).label}",
+            created_by=actor,
+        )
+        audit.record(
+            "entry.validity",
+            actor=actor,
+            obj=entry,
+            org_code=entry.unit.code,
+            comment=comment,
+            changes=audit.diff(before, _snapshot(entry)),
+        )
+        _notify_public(entry, "validity", {entry.category_id})
+    return entry
+
+
+def edit_published(*, actor: Any, entry: Entry, reason: str, **data: Any) -> Entry:
+    """Correct a published entry. The index number never changes; a new version is kept."""
+    if not reason.strip():
+        raise ValidationFailed({"reason": ["请填写修改说明"]})
+    with transaction.atomic():
+        entry = _lock(entry)
+        perms.require(perms.can_manage_unit(actor, entry.unit), "只有本单位公开办管理员可以修改已发布信息")
+        if entry.status != EntryStatus.PUBLISHED:
+            raise NotAllowed("只有已发布的信息可以这样修改")
+        fields = _clean_fields(entry.unit, data, partial=True)
+        old_category = entry.category_id
+        before = _snapshot(entry)
+        for key, value in fields.items():
+            setattr(entry, key, value)
+        if "formed_date" in fields and entry.published_date:
+            entry.lag_workdays = lag_workdays(entry.formed_date, entry.published_date)
+        entry.version += 1
+        entry.save()
+        EntryVersion.objects.create(
+            entry=entry, number=entry.version, snapshot=_snapshot(entry), reason=reason.strip(), created_by=actor
+        )
+        audit.record(
+            "entry.edit_published",
+            actor=actor,
+            obj=entry,
+            org_code=entry.unit.code,
+            comment=reason,
+            changes=audit.diff(before, _snapshot(entry)),
+        )
+        _notify_public(entry, "edit", {old_category, entry.category_id})
+    return entry
+
+
+def set_related(*, actor: Any, entry: Entry, related: list[Entry]) -> Entry:
+    """Link related entries (e.g. a policy and its 政策解读). Only entries of the same unit."""
+    with transaction.atomic():
+        entry = _lock(entry)
+        allowed = perms.can_manage_unit(actor, entry.unit) or (
+            entry.is_editable_draft and perms.can_edit_draft(actor, entry)
+        )
+        perms.require(allowed, "您不能修改这条信息的相关信息")
+        if any(r.unit_id != entry.unit_id or r.pk == entry.pk for r in related):
+            raise ValidationFailed({"related": ["相关信息必须是本单位的其他信息"]})
+        before = sorted(entry.related.values_list("pk", flat=True))
+        entry.related.set(related)
+        audit.record(
+            "entry.related",
+            actor=actor,
+            obj=entry,
+            org_code=entry.unit.code,
+            changes={"related": [before, sorted(r.pk for r in related)]},
+        )
+        if entry.is_public:
+            _notify_public(entry, "edit", {entry.category_id})
+    return entry
+
+
+def add_attachment(*, actor: Any, entry: Entry, name: str, stream: IO[bytes]) -> Attachment:
+    checked = check_upload(name, stream)
+    with transaction.atomic():
+        entry = _lock(entry)
+        perms.require(perms.can_edit_draft(actor, entry) or perms.can_review(actor, entry), "您不能为这条信息上传附件")
+        if not (entry.is_editable_draft or entry.status == EntryStatus.REVIEW):
+            raise NotAllowed("只有草稿或审核中的信息可以添加附件")
+        att = Attachment(
+            entry=entry,
+            original_name=checked.name,
+            kind=checked.kind,
+            content_type=checked.content_type,
+            size=checked.size,
+            sha256=checked.sha256,
+            uploaded_by=actor,
+            sort_order=entry.attachments.count(),
+        )
+        att.file.save(checked.name, ContentFile(checked.data), save=False)
+        att.save()
+        audit.record(
+            "entry.attachment_add",
+            actor=actor,
+            obj=entry,
+            org_code=entry.unit.code,
+            changes={"attachment": [None, f"{checked.name} ({checked.size} 字节, sha256 {checked.sha256[:12]})"]},
+        )
+    return att
+
+
+def remove_attachment(*, actor: Any, attachment: Attachment) -> None:
+    with transaction.atomic():
+        entry = _lock(attachment.entry)
+        perms.require(perms.can_edit_draft(actor, entry) or perms.can_review(actor, entry), "您不能删除该附件")
+        if not (entry.is_editable_draft or entry.status == EntryStatus.REVIEW):
+            raise NotAllowed("已发布信息的附件不能删除")
+        audit.record(
+            "entry.attachment_remove",
+            actor=actor,
+            obj=entry,
+            org_code=entry.unit.code,
+            changes={"attachment": [attachment.original_name, None]},
+        )
+        attachment.delete()

@@ -1,0 +1,8 @@
+from django.dispatch import Signal
+
+#: Sent after commit whenever what the public sees of an entry may have changed (published, withdrawn,
+#: edited, validity changed). Args: ``entry_id``, ``reason``, ``category_ids`` (old and new categories).
+public_entry_changed = Signal()
+
+#: Sent after commit when an entry enters review: screening scans it. Args: ``entry_id``.
+entry_submitted = Signal()

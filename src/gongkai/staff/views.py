@@ -1,0 +1,370 @@
+"""Staff pages for the daily work of an officer: dashboard, drafting, review, sign-off, publication."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from gongkai.catalog import lifecycle, selectors, services
+from gongkai.catalog.models import Category, Entry, EntryStatus
+from gongkai.core.errors import DomainError, NotAllowed, ValidationFailed
+from gongkai.orgs import permissions as perms
+from gongkai.orgs.models import Org
+from gongkai.screening import selectors as screening_selectors
+from gongkai.screening import services as screening_services
+
+from .forms import CommentForm, EntryForm, PublishedEditForm, ValidityForm, add_domain_errors, apply_errors
+
+
+def _entry_for(request: HttpRequest, pk: int) -> Entry:
+    entry = selectors.visible_entries(request.user).filter(pk=pk).first()
+    if entry is None:
+        # The same answer for "does not exist" and "not yours": no probing other units' drafts.
+        raise Http404("没有找到这条信息，或您无权查看")
+    return entry
+
+
+def _unit_from_request(request: HttpRequest) -> Org:
+    units = selectors.drafting_units(request.user)
+    if not units:
+        raise NotAllowed("您没有起草信息的权限")
+    wanted = request.GET.get("unit") or request.POST.get("unit")
+    for unit in units:
+        if wanted and str(unit.pk) == wanted:
+            return unit
+    return units[0]
+
+
+def _categories(unit: Org, include: Category | None = None) -> list[Category]:
+    cats = list(Category.objects.filter(unit=unit).order_by("path", "sort_order", "id"))
+    ordered: list[Category] = []
+
+    def walk(parent_id: int | None) -> None:
+        for c in cats:
+            if c.parent_id == parent_id and (not c.is_retired or (include and c.pk == include.pk)):
+                ordered.append(c)
+                walk(c.pk)
+
+    walk(None)
+    return ordered
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    context = {
+        "drafts": selectors.my_drafts(user)[:20],
+        "review_count": selectors.review_queue(user).count(),
+        "signoff_count": selectors.signoff_queue(user).count(),
+        "warnings": selectors.timeliness_warnings(user),
+        "recent": selectors.visible_entries(user).filter(status=EntryStatus.PUBLISHED).order_by("-published_at")[:10],
+        "grants": perms.grants(user),
+        "can_draft": bool(selectors.drafting_units(user)),
+    }
+    return render(request, "staff/dashboard.html", context)
+
+
+@login_required
+def entry_list(request: HttpRequest) -> HttpResponse:
+    qs = selectors.visible_entries(request.user)
+    status = request.GET.get("status", "")
+    if status in EntryStatus.values:
+        qs = qs.filter(status=status)
+    q = request.GET.get("q", "").strip()[:100]
+    if q:
+        qs = (
+            qs.filter(title__icontains=q)
+            | qs.filter(index_number__icontains=q)
+            | qs.filter(document_number__icontains=q)
+        )
+    page = Paginator(qs.order_by("-updated_at", "-id"), 20).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "staff/entry_list.html",
+        {
+            "page": page,
+            "status": status,
+            "q": q,
+            "statuses": EntryStatus.choices,
+        },
+    )
+
+
+def _save_attachments(request: HttpRequest, entry: Entry) -> list[str]:
+    errors = []
+    for upload in request.FILES.getlist("files"):
+        try:
+            services.add_attachment(actor=request.user, entry=entry, name=upload.name or "附件", stream=upload)
+        except ValidationFailed as exc:
+            errors.append(exc.message)
+    return errors
+
+
+@login_required
+def entry_create(request: HttpRequest) -> HttpResponse:
+    unit = _unit_from_request(request)
+    categories = _categories(unit)
+    publishers = selectors.publisher_choices(request.user, unit)
+    initial: dict[str, Any] = {"publisher": publishers[0].pk if publishers else None}
+    if request.GET.get("category"):
+        initial["category"] = request.GET["category"]
+    data = request.POST if request.method == "POST" else None
+    form = EntryForm(data, categories=categories, publishers=publishers, initial=initial)
+    if request.method == "POST" and not form.is_valid():
+        add_domain_errors(form, unit)
+    elif request.method == "POST":
+        try:
+            entry = services.create_draft(actor=request.user, unit=unit, **form.service_data())
+        except ValidationFailed as exc:
+            apply_errors(form, exc)
+        else:
+            for message in _save_attachments(request, entry):
+                messages.error(request, f"附件未上传：{message}")
+            messages.success(request, "草稿已保存。")
+            if request.POST.get("then") == "submit":
+                return _do(request, entry, "submit")
+            return redirect("staff:entry_detail", pk=entry.pk)
+    return render(
+        request,
+        "staff/entry_form.html",
+        {
+            "form": form,
+            "unit": unit,
+            "units": selectors.drafting_units(request.user),
+            "creating": True,
+        },
+    )
+
+
+@login_required
+def entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = _entry_for(request, pk)
+    published = entry.status == EntryStatus.PUBLISHED
+    if published:
+        perms.require(perms.can_manage_unit(request.user, entry.unit), "只有本单位公开办管理员可以修改已发布信息")
+    elif not entry.is_editable_draft:
+        raise NotAllowed(f"“{entry.get_status_display()}”状态的信息不能修改")
+    else:
+        perms.require(perms.can_edit_draft(request.user, entry), "您不能修改这条信息")
+    form_class = PublishedEditForm if published else EntryForm
+    initial = {f: getattr(entry, f) for f in services.EDITABLE_FIELDS}
+    initial["category"], initial["publisher"] = entry.category_id, entry.publisher_id
+    form = form_class(
+        request.POST if request.method == "POST" else None,
+        categories=_categories(entry.unit, include=entry.category),
+        publishers=selectors.publisher_choices(request.user, entry.unit) or [entry.publisher],
+        initial=initial,
+    )
+    if request.method == "POST" and not form.is_valid():
+        add_domain_errors(form, entry.unit)
+    elif request.method == "POST":
+        data = form.service_data()
+        try:
+            if published:
+                reason = data.pop("reason")
+                services.edit_published(actor=request.user, entry=entry, reason=reason, **data)
+            else:
+                services.update_draft(actor=request.user, entry=entry, **data)
+        except ValidationFailed as exc:
+            apply_errors(form, exc)
+        else:
+            if not published:
+                for message in _save_attachments(request, entry):
+                    messages.error(request, f"附件未上传：{message}")
+            messages.success(request, "已保存。" if not published else "已保存为新版本，公开页面将随之更新。")
+            return redirect("staff:entry_detail", pk=entry.pk)
+    return render(request, "staff/entry_form.html", {"form": form, "entry": entry, "published": published})
+
+
+@login_required
+def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = _entry_for(request, pk)
+    user = request.user
+    actions = []
+    for t in lifecycle.allowed_from(entry.status):
+        allowed = {
+            "submit": perms.can_edit_draft,
+            "review_pass": perms.can_review,
+            "review_return": perms.can_review,
+            "sign_publish": perms.can_sign,
+            "sign_return": perms.can_sign,
+            "withdraw": lambda u, e: perms.can_manage_unit(u, e.unit),
+        }[t.name](user, entry)
+        if allowed:
+            actions.append(t)
+    lag = entry.lag_workdays
+    screening = None
+    if entry.status != EntryStatus.DRAFT:
+        try:
+            screening = screening_selectors.entry_findings(entry, user)
+            if screening is not None:
+                # a verdict the background scan has not written yet is filled in before it is shown
+                screening_services.ensure_scanned(entry=entry)
+                screening = screening_selectors.entry_findings(entry, user)
+        except DomainError:
+            screening = None  # roles without review rights see the entry, not the findings
+    return render(
+        request,
+        "staff/entry_detail.html",
+        {
+            "entry": entry,
+            "actions": actions,
+            "comment_form": CommentForm(),
+            "validity_form": ValidityForm(initial={"validity": entry.validity}),
+            "can_edit": (entry.is_editable_draft and perms.can_edit_draft(user, entry))
+            or (entry.status == EntryStatus.PUBLISHED and perms.can_manage_unit(user, entry.unit)),
+            "can_attach": (entry.is_editable_draft and perms.can_edit_draft(user, entry))
+            or (entry.status == EntryStatus.REVIEW and perms.can_review(user, entry)),
+            "can_validity": entry.status == EntryStatus.PUBLISHED and perms.can_manage_unit(user, entry.unit),
+            "history": selectors.entry_history(entry),
+            "versions": entry.versions.select_related("created_by"),
+            "lag": lag,
+        "screening": screening,
+            "lag_over": lag is not None and lag > 20,
+        },
+    )
+
+
+SERVICE_FOR = {
+    "submit": services.submit_for_review,
+    "review_pass": services.review_pass,
+    "review_return": services.review_return,
+    "sign_publish": services.sign_and_publish,
+    "sign_return": services.sign_return,
+}
+DONE_MESSAGE = {
+    "submit": "已提交保密审查。",
+    "review_pass": "保密审查通过，已送审签。",
+    "review_return": "已退回起草人。",
+    "sign_publish": "已签发并发布，索引号：{index}。",
+    "sign_return": "已退回起草人。",
+    "withdraw": "已撤回，公开页面将注明撤回。",
+}
+
+
+def _do(request: HttpRequest, entry: Entry, action: str) -> HttpResponseRedirect:
+    comment = request.POST.get("comment", "")
+    try:
+        if action == "withdraw":
+            entry = services.withdraw(actor=request.user, entry=entry, reason=comment)
+        else:
+            entry = SERVICE_FOR[action](actor=request.user, entry=entry, comment=comment)
+    except ValidationFailed as exc:
+        for field, msgs in exc.errors.items():
+            for m in msgs:
+                messages.error(request, m if field in ("__all__", "screening") else f"{m}")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, DONE_MESSAGE[action].format(index=entry.index_number))
+    return redirect("staff:entry_detail", pk=entry.pk)
+
+
+@login_required
+@require_POST
+def entry_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    if action not in DONE_MESSAGE:
+        raise Http404("未知操作")
+    return _do(request, _entry_for(request, pk), action)
+
+
+@login_required
+@require_POST
+def entry_validity(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = _entry_for(request, pk)
+    form = ValidityForm(request.POST)
+    if not form.is_valid():
+        for field, errs in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            messages.error(request, f"{label}：{'；'.join(str(e) for e in errs)}")
+        return redirect("staff:entry_detail", pk=pk)
+    data = form.cleaned_data
+    superseded = None
+    if data["superseded_by"]:
+        superseded = Entry.objects.filter(unit=entry.unit, index_number=data["superseded_by"].strip()).first()
+        if superseded is None:
+            messages.error(request, f"替代文件索引号：本单位没有索引号为 {data['superseded_by']} 的信息")
+            return redirect("staff:entry_detail", pk=pk)
+    try:
+        services.set_validity(
+            actor=request.user,
+            entry=entry,
+            validity=data["validity"],
+            invalid_date=data["invalid_date"],
+            superseded_by=superseded,
+            comment=data["comment"],
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "有效性已更新，公开页面将显示相应标识。")
+    return redirect("staff:entry_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def entry_attach(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = _entry_for(request, pk)
+    errors = _save_attachments(request, entry)
+    for message in errors:
+        messages.error(request, f"附件未上传：{message}")
+    if not errors and request.FILES:
+        messages.success(request, "附件已上传。")
+    return redirect(reverse("staff:entry_detail", args=[pk]) + "#attachments")
+
+
+@login_required
+@require_POST
+def attachment_remove(request: HttpRequest, pk: int, att_id: int) -> HttpResponse:
+    entry = _entry_for(request, pk)
+    attachment = get_object_or_404(entry.attachments, pk=att_id)
+    try:
+        services.remove_attachment(actor=request.user, attachment=attachment)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect(reverse("staff:entry_detail", args=[pk]) + "#attachments")
+
+
+@login_required
+def attachment_download(request: HttpRequest, pk: int, att_id: int) -> FileResponse:
+    entry = _entry_for(request, pk)
+    attachment = get_object_or_404(entry.attachments, pk=att_id)
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+
+
+@login_required
+def review_queue(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "staff/queue.html",
+        {
+            "title": "保密审查",
+            "entries": selectors.review_queue(request.user),
+            "empty": "没有待审核的信息。",
+        },
+    )
+
+
+@login_required
+def signoff_queue(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "staff/queue.html",
+        {
+            "title": "待审签",
+            "entries": selectors.signoff_queue(request.user),
+            "empty": "没有待审签的信息。",
+        },
+    )
