@@ -1,0 +1,196 @@
+"""Web hardening and the staff login around Django's own: headers, lockout, second factor, forced change.
+
+- ``SecurityHeadersMiddleware`` puts a strict CSP and related headers on every response.
+- ``LockoutBackend`` is axes' lockout check; ``lockout_response`` is its Chinese answer (HTTP 429).
+- ``StaffGateMiddleware`` holds a freshly logged-in session at the TOTP step (when the user has a device
+  or a role that requires one) and then at the change-password page (first login, reset, expiry).
+- Signal receivers write login, logout, failed login and lockout into the audit chain.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from axes.backends import AxesStandaloneBackend
+from axes.signals import user_locked_out
+from django.conf import settings
+from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+
+from . import audit, passwords
+
+#: Session key: password accepted, second factor still owed.
+OTP_PENDING = "gongkai_otp_pending"
+
+
+# --------------------------------------------------------------------------- headers
+
+
+class SecurityHeadersMiddleware:
+    """Headers Django 5.2 does not set itself. ``setdefault`` lets a view that needs a different
+    policy (none does today) say so explicitly."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.setdefault("Content-Security-Policy", settings.GONGKAI_CSP)
+        response.setdefault("Permissions-Policy", settings.GONGKAI_PERMISSIONS_POLICY)
+        response.setdefault("Referrer-Policy", settings.SECURE_REFERRER_POLICY or "same-origin")
+        response.setdefault("X-Content-Type-Options", "nosniff")
+        response.setdefault("X-Frame-Options", "DENY")
+        return response
+
+
+# --------------------------------------------------------------------------- lockout
+
+
+class LockoutBackend(AxesStandaloneBackend):
+    """axes' pre-authentication lockout check.
+
+    axes refuses ``authenticate()`` calls without a request; those come only from code (the shell,
+    the test client's ``login``), never from a client on the network, so there is no address or
+    attempt to count and we let the next backend decide."""
+
+    def authenticate(
+        self, request: HttpRequest | None, username: str | None = None, password: str | None = None, **kwargs: Any
+    ) -> Any:
+        if request is None:
+            return None
+        return super().authenticate(request, username=username, password=password, **kwargs)
+
+
+def lockout_message() -> str:
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return (
+        f"登录失败次数过多（连续 {settings.AXES_FAILURE_LIMIT} 次），该账号或所在地址已被锁定 {minutes} 分钟。"
+        "请稍后再试，或联系系统管理员解锁。"
+    )
+
+
+def lockout_response(request: HttpRequest, original_response: Any = None, credentials: Any = None) -> HttpResponse:
+    """The login page again, with the lockout explained in Chinese, as 429 Too Many Requests."""
+    form = AuthenticationForm(request)
+    context = {"form": form, "lockout": lockout_message(), "next": request.POST.get("next", "")}
+    return render(request, "staff/login.html", context, status=429)
+
+
+# --------------------------------------------------------------------------- second factor
+
+
+def otp_required(user: Any) -> bool:
+    from gongkai.orgs.permissions import has_role
+
+    return has_role(user, *settings.GONGKAI_OTP_REQUIRED_ROLES)
+
+
+def confirmed_device(user: Any) -> Any:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("id").first()
+
+
+def otp_owed(user: Any) -> bool:
+    """After the password: does this user also have to show a TOTP code?"""
+    return otp_required(user) or confirmed_device(user) is not None
+
+
+# --------------------------------------------------------------------------- gate
+
+
+def _exempt_paths() -> tuple[str, ...]:
+    return (
+        reverse("staff:login"),
+        reverse("staff:logout"),
+        reverse("staff:otp_verify"),
+        reverse("staff:otp_setup"),
+        reverse("staff:password_change"),
+        settings.STATIC_URL,
+    )
+
+
+def safe_next(request: HttpRequest, value: str | None) -> str:
+    if value and url_has_allowed_host_and_scheme(value, {request.get_host()}, require_https=request.is_secure()):
+        return value
+    return reverse("staff:dashboard")
+
+
+class StaffGateMiddleware:
+    """Until the second factor is shown and an owed password change is made, a logged-in session reaches
+    only the pages that do those two things (and logout). API clients get 403 rather than a redirect."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not request.path.startswith(_exempt_paths()):
+            target = None
+            if request.session.get(OTP_PENDING):
+                target = "staff:otp_verify" if confirmed_device(user) else "staff:otp_setup"
+            elif passwords.change_reason(user):
+                target = "staff:password_change"
+            if target:
+                if request.path.startswith("/api/"):
+                    return HttpResponse("请先在工作台完成身份验证或修改密码", status=403, content_type="text/plain")
+                query = urlencode({"next": request.get_full_path()}) if request.method == "GET" else ""
+                return HttpResponseRedirect(reverse(target) + (f"?{query}" if query else ""))
+        return self.get_response(request)
+
+
+# --------------------------------------------------------------------------- audit of authentication
+
+
+def _address(request: HttpRequest | None) -> str | None:
+    if request is None:
+        return None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+@receiver(user_logged_in, dispatch_uid="gongkai_audit_login")
+def _on_login(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+    audit.record("auth.login", actor=user, obj=user, address=_address(request))
+    # Only an interactive login (a POSTed form) owes the second factor: code that logs a user in
+    # directly (tests, the shell) has no browser to ask, and no network client can reach that path.
+    if request is not None and request.method == "POST" and otp_owed(user):
+        request.session[OTP_PENDING] = True
+
+
+@receiver(user_logged_out, dispatch_uid="gongkai_audit_logout")
+def _on_logout(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+    if user is not None:
+        audit.record("auth.logout", actor=user, obj=user, address=_address(request))
+
+
+@receiver(user_login_failed, dispatch_uid="gongkai_audit_login_failed")
+def _on_login_failed(sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kw: Any) -> None:
+    # Django has already masked the password in ``credentials``; the username is what was typed.
+    username = str(credentials.get("username", ""))[:150]
+    audit.record(
+        "auth.login_failed",
+        object_type="auth.user",
+        object_id=username[:64],
+        success=False,
+        address=_address(request),
+        changes={"username": username},
+    )
+
+
+@receiver(user_locked_out, dispatch_uid="gongkai_audit_lockout")
+def _on_locked_out(sender: Any, request: HttpRequest, username: str | None, ip_address: str | None, **kw: Any) -> None:
+    audit.record(
+        "auth.lockout",
+        object_type="auth.user",
+        object_id=(username or "")[:64],
+        success=False,
+        address=ip_address or _address(request),
+        comment=lockout_message(),
+        changes={"username": username or "", "ip_address": ip_address or ""},
+    )

@@ -1,0 +1,298 @@
+"""Staff pages for account security: change password, TOTP step and enrolment, lockouts, audit log.
+
+They live in ``core`` (not ``staff``) because they belong to the security baseline, not to the daily
+disclosure work; ``staff/urls.py`` routes to them under ``/staff/``.
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import io
+from datetime import date, datetime, time
+from typing import Any
+
+import qrcode
+import qrcode.image.svg
+from axes.models import AccessAttempt
+from axes.utils import reset as axes_reset
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import get_user_model, logout
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from gongkai.orgs import permissions as perms
+
+from . import audit, passwords
+from .errors import NotAllowed, ValidationFailed
+from .models import AuditEvent
+from .security import OTP_PENDING, confirmed_device, otp_required, safe_next
+
+# --------------------------------------------------------------------------- password
+
+
+@login_required
+def password_change(request: HttpRequest) -> HttpResponse:
+    reason = passwords.change_reason(request.user)
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        new1, new2 = request.POST.get("new_password1", ""), request.POST.get("new_password2", "")
+        try:
+            if new1 != new2:
+                raise ValidationFailed({"new_password2": ["两次输入的新密码不一致"]})
+            passwords.change_own_password(
+                user=request.user, old_password=request.POST.get("old_password", ""), new_password=new1
+            )
+        except ValidationFailed as exc:
+            errors = exc.errors
+        else:
+            # The session ends with the old password: the user logs in again with the new one.
+            logout(request)
+            messages.success(request, "密码已修改，请使用新密码重新登录。")
+            return HttpResponseRedirect(reverse("staff:login"))
+    return render(
+        request,
+        "staff/password_change.html",
+        {"reason": reason, "errors": errors, "help": passwords.ComplexityValidator().get_help_text()},
+        status=400 if errors else 200,
+    )
+
+
+# --------------------------------------------------------------------------- second factor
+
+
+def _finish_otp(request: HttpRequest, device: TOTPDevice, action: str) -> HttpResponse:
+    otp_login(request, device)
+    request.session.pop(OTP_PENDING, None)
+    user: Any = request.user  # authenticated here: the view is login_required
+    audit.record(action, actor=user, obj=user)
+    return HttpResponseRedirect(safe_next(request, request.POST.get("next") or request.GET.get("next")))
+
+
+@login_required
+def otp_verify(request: HttpRequest) -> HttpResponse:
+    device = confirmed_device(request.user)
+    if device is None:
+        return HttpResponseRedirect(reverse("staff:otp_setup"))
+    error = ""
+    if request.method == "POST":
+        allowed, _ = device.verify_is_allowed()
+        if allowed and device.verify_token(request.POST.get("token", "").strip()):
+            return _finish_otp(request, device, "auth.otp_verify")
+        error = "动态验证码不正确或已过期，请查看验证器中最新的 6 位数字" if allowed else "尝试次数过多，请稍后再试"
+        user: Any = request.user
+        audit.record("auth.otp_verify", actor=user, obj=user, success=False)
+    return render(
+        request,
+        "staff/otp_verify.html",
+        {"error": error, "next": request.GET.get("next", "")},
+        status=400 if error else 200,
+    )
+
+
+def _qr_data_uri(text: str) -> str:
+    # An <img> with a data: URI, not inline <svg>: CSP allows data: images but no inline styles.
+    image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=10, border=2)
+    buffer = io.BytesIO()
+    image.save(buffer)
+    return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+@login_required
+def otp_setup(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if confirmed_device(user) is not None and not request.session.get(OTP_PENDING):
+        return render(request, "staff/otp_setup.html", {"enrolled": True})
+    if confirmed_device(user) is not None:
+        return HttpResponseRedirect(reverse("staff:otp_verify"))
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("id").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="验证器", confirmed=False)
+    error = ""
+    if request.method == "POST":
+        allowed, _ = device.verify_is_allowed()
+        if allowed and device.verify_token(request.POST.get("token", "").strip()):
+            with transaction.atomic():
+                device.confirmed = True
+                device.save(update_fields=["confirmed"])
+                TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+            return _finish_otp(request, device, "auth.otp_enrol")
+        error = (
+            "动态验证码不正确，请确认已扫描下方二维码，并输入验证器显示的 6 位数字"
+            if allowed
+            else "尝试次数过多，请稍等片刻再输入"
+        )
+    secret = base64.b32encode(device.bin_key).decode("ascii").rstrip("=")
+    return render(
+        request,
+        "staff/otp_setup.html",
+        {
+            "qr": _qr_data_uri(device.config_url),
+            "secret": secret,
+            "required": otp_required(user),
+            "error": error,
+            "next": request.GET.get("next", ""),
+        },
+        status=400 if error else 200,
+    )
+
+
+# --------------------------------------------------------------------------- lockouts (system administrator)
+
+
+def _locked(attempt: AccessAttempt) -> bool:
+    return attempt.failures_since_start >= settings.AXES_FAILURE_LIMIT and (
+        timezone.now() - attempt.attempt_time < settings.AXES_COOLOFF_TIME
+    )
+
+
+@login_required
+def lockouts(request: HttpRequest) -> HttpResponse:
+    perms.require(perms.can_manage_accounts(request.user), "只有系统管理员可以查看和解除登录锁定")
+    attempts = list(AccessAttempt.objects.order_by("-attempt_time")[:200])
+    rows = [{"attempt": a, "locked": _locked(a)} for a in attempts]
+    return render(request, "staff/lockouts.html", {"rows": rows, "limit": settings.AXES_FAILURE_LIMIT})
+
+
+@login_required
+@require_POST
+def unlock(request: HttpRequest, pk: int) -> HttpResponse:
+    perms.require(perms.can_manage_accounts(request.user), "只有系统管理员可以解除登录锁定")
+    attempt = AccessAttempt.objects.filter(pk=pk).first()
+    if attempt is None:
+        messages.info(request, "该记录已不存在（可能已自动解锁）。")
+        return HttpResponseRedirect(reverse("staff:lockouts"))
+    with transaction.atomic():
+        if attempt.username:
+            axes_reset(username=attempt.username)
+        if attempt.ip_address:
+            axes_reset(ip=attempt.ip_address)
+        audit.record(
+            "auth.unlock",
+            actor=request.user,
+            object_type="auth.user",
+            object_id=(attempt.username or attempt.ip_address or "")[:64],
+            changes={"username": attempt.username or "", "ip_address": attempt.ip_address or ""},
+        )
+    messages.success(request, f"已解除锁定：{attempt.username or attempt.ip_address}")
+    return HttpResponseRedirect(reverse("staff:lockouts"))
+
+
+# --------------------------------------------------------------------------- audit log (auditor)
+
+
+def _parse_day(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _filtered_events(request: HttpRequest) -> tuple[QuerySet[AuditEvent], dict[str, Any], dict[str, str]]:
+    params = {k: request.GET.get(k, "").strip() for k in ("from", "to", "user", "action")}
+    errors: dict[str, str] = {}
+    events = AuditEvent.objects.all()
+    tz = timezone.get_current_timezone()
+    start, end = _parse_day(params["from"]), _parse_day(params["to"])
+    if params["from"] and start is None:
+        errors["from"] = "开始日期格式应为 年-月-日，如 2025-03-01"
+    if params["to"] and end is None:
+        errors["to"] = "结束日期格式应为 年-月-日，如 2025-03-31"
+    if start:
+        events = events.filter(created_at__gte=datetime.combine(start, time.min, tzinfo=tz))
+    if end:
+        events = events.filter(created_at__lte=datetime.combine(end, time.max, tzinfo=tz))
+    if params["user"]:
+        events = events.filter(actor_name__icontains=params["user"])
+    if params["action"]:
+        events = events.filter(Q(action=params["action"]) | Q(action__startswith=params["action"] + "."))
+    return events, params, errors
+
+
+@login_required
+def audit_log(request: HttpRequest) -> HttpResponse:
+    perms.require(perms.can_read_audit(request.user), "只有审计员可以查看审计日志")
+    events, params, errors = _filtered_events(request)
+    page = Paginator(events.order_by("-id"), 50).get_page(request.GET.get("page"))
+    actions = AuditEvent.objects.order_by().values_list("action", flat=True).distinct()
+    query = urlencode({k: v for k, v in params.items() if v})
+    return render(
+        request,
+        "staff/audit_log.html",
+        {"page": page, "params": params, "errors": errors, "actions": sorted(set(actions)), "query": query},
+    )
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+@login_required
+def audit_export(request: HttpRequest) -> StreamingHttpResponse:
+    perms.require(perms.can_read_audit(request.user), "只有审计员可以导出审计日志")
+    events, params, _ = _filtered_events(request)
+    # The export contains account names and addresses: the export itself is an audited event.
+    audit.record("audit.export", actor=request.user, object_type="core.auditevent", changes={"filters": params})
+    writer = csv.writer(_Echo())
+    header = ["编号", "时间", "操作人", "地址", "动作", "对象类型", "对象", "单位", "结果", "原状态", "新状态", "说明"]
+
+    def rows() -> Any:
+        yield "\ufeff" + writer.writerow(header)  # BOM: Excel opens UTF-8 correctly
+        for e in events.order_by("id").iterator(chunk_size=2000):
+            yield writer.writerow(
+                [
+                    e.id,
+                    timezone.localtime(e.created_at).isoformat(timespec="seconds"),
+                    e.actor_name,
+                    e.address or "",
+                    e.action,
+                    e.object_type,
+                    e.object_id,
+                    e.org_code,
+                    e.get_outcome_display(),
+                    e.from_state,
+                    e.to_state,
+                    e.comment,
+                ]
+            )
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="audit-{timezone.localdate():%Y%m%d}.csv"'
+    return response
+
+
+# --------------------------------------------------------------------------- password reset (system administrator)
+
+
+@login_required
+def reset_password(request: HttpRequest, user_id: int) -> HttpResponse:
+    perms.require(perms.can_manage_accounts(request.user), "只有系统管理员可以重置密码")
+    target = get_user_model().objects.filter(pk=user_id).first()
+    if target is None:
+        raise NotAllowed("没有这个账号")
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        try:
+            passwords.admin_reset_password(
+                actor=request.user, user=target, new_password=request.POST.get("password", "")
+            )
+        except ValidationFailed as exc:
+            errors = exc.errors
+        else:
+            messages.success(request, f"已重置 {target.username} 的密码，对方下次登录时须修改。")
+            return HttpResponseRedirect(reverse("staff:lockouts"))
+    return render(
+        request, "staff/reset_password.html", {"target": target, "errors": errors}, status=400 if errors else 200
+    )

@@ -1,0 +1,94 @@
+"""Lockout after 5 failures for 15 minutes, per account and per address; audited; lifted by the sysadmin."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from axes.models import AccessAttempt
+from django.urls import reverse
+from django.utils import timezone
+
+from gongkai.core import audit
+from gongkai.core.models import AuditEvent
+
+from .conftest import form_login
+
+LOCK_TEXT = "登录失败次数过多"
+
+
+def fail(client, username, times, address="10.0.0.1"):
+    return [form_login(client, username, "wrong-password", address=address) for _ in range(times)]
+
+
+def test_login_logout_and_failure_are_audited(client, people):
+    user = people["drafter"]
+    assert form_login(client, user.username).status_code == 302
+    client.post(reverse("staff:logout"))
+    form_login(client, user.username, "wrong-password")
+    login = AuditEvent.objects.get(action="auth.login", actor=user)
+    assert login.address == "10.0.0.1" and login.outcome == "success"
+    assert AuditEvent.objects.filter(action="auth.logout", actor=user).exists()
+    failed = AuditEvent.objects.get(action="auth.login_failed")
+    assert failed.outcome == "failure" and failed.object_id == user.username and failed.address == "10.0.0.1"
+    assert "wrong-password" not in str(failed.changes)
+    assert audit.verify() == []
+
+
+def test_five_failures_lock_the_account_even_with_the_right_password(client, people):
+    user = people["drafter"]
+    responses = fail(client, user.username, 5)
+    assert all(r.status_code in (200, 429) for r in responses)
+    assert responses[-1].status_code == 429
+    blocked = form_login(client, user.username)  # correct password, same address
+    assert blocked.status_code == 429
+    html = blocked.content.decode()
+    assert LOCK_TEXT in html and "15 分钟" in html
+    assert not client.session.get("_auth_user_id")
+    # From another address, the account is still locked (per account).
+    assert form_login(client, user.username, address="10.9.9.9").status_code == 429
+    assert AuditEvent.objects.filter(action="auth.lockout", object_id=user.username, outcome="failure").exists()
+
+
+def test_five_failures_from_one_address_lock_the_address(client, people):
+    # Five different (unknown) accounts from the same address: that address is locked for everyone.
+    for i in range(5):
+        form_login(client, f"guess{i}", "wrong-password", address="10.6.6.6")
+    assert form_login(client, people["reviewer"].username, address="10.6.6.6").status_code == 429
+    assert form_login(client, people["reviewer"].username, address="10.7.7.7").status_code == 302
+
+
+def test_four_failures_do_not_lock(client, people):
+    fail(client, people["drafter"].username, 4)
+    assert form_login(client, people["drafter"].username).status_code == 302
+
+
+def test_lock_expires_after_fifteen_minutes(client, people):
+    fail(client, people["drafter"].username, 5)
+    AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(minutes=16))
+    assert form_login(client, people["drafter"].username).status_code == 302
+
+
+def test_sysadmin_sees_and_lifts_the_lock(client, people):
+    fail(client, people["drafter"].username, 5)
+    admin = client.__class__()
+    admin.force_login(people["sysadmin"])
+    page = admin.get(reverse("staff:lockouts"))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert people["drafter"].username in html and "已锁定" in html
+    for attempt in AccessAttempt.objects.all():
+        assert admin.post(reverse("staff:unlock", args=[attempt.pk])).status_code == 302
+    unlock = AuditEvent.objects.filter(action="auth.unlock", actor=people["sysadmin"])
+    assert unlock.exists()
+    assert form_login(client, people["drafter"].username).status_code == 302
+
+
+@pytest.mark.parametrize("role", ["admin", "auditor", "drafter", "supervisor"])
+def test_others_cannot_see_or_lift_locks(client, people, role):
+    fail(client, people["street_drafter"].username, 5)
+    client.force_login(people[role])
+    assert client.get(reverse("staff:lockouts")).status_code == 403
+    attempt = AccessAttempt.objects.first()
+    assert client.post(reverse("staff:unlock", args=[attempt.pk])).status_code == 403
+    assert AccessAttempt.objects.filter(pk=attempt.pk).exists()

@@ -1,0 +1,160 @@
+"""Password policy: complexity, similarity and common lists, expiry, forced change on first login and reset."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from gongkai.core import passwords
+from gongkai.core.errors import NotAllowed, ValidationFailed
+from gongkai.core.models import AuditEvent, PasswordState
+from gongkai.orgs.services import create_user
+from tests.factories import PASSWORD
+
+from .conftest import form_login
+
+NEW = "Qinghe#2025xyz"
+
+
+@pytest.mark.parametrize(
+    ("password", "fragment"),
+    [
+        ("Ab1!", "密码太短，至少需要 8 个字符"),
+        ("abcdefgh", "3 类"),
+        ("abcd1234", "3 类"),
+        ("ABCDEFGH1", "3 类"),
+        ("Password1", "太常见"),
+    ],
+)
+def test_weak_passwords_are_refused_in_chinese(db, password, fragment):
+    with translation.override("zh-hans"):
+        with pytest.raises(ValidationError) as exc:
+            validate_password(password)
+        messages = [str(m) for m in exc.value.messages]  # lazy: render while Chinese is active
+    assert any(fragment in m for m in messages), messages
+
+
+@pytest.mark.parametrize("password", ["Qinghe2025x", "qinghe20!x", "QINGHE20!X", "Qinghe!town", "清河Ab12xyz"])
+def test_three_classes_of_four_pass(db, password):
+    validate_password(password)
+
+
+def test_password_like_the_username_is_refused(db):
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model()(username="Zhangweiming", first_name="Zhangweiming")
+    with translation.override("zh-hans"):
+        with pytest.raises(ValidationError) as exc:
+            validate_password("Zhangweiming1", user)
+        messages = [str(m) for m in exc.value.messages]
+    assert any("相似" in m for m in messages), messages
+
+
+def test_create_user_names_the_field(db):
+    with pytest.raises(ValidationFailed) as exc:
+        create_user(actor=None, username="weakling", password="abcdefgh")
+    assert "password" in exc.value.errors
+
+
+def test_created_by_administrator_must_change_at_first_login(client, people):
+    user = create_user(actor=people["sysadmin"], username="newcomer", password=PASSWORD, full_name="新同事")
+    assert PasswordState.objects.get(user=user).must_change
+    response = form_login(client, "newcomer")
+    assert response.status_code == 302
+    page = client.get(reverse("staff:entry_list"))
+    assert page.status_code == 302 and page["Location"].startswith(reverse("staff:password_change"))
+    html = client.get(reverse("staff:password_change")).content.decode()
+    assert "首次登录或管理员重置密码后，须先修改密码" in html
+
+
+def test_change_password_ends_session_and_lifts_the_gate(client, people):
+    user = create_user(actor=people["sysadmin"], username="newcomer", password=PASSWORD)
+    form_login(client, "newcomer")
+    bad = client.post(
+        reverse("staff:password_change"),
+        {"old_password": PASSWORD, "new_password1": "abcdefgh", "new_password2": "abcdefgh"},
+    )
+    assert bad.status_code == 400 and "新密码：" in bad.content.decode()
+    same = client.post(
+        reverse("staff:password_change"),
+        {"old_password": PASSWORD, "new_password1": PASSWORD, "new_password2": PASSWORD},
+    )
+    assert "新密码不能与原密码相同" in same.content.decode()
+    wrong_old = client.post(
+        reverse("staff:password_change"), {"old_password": "nope", "new_password1": NEW, "new_password2": NEW}
+    )
+    assert "原密码：原密码不正确" in wrong_old.content.decode()
+    ok = client.post(
+        reverse("staff:password_change"), {"old_password": PASSWORD, "new_password1": NEW, "new_password2": NEW}
+    )
+    assert ok.status_code == 302 and ok["Location"] == reverse("staff:login")
+    # The session is over: the next staff page asks for a login again.
+    assert client.get(reverse("staff:dashboard"))["Location"].startswith(reverse("staff:login"))
+    state = PasswordState.objects.get(user=user)
+    assert not state.must_change
+    assert AuditEvent.objects.filter(action="auth.password_change", actor=user).exists()
+    form_login(client, "newcomer", NEW)
+    assert client.get(reverse("staff:dashboard")).status_code == 200
+
+
+def test_administrator_reset_forces_a_change(client, people):
+    drafter = people["drafter"]
+    passwords.admin_reset_password(actor=people["sysadmin"], user=drafter, new_password="Temp#2025abc")
+    assert AuditEvent.objects.filter(action="auth.password_reset", actor=people["sysadmin"]).exists()
+    form_login(client, drafter.username, "Temp#2025abc")
+    assert client.get(reverse("staff:dashboard"))["Location"].startswith(reverse("staff:password_change"))
+
+
+def test_only_the_system_administrator_resets(people):
+    with pytest.raises(NotAllowed):
+        passwords.admin_reset_password(actor=people["admin"], user=people["drafter"], new_password="Temp#2025abc")
+
+
+def test_reset_page_for_the_system_administrator(client, people):
+    client.force_login(people["sysadmin"])
+    url = reverse("staff:reset_password", args=[people["drafter"].pk])
+    weak = client.post(url, {"password": "short"})
+    assert weak.status_code == 400 and "临时密码：" in weak.content.decode()
+    assert client.post(url, {"password": "Temp#2025abc"}).status_code == 302
+    assert PasswordState.objects.get(user=people["drafter"]).must_change
+    client.force_login(people["admin"])
+    assert client.post(url, {"password": "Temp#2025abc"}).status_code == 403
+
+
+def test_expiry_after_max_age(client, people, settings):
+    drafter = people["drafter"]
+    PasswordState.objects.filter(user=drafter).update(changed_at=timezone.now() - timedelta(days=91))
+    client.force_login(drafter)
+    response = client.get(reverse("staff:entry_list"))
+    assert response["Location"].startswith(reverse("staff:password_change"))
+    assert "密码已使用超过 90 天" in client.get(reverse("staff:password_change")).content.decode()
+    settings.GONGKAI_PASSWORD_MAX_AGE_DAYS = 0  # a deployment that turns expiry off
+    assert client.get(reverse("staff:entry_list")).status_code == 200
+    settings.GONGKAI_PASSWORD_MAX_AGE_DAYS = 120
+    assert client.get(reverse("staff:entry_list")).status_code == 200
+
+
+def test_api_gets_403_not_a_redirect_while_a_change_is_owed(client, people):
+    PasswordState.objects.filter(user=people["drafter"]).update(must_change=True)
+    client.force_login(people["drafter"])
+    assert client.get("/api/v1/").status_code == 403
+
+
+def test_every_password_save_stamps_the_date(people):
+    user = people["drafter"]
+    PasswordState.objects.filter(user=user).update(changed_at=timezone.now() - timedelta(days=200))
+    user.set_password(NEW)
+    user.save()
+    assert timezone.now() - PasswordState.objects.get(user=user).changed_at < timedelta(minutes=1)
+
+
+@pytest.mark.real_hasher
+def test_passwords_are_stored_with_argon2(db):
+    user = create_user(actor=None, username="hash_check", password=PASSWORD)
+    assert user.password.startswith("argon2$")
+    assert user.check_password(PASSWORD)
