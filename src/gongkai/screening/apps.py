@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+
+class ScreeningConfig(AppConfig):
+    name = "gongkai.screening"
+    label = "screening"
+    verbose_name = "保密审查"
+
+    def ready(self) -> None:
+        from gongkai.catalog import gates
+
+        from . import receivers  # noqa: F401  (connects the submission receiver)
+        from .scanning import blocking_reasons
+
+        gates.register(blocking_reasons)

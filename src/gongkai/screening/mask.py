@@ -1,0 +1,296 @@
+"""Masking: display values (``330102********1234``, ``138****5678``), texts, body HTML and spreadsheet copies.
+
+No Django. PDFs, Word files and images are refused with a reason: their text may also live in images,
+fonts or earlier revisions, so blanking the visible characters does not remove the data.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import re
+from collections.abc import Callable, Collection, Iterable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .scanner import Finding
+
+_DIGITS = re.compile(r"[0-9Xx]")
+
+
+class MaskRefused(Exception):
+    """The file cannot be masked safely; ``reason`` says why, in Chinese."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _keep(value: str, head: int, tail: int) -> str:
+    chars = [c for c in value if c.isalnum()]
+    if len(chars) <= head + tail:
+        return "*" * len(chars)
+    return "".join(chars[:head]) + "*" * (len(chars) - head - tail) + "".join(chars[len(chars) - tail :])
+
+
+def mask_value(kind: str, raw: str) -> str:
+    """The value as it may be shown: enough to recognise a row, not enough to use the number."""
+    if kind == "id_card":
+        return _keep(raw, 6, 4)
+    if kind == "mobile":
+        digits = re.sub(r"[^0-9]", "", raw)
+        prefix = "+86 " if len(digits) > 11 else ""
+        return prefix + _keep(digits[-11:], 3, 4)
+    if kind == "bank_card":
+        return _keep(raw, 4, 4)
+    if kind == "landline":
+        m = re.search(r"(0[0-9]{2,3})[^0-9]*([2-9][0-9]{6,7})", raw)
+        if m is None:  # one unseparated run such as 057188880101
+            digits = re.sub(r"[^0-9]", "", raw)
+            area_len = 3 if digits.startswith(("010", "02")) else 4
+            area, local = digits[:area_len], digits[area_len:]
+        else:
+            area, local = m.group(1), m.group(2)
+        return f"{area}-{_keep(local, 0, 4)}"
+    if kind == "email":
+        local, _, domain = raw.partition("@")
+        return (local[:1] + "***@" + domain) if local else "***"
+    if kind in ("passport", "permit"):
+        return _keep(raw, 1, 2)
+    if kind == "plate":
+        compact = re.sub(r"[·•\s]", "", raw)
+        return compact[:2] + "*" * (len(compact) - 4) + compact[-2:]
+    if kind == "address":
+        return _DIGITS.sub("*", raw)
+    if kind == "account_name":
+        return raw[:1] + "*" * (len(raw) - 1)
+    return "*" * len(raw)
+
+
+def apply(text: str, findings: Iterable[Finding]) -> str:
+    """``text`` with every given finding replaced by its masked value (spans must come from this text)."""
+    out = text
+    for f in sorted(findings, key=lambda f: f.start, reverse=True):
+        out = out[: f.start] + f.masked + out[f.end :]
+    return out
+
+
+Scan = Callable[[str], "list[Finding]"]
+
+
+def _scanner(unit_words: Iterable[Any]) -> Scan:
+    from .scanner import scan_text
+
+    words = list(unit_words)
+    return lambda text: scan_text(text, unit_words=words)
+
+
+def mask_text(text: str, kinds: Collection[str], *, unit_words: Iterable[Any] = ()) -> tuple[str, int]:
+    """Mask every finding of ``kinds``; returns the new text and how many values were masked."""
+    found = [f for f in _scanner(unit_words)(text) if f.kind in kinds]
+    return apply(text, found), len(found)
+
+
+_TAG = re.compile(r"(<[^>]*>)")
+_ATTR = re.compile(r'(\s[\w:-]+\s*=\s*)(")([^"]*)(")')
+
+
+def mask_html(body: str, kinds: Collection[str], *, unit_words: Iterable[Any] = ()) -> tuple[str, int]:
+    """Mask inside text nodes and attribute values (``href="tel:…"``) of sanitized body HTML.
+
+    A number split across tags (``3301<b>02</b>…``) is not masked here; the rescan that follows shows it
+    still open, so nothing is silently reported as done.
+    """
+    scan = _scanner(unit_words)
+    count = 0
+
+    def mask_piece(raw: str) -> str:
+        nonlocal count
+        text = html.unescape(raw)
+        found = [f for f in scan(text) if f.kind in kinds]
+        if not found:
+            return raw
+        count += len(found)
+        return html.escape(apply(text, found), quote=False)
+
+    def mask_attr(m: re.Match[str]) -> str:
+        nonlocal count
+        text = html.unescape(m.group(3))
+        found = [f for f in scan(text) if f.kind in kinds]
+        if not found:
+            return m.group(0)
+        count += len(found)
+        return m.group(1) + '"' + html.escape(apply(text, found), quote=True) + '"'
+
+    parts = _TAG.split(body)
+    for i, part in enumerate(parts):
+        if i % 2:
+            parts[i] = _ATTR.sub(mask_attr, part)
+        elif part:
+            parts[i] = mask_piece(part)
+    return "".join(parts), count
+
+
+def mask_csv(data: bytes, kinds: Collection[str], *, unit_words: Iterable[Any] = ()) -> tuple[bytes, int]:
+    """A masked copy of a CSV, in the encoding it came in (GBK files stay GBK for the officers' Excel)."""
+    from .extract import decode_text
+
+    text, encoding = decode_text(data)
+    scan = _scanner(unit_words)
+    count = 0
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\r\n")
+    for row in csv.reader(io.StringIO(text, newline="")):
+        new_row = []
+        for cell in row:
+            found = [f for f in scan(cell) if f.kind in kinds]
+            count += len(found)
+            new_row.append(apply(cell, found) if found else cell)
+        writer.writerow(new_row)
+    payload = out.getvalue()
+    if encoding == "utf-8-sig":
+        return payload.encode("utf-8-sig"), count
+    try:
+        return payload.encode(encoding), count
+    except (UnicodeEncodeError, LookupError):
+        return payload.encode("gb18030"), count
+
+
+def _cell_text(value: Any) -> str | None:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float) and value.is_integer() and abs(value) >= 1e9:
+        return str(int(value))
+    return None
+
+
+def mask_xlsx(data: bytes, kinds: Collection[str], *, unit_words: Iterable[Any] = ()) -> tuple[bytes, int]:
+    """A masked copy of an XLSX workbook. Numbers that held an identifier become masked text."""
+    import openpyxl
+
+    from .extract import check_zip
+
+    check_zip(data)
+    scan = _scanner(unit_words)
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data))
+    except Exception as exc:  # openpyxl raises many types on damaged files
+        raise MaskRefused(f"表格无法打开，不能生成打码副本（{type(exc).__name__}）") from exc
+    count = 0
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                text = _cell_text(cell.value)
+                if not text:
+                    continue
+                found = [f for f in scan(text) if f.kind in kinds]
+                if found:
+                    count += len(found)
+                    cell.value = apply(text, found)
+                    cell.number_format = "@"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue(), count
+
+
+def mask_xls(data: bytes, kinds: Collection[str], *, unit_words: Iterable[Any] = ()) -> tuple[bytes, int]:
+    """Old .xls cannot be written back; the masked copy is an XLSX with the same sheets and cells."""
+    import openpyxl
+    import xlrd
+
+    scan = _scanner(unit_words)
+    try:
+        book = xlrd.open_workbook(file_contents=data)
+    except Exception as exc:
+        raise MaskRefused(f"表格无法打开，不能生成打码副本（{type(exc).__name__}）") from exc
+    out_book = openpyxl.Workbook()
+    out_book.remove(out_book.worksheets[0])
+    count = 0
+    for sheet in book.sheets():
+        target = out_book.create_sheet(sheet.name[:31] or "Sheet")
+        for r in range(sheet.nrows):
+            for c in range(sheet.ncols):
+                value = sheet.cell_value(r, c)
+                text = _cell_text(value)
+                if text:
+                    found = [f for f in scan(text) if f.kind in kinds]
+                    if found:
+                        count += len(found)
+                        value = apply(text, found)
+                if value != "":
+                    target.cell(row=r + 1, column=c + 1, value=value)
+    out = io.BytesIO()
+    out_book.save(out)
+    return out.getvalue(), count
+
+
+REFUSALS = {
+    "pdf": "PDF 不能自动打码：文字可能同时存在于文字层、图像和字体中，遮盖可见字符不能删除原始数据。"
+    "请在源文件（Word/Excel）中打码后重新导出 PDF 上传",
+    "docx": "Word 文档不能自动打码：修订记录、批注和文本框中可能保留原文。请在源文件中打码后重新上传",
+    "doc": "旧版 Word 文档不能自动打码，请在源文件中打码后重新上传",
+    "wps": "WPS 文档不能自动打码，请在源文件中打码后重新上传",
+    "ofd": "OFD 版式文件不能自动打码，请在源文件中打码后重新导出上传",
+    "image": "图片不能自动打码，请处理图片后重新上传",
+}
+MASKABLE = {"csv": "csv", "txt": "csv", "xlsx": "xlsx", "xls": "xls", "et": "xls"}
+
+
+def mask_file(
+    name: str, data: bytes, kinds: Collection[str], *, unit_words: Iterable[Any] = ()
+) -> tuple[str, bytes, int]:
+    """A masked copy of an attachment: ``(new name, bytes, masked count)``; raises ``MaskRefused``."""
+    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    family = MASKABLE.get(ext)
+    if family is None:
+        key = "image" if ext in ("jpg", "jpeg", "png", "gif") else ext
+        raise MaskRefused(REFUSALS.get(key, f"“{name}”的文件类型不能自动打码，请在源文件中处理后重新上传"))
+    stem = name.rsplit(".", 1)[0]
+    if family == "csv":
+        if ext == "txt":
+            text_bytes, count = _mask_plain(data, kinds, unit_words)
+            return f"{stem}（已打码）.txt", text_bytes, count
+        payload, count = mask_csv(data, kinds, unit_words=unit_words)
+        return f"{stem}（已打码）.csv", payload, count
+    if family == "xlsx":
+        payload, count = mask_xlsx(data, kinds, unit_words=unit_words)
+        return f"{stem}（已打码）.xlsx", payload, count
+    payload, count = mask_xls(data, kinds, unit_words=unit_words)
+    return f"{stem}（已打码）.xlsx", payload, count
+
+
+def _mask_plain(data: bytes, kinds: Collection[str], unit_words: Iterable[Any]) -> tuple[bytes, int]:
+    from .extract import decode_text
+
+    text, encoding = decode_text(data)
+    masked, count = mask_text(text, kinds, unit_words=unit_words)
+    return masked.encode("utf-8-sig" if encoding == "utf-8-sig" else encoding, errors="strict"), count
+
+
+def masked_context(text: str, finding: Finding, others: Iterable[Finding] = (), width: int = 18) -> str:
+    """The text around a finding, with it and every other finding in the window masked, on one line."""
+    lo, hi = max(0, finding.start - width), min(len(text), finding.end + width)
+    window = [f for f in (finding, *others) if f.start >= lo and f.end <= hi and f.kind not in ("unit_word",)]
+    seen: set[tuple[int, int]] = set()
+    unique = []
+    for f in window:
+        if (f.start, f.end) not in seen:
+            seen.add((f.start, f.end))
+            unique.append(f)
+    shifted = [type(f)(f.kind, f.severity, f.start - lo, f.end - lo, f.value, f.masked) for f in unique]
+    snippet = apply(text[lo:hi], _non_overlapping(shifted))
+    snippet = re.sub(r"\s+", " ", snippet).strip()
+    return ("…" if lo > 0 else "") + snippet + ("…" if hi < len(text) else "")
+
+
+def _non_overlapping(findings: list[Finding]) -> list[Finding]:
+    out: list[Finding] = []
+    for f in sorted(findings, key=lambda f: (f.start, -(f.end - f.start))):
+        if not out or f.start >= out[-1].end:
+            out.append(f)
+    return out

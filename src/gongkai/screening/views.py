@@ -1,0 +1,137 @@
+"""Reviewer pages of the confidentiality review. Views call services and selectors only; POST with CSRF."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from gongkai.catalog.models import Entry
+from gongkai.core.errors import DomainError
+from gongkai.orgs.models import Org
+
+from . import selectors, services
+from .models import Alert, Finding, ScanResult, SensitiveWord
+
+
+def _back(entry_id: int) -> HttpResponseRedirect:
+    return redirect(reverse("screening:entry", args=[entry_id]))
+
+
+@login_required
+def entry_findings(request: HttpRequest, entry_id: int) -> HttpResponse:
+    entry = get_object_or_404(Entry.objects.select_related("unit", "publisher"), pk=entry_id)
+    try:
+        view = selectors.entry_findings(entry, request.user)
+        if entry.status != "draft":
+            services.ensure_scanned(entry=entry)
+            view = selectors.entry_findings(entry, request.user)
+    except DomainError as exc:
+        return render(request, "screening/denied.html", {"message": exc.message}, status=403)
+    return render(request, "screening/findings.html", {"view": view})
+
+
+@login_required
+@require_POST
+def mask(request: HttpRequest, entry_id: int) -> HttpResponse:
+    entry = get_object_or_404(Entry, pk=entry_id)
+    try:
+        outcome = services.mask_findings(actor=request.user, entry=entry, kind=request.POST.get("kind", ""))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return _back(entry_id)
+    messages.success(request, f"已打码 {outcome.masked} 处")
+    for line in outcome.replaced:
+        messages.info(request, f"已生成打码副本：{line}")
+    for line in outcome.refused:
+        messages.warning(request, f"未能打码：{line}")
+    return _back(entry_id)
+
+
+@login_required
+@require_POST
+def accept_finding(request: HttpRequest, finding_id: int) -> HttpResponse:
+    finding = get_object_or_404(Finding.objects.select_related("result"), pk=finding_id)
+    try:
+        services.accept_finding(actor=request.user, finding=finding, reason=request.POST.get("reason", ""))
+        messages.success(request, "已确认可以公开，理由已记录")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return _back(finding.result.entry_id)
+
+
+@login_required
+@require_POST
+def accept_result(request: HttpRequest, result_id: int) -> HttpResponse:
+    result = get_object_or_404(ScanResult, pk=result_id)
+    try:
+        services.accept_result(actor=request.user, result=result, reason=request.POST.get("reason", ""))
+        messages.success(request, "人工审查结论已记录")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return _back(result.entry_id)
+
+
+@login_required
+@require_POST
+def rescan(request: HttpRequest, entry_id: int) -> HttpResponse:
+    entry = get_object_or_404(Entry.objects.select_related("unit"), pk=entry_id)
+    try:
+        services.rescan_entry(actor=request.user, entry=entry)
+        messages.success(request, "已重新扫描")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return _back(entry_id)
+
+
+@login_required
+def words(request: HttpRequest) -> HttpResponse:
+    units = selectors.managed_units(request.user)
+    if request.method == "POST":
+        unit = get_object_or_404(Org, pk=request.POST.get("unit") or 0)
+        try:
+            services.add_sensitive_word(
+                actor=request.user,
+                unit=unit,
+                word=request.POST.get("word", ""),
+                severity=request.POST.get("severity", "high"),
+                note=request.POST.get("note", ""),
+            )
+            messages.success(request, "敏感词已添加")
+            return redirect(reverse("screening:words"))
+        except DomainError as exc:
+            messages.error(request, exc.message)  # the form below keeps what was typed
+    rows = [(u, list(selectors.words_for(u))) for u in units]
+    return render(request, "screening/words.html", {"rows": rows, "posted": request.POST})
+
+
+@login_required
+@require_POST
+def word_remove(request: HttpRequest, word_id: int) -> HttpResponse:
+    word = get_object_or_404(SensitiveWord.objects.select_related("unit"), pk=word_id)
+    try:
+        services.remove_sensitive_word(actor=request.user, word=word)
+        messages.success(request, f"已删除敏感词“{word.word}”")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect(reverse("screening:words"))
+
+
+@login_required
+def alerts(request: HttpRequest) -> HttpResponse:
+    return render(request, "screening/alerts.html", {"alerts": selectors.alerts_for(request.user)})
+
+
+@login_required
+@require_POST
+def alert_handle(request: HttpRequest, alert_id: int) -> HttpResponse:
+    alert = get_object_or_404(Alert, pk=alert_id)
+    try:
+        services.handle_alert(actor=request.user, alert=alert, note=request.POST.get("note", ""))
+        messages.success(request, "告警已标记为已处理")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect(reverse("screening:alerts"))
