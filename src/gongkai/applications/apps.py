@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class ApplicationsConfig(AppConfig):
+    name = "gongkai.applications"
+    label = "applications"
+    verbose_name = "依申请公开"
+
+    def ready(self) -> None:
+        from . import receivers  # noqa: F401  (connects the calendar_changed receiver)

@@ -1,0 +1,271 @@
+"""Events while a case is open: 补正 (Art. 30), consultation (Art. 32, 34), extension (Art. 33), fees."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Sum
+
+from gongkai.core import audit
+from gongkai.core.errors import InvalidTransition, ValidationFailed
+
+from . import clock, fees
+from .access import can_approve_extension, require_handle
+from .choices import ConsultationParty, EventKind, FeeBasis, Status
+from .intake import add_event, lock, not_future, parse_date
+from .models import Application, FeeNotice
+
+
+def _begin(actor: Any, application: Application, on: Any, label: str) -> tuple[Application, date]:
+    """Permission, date checks and the row lock every event shares."""
+    require_handle(actor, application.unit)
+    day = parse_date(on, "on", label)
+    not_future(day, "on", label)
+    app = lock(application)
+    if app.is_closed:
+        raise InvalidTransition("该申请已办结，不能再记录办理事项", field="on")
+    if app.status == Status.PENDING:
+        raise InvalidTransition("请先确认收到申请（第三十一条），再办理", field="on")
+    if app.received_on and day < app.received_on:
+        raise ValidationFailed({"on": [f"{label}不能早于收到申请日期（{app.received_on:%Y-%m-%d}）"]})
+    last = app.events.order_by("-on", "-id").first()
+    if last and day < last.on:
+        raise ValidationFailed(
+            {"on": [f"{label}不能早于上一办理事项（{last.get_kind_display()}，{last.on:%Y-%m-%d}）"]}
+        )
+    return app, day
+
+
+def _finish(actor: Any, app: Application, action: str, before: str, **changes: Any) -> Application:
+    clock.refresh(app)
+    audit.record(
+        f"application.{action}",
+        actor=actor,
+        obj=app,
+        org_code=app.unit.code,
+        from_state=before,
+        to_state=app.status,
+        changes=changes,
+    )
+    return app
+
+
+def request_correction(*, actor: Any, application: Application, on: Any, items: str, due: Any) -> Application:
+    """Notify the applicant once, within 7 working days of receipt, of what to correct (Art. 30)."""
+    items = (items or "").strip()
+    if not items:
+        raise ValidationFailed({"items": ["请写明需要补正的事项"]})
+    due_day = parse_date(due, "due", "补正期限")
+    with transaction.atomic():
+        app, day = _begin(actor, application, on, "补正通知日期")
+        state = clock.state_of(app)
+        if state.correction_requested:
+            raise InvalidTransition("补正通知只能发出一次（第三十条：一次性告知）", field="on")
+        if app.status != Status.IN_PROGRESS:
+            raise InvalidTransition(f"当前状态为“{app.get_status_display()}”，不能发出补正通知", field="on")
+        if state.correction_request_by and day > state.correction_request_by:
+            raise ValidationFailed(
+                {"on": [f"补正通知应在收到申请之日起 7 个工作日内发出（最迟 {state.correction_request_by:%Y-%m-%d}）"]}
+            )
+        if due_day <= day:
+            raise ValidationFailed({"due": ["补正期限应晚于通知日期，并给申请人合理的时间"]})
+        add_event(app, EventKind.CORRECTION_REQUESTED, day, actor, detail=items, data={"due": due_day.isoformat()})
+        return _finish(actor, app, "correction_request", Status.IN_PROGRESS, due=due_day)
+
+
+def record_correction(*, actor: Any, application: Application, on: Any, note: str = "") -> Application:
+    """The corrected application arrived: the 20 working days restart from the next day."""
+    with transaction.atomic():
+        app, day = _begin(actor, application, on, "收到补正日期")
+        if app.status != Status.AWAITING_CORRECTION:
+            raise InvalidTransition("该申请没有待补正的通知", field="on")
+        add_event(app, EventKind.CORRECTION_RECEIVED, day, actor, detail=note.strip())
+        return _finish(actor, app, "correction_receive", Status.AWAITING_CORRECTION, on=day)
+
+
+def start_consultation(
+    *, actor: Any, application: Application, on: Any, party: str, who: str, matter: str = ""
+) -> Application:
+    if party not in ConsultationParty.values:
+        raise ValidationFailed({"party": ["请选择征求意见的对象类型（第三方或其他机关）"]})
+    who = " ".join((who or "").split())
+    if not who:
+        raise ValidationFailed({"who": ["请填写征求意见对象的名称"]})
+    with transaction.atomic():
+        app, day = _begin(actor, application, on, "征求意见日期")
+        if app.status != Status.IN_PROGRESS:
+            raise InvalidTransition(f"当前状态为“{app.get_status_display()}”，不能开始征求意见", field="on")
+        add_event(
+            app, EventKind.CONSULTATION_STARTED, day, actor, party=party, detail=who, data={"matter": matter.strip()}
+        )
+        return _finish(actor, app, "consultation_start", Status.IN_PROGRESS, party=party)
+
+
+def end_consultation(*, actor: Any, application: Application, on: Any, outcome: str = "") -> Application:
+    with transaction.atomic():
+        app, day = _begin(actor, application, on, "征求意见结束日期")
+        if app.status != Status.IN_CONSULTATION:
+            raise InvalidTransition("该申请没有正在进行的征求意见", field="on")
+        add_event(app, EventKind.CONSULTATION_ENDED, day, actor, detail=(outcome or "").strip())
+        return _finish(actor, app, "consultation_end", Status.IN_CONSULTATION)
+
+
+def extend(
+    *,
+    actor: Any,
+    application: Application,
+    on: Any,
+    days: Any,
+    reason: str,
+    approved_by: Any,
+    notified_on: Any,
+) -> Application:
+    """Extend by ≤ 20 working days in all, approved by the office head and notified (Art. 33(2))."""
+    errors: dict[str, list[str]] = {}
+    try:
+        n = int(days)
+    except (TypeError, ValueError):
+        n = 0
+    if n < 1:
+        errors["days"] = ["请填写延长的工作日数（1–20）"]
+    if not (reason or "").strip():
+        errors["reason"] = ["请写明延长答复期限的理由"]
+    if approved_by is None or not getattr(approved_by, "is_authenticated", False):
+        errors["approved_by"] = ["延长答复期限须经政府信息公开工作机构负责人同意，请选择批准人"]
+    elif not can_approve_extension(approved_by, application.unit):
+        errors["approved_by"] = ["批准人须为本单位审签领导或公开办负责人（工作机构负责人）"]
+    notified: date | None = None
+    if not notified_on:
+        errors["notified_on"] = ["延长答复期限须告知申请人，请填写告知日期"]
+    else:
+        try:
+            notified = parse_date(notified_on, "notified_on", "告知申请人日期")
+            not_future(notified, "notified_on", "告知申请人日期")
+        except ValidationFailed as exc:
+            errors.update(exc.errors)
+    if errors:
+        raise ValidationFailed(errors)
+    assert notified is not None
+    with transaction.atomic():
+        app, day = _begin(actor, application, on, "批准延期日期")
+        state = clock.state_of(app)
+        if app.status == Status.AWAITING_CORRECTION:
+            raise InvalidTransition("待补正期间答复期限尚未重新起算，不需要延期", field="on")
+        if state.extension_days + n > clock.MAX_EXTENSION_DAYS:
+            left = clock.MAX_EXTENSION_DAYS - state.extension_days
+            raise ValidationFailed(
+                {
+                    "days": [
+                        f"延长答复期限最长不超过 20 个工作日（已延长 {state.extension_days} 个，"
+                        f"最多还可延长 {left} 个）"
+                    ]
+                }
+            )
+        if state.due_date and day > state.due_date:
+            raise ValidationFailed({"on": [f"答复期限已于 {state.due_date:%Y-%m-%d} 届满，不能再批准延期"]})
+        if notified < day:
+            raise ValidationFailed({"notified_on": ["告知申请人日期不能早于批准延期日期"]})
+        add_event(
+            app,
+            EventKind.EXTENSION,
+            day,
+            actor,
+            days=n,
+            detail=reason.strip(),
+            data={
+                "approved_by": approved_by.pk,
+                "approved_by_name": approved_by.get_full_name() or approved_by.username,
+                "notified_on": notified.isoformat(),
+            },
+        )
+        return _finish(actor, app, "extend", app.status, days=n, approved_by=approved_by.pk)
+
+
+def prior_items(app: Application, on: date) -> int:
+    """Items the same applicant already filed with this unit in the calendar month of ``on``."""
+    qs = Application.objects.filter(
+        unit_id=app.unit_id,
+        id_type=app.id_type,
+        id_number=app.id_number,
+        received_on__year=on.year,
+        received_on__month=on.month,
+    ).exclude(pk=app.pk)
+    if app.received_on and app.received_on.month == on.month and app.received_on.year == on.year:
+        qs = qs.filter(received_on__lte=app.received_on).exclude(received_on=app.received_on, pk__gt=app.pk)
+    return int(qs.aggregate(n=Sum("item_count"))["n"] or 0)
+
+
+def quote(app: Application, basis: str, quantity: int, on: date) -> tuple[fees.FeeQuote, int]:
+    if basis == FeeBasis.PER_PAGE:
+        return fees.per_page(quantity), 0
+    prior = prior_items(app, app.received_on or on)
+    return fees.per_item(prior, quantity), prior
+
+
+def issue_fee_notice(
+    *,
+    actor: Any,
+    application: Application,
+    on: Any,
+    basis: str,
+    quantity: Any,
+    delivered_on: Any = None,
+) -> FeeNotice:
+    if basis not in FeeBasis.values:
+        raise ValidationFailed({"basis": ["请选择计收方式：按件或按量（同一申请只能选一种）"]})
+    try:
+        qty = int(quantity)
+        if qty < 1:
+            raise ValueError
+    except (TypeError, ValueError):
+        raise ValidationFailed({"quantity": ["请填写件数或页数（正整数）"]}) from None
+    with transaction.atomic():
+        app, day = _begin(actor, application, on, "收费通知日期")
+        delivered = parse_date(delivered_on, "delivered_on", "申请人收到通知日期") if delivered_on else day
+        if delivered < day:
+            raise ValidationFailed({"delivered_on": ["申请人收到通知日期不能早于通知日期"]})
+        if app.status != Status.IN_PROGRESS:
+            raise InvalidTransition(f"当前状态为“{app.get_status_display()}”，不能发出收费通知", field="on")
+        if app.fee_notices.exists():
+            raise InvalidTransition("该申请已发出过收费通知", field="on")
+        q, prior = quote(app, basis, qty, day)
+        if q.amount <= Decimal(0):
+            raise ValidationFailed({"quantity": [f"按规定不收费（{q.breakdown}），无需发出收费通知"]})
+        notice = FeeNotice.objects.create(
+            application=app,
+            basis=basis,
+            quantity=qty,
+            prior_items=prior,
+            amount=q.amount,
+            breakdown=q.breakdown,
+            issued_on=day,
+            delivered_on=delivered,
+        )
+        add_event(
+            app,
+            EventKind.FEE_NOTICE,
+            day,
+            actor,
+            detail=q.breakdown,
+            data={"amount": str(q.amount), "delivered_on": delivered.isoformat(), "notice": notice.pk},
+        )
+        _finish(actor, app, "fee_notice", Status.IN_PROGRESS, amount=q.amount, basis=basis)
+    return notice
+
+
+def record_payment(*, actor: Any, application: Application, on: Any) -> Application:
+    with transaction.atomic():
+        app, day = _begin(actor, application, on, "缴费日期")
+        notice = app.fee_notices.filter(paid_on__isnull=True, lapsed_on__isnull=True).first()
+        if app.status != Status.AWAITING_FEE or notice is None:
+            raise InvalidTransition("该申请没有待缴费的收费通知", field="on")
+        state = clock.state_of(app)
+        if state.fee_payment_due and day > state.fee_payment_due:
+            raise ValidationFailed({"on": [f"缴费期限已于 {state.fee_payment_due:%Y-%m-%d} 届满，应按逾期未缴费处理"]})
+        notice.paid_on = day
+        notice.save(update_fields=["paid_on"])
+        add_event(app, EventKind.FEE_PAID, day, actor, data={"amount": str(notice.amount)})
+        return _finish(actor, app, "fee_paid", Status.AWAITING_FEE, paid_on=day)

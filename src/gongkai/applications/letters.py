@@ -1,0 +1,275 @@
+"""Letters (告知书) from the editable templates, as DOCX and PDF in the official-document layout."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from gongkai.core import audit
+from gongkai.core.errors import ValidationFailed
+from gongkai.documents.chinese import arabic_date, document_number
+from gongkai.documents.docx import OfficialLetter, letter_docx, letter_html
+from gongkai.documents.pdf import render_pdf
+from gongkai.workdays.calendar import CalendarNotLoaded, add_workdays
+
+from . import clock, numbering
+from .access import require_handle
+from .choices import DECISION_LETTERS, Delivery, EventKind, FeeBasis, InfoForm, LetterKind
+from .models import Application, ClockEvent, Letter, LetterTemplate
+
+_PLACEHOLDER = re.compile(r"\{([^{}\s]{1,12})\}")
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+UPLOAD_TYPES = {".pdf", ".docx", ".doc", ".jpg", ".jpeg", ".png", ".ofd"}
+
+
+def fill(text: str, values: dict[str, str]) -> str:
+    """Replace ``{名称}`` placeholders; unknown ones stay visible so an editor notices them."""
+    return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
+
+
+def template_for(app: Application, kind: str) -> LetterTemplate:
+    tpl = (
+        LetterTemplate.objects.filter(kind=kind, unit=app.unit).first()
+        or LetterTemplate.objects.filter(kind=kind, unit__isnull=True).first()
+    )
+    if tpl is None:
+        raise ValidationFailed(
+            {"kind": [f"没有“{LetterKind(kind).label}”的模板，请运行 gongkai applications load-rules"]}
+        )
+    return tpl
+
+
+def _last(app: Application, kind: str) -> ClockEvent | None:
+    return app.events.filter(kind=kind).order_by("-on", "-id").first()
+
+
+def _d(day: date | None) -> str:
+    return arabic_date(day) if day else "（待定）"
+
+
+def _delivery_text(app: Application) -> str:
+    forms: dict[str, str] = {InfoForm.PAPER: "纸质", InfoForm.ELECTRONIC: "电子", InfoForm.INSPECTION: "查阅"}
+    form = forms.get(app.info_form, "")
+    if app.info_form == InfoForm.INSPECTION:
+        return "请您携带本答复书及身份证明到本机关查阅、抄录"
+    how: dict[str, str] = {
+        Delivery.POST: "邮寄给您",
+        Delivery.EMAIL: "通过电子邮件发送给您",
+        Delivery.PICKUP: "请您到本机关领取",
+    }
+    return f"相关信息以{form}形式{how.get(app.delivery, '提供给您')}"
+
+
+def reconsideration_body(app: Application) -> str:
+    parent = app.unit.parent
+    return parent.name if parent is not None else "上一级行政机关"
+
+
+def appeal_wording(app: Application) -> str:
+    return (
+        f"如对本答复不服，可以自收到本答复之日起六十日内向{reconsideration_body(app)}申请行政复议，"
+        "或者自收到本答复之日起六个月内向人民法院提起行政诉讼。"
+    )
+
+
+def context(app: Application, kind: str, on: date) -> dict[str, str]:
+    unit = app.unit
+    state = clock.state_of(app)
+    values = {
+        "申请人": app.name,
+        "申请编号": app.tracking_number,
+        "提交日期": _d(app.submitted_on),
+        "收到日期": _d(app.received_on),
+        "申请内容": app.description[:120].replace("\n", " "),
+        "单位": unit.name,
+        "联系电话": unit.phone,
+        "地址": unit.address,
+        "获取方式": _delivery_text(app),
+        "救济途径": appeal_wording(app) if kind in DECISION_LETTERS else "",
+    }
+    reply = getattr(app, "reply", None)
+    if reply is not None:
+        extra = {
+            "理由": reply.content or "",
+            "转送机关": f"该政府信息由{reply.referred_agency}负责公开，您可以向其提出申请。"
+            if reply.referred_agency
+            else "",
+        }
+        if reply.proactive_location:
+            extra["获取方式"] = f"该信息已主动公开，您可以通过{reply.proactive_location}获取"
+        values.update(extra)
+        values["答复内容"] = fill(reply.result.wording, {**values, **extra})
+        values["法律依据"] = reply.result.article
+    if (ev := _last(app, EventKind.CORRECTION_REQUESTED)) is not None:
+        values["补正事项"] = ev.detail
+        values["补正期限"] = _d(date.fromisoformat(ev.data["due"])) if ev.data.get("due") else "（待定）"
+    if (ev := _last(app, EventKind.EXTENSION)) is not None:
+        events = list(app.events.order_by("on", "id"))
+        before = clock.compute(app, [e for e in events if e.pk != ev.pk and (e.on, e.pk) < (ev.on, ev.pk)])
+        values.update(
+            {
+                "延长天数": str(ev.days),
+                "延长理由": ev.detail,
+                "原答复期限": _d(before.due_date),
+                "延期后期限": _d(state.due_date),
+            }
+        )
+    if (ev := _last(app, EventKind.CONSULTATION_STARTED)) is not None:
+        values.update(
+            {
+                "第三方": ev.detail,
+                "征求事项": ev.data.get("matter") or "申请公开的信息",
+                "回复期限": _d(state.consultation_due or _add(ev.on, clock.CONSULTATION_DAYS)),
+            }
+        )
+    fee = app.fee_notices.order_by("-issued_on", "-id").first()
+    if fee is not None:
+        values.update(
+            {
+                "收费方式": FeeBasis(fee.basis).label,
+                "计算过程": fee.breakdown,
+                "金额": f"{fee.amount:.2f}",
+                "缴费期限": _d(_add(fee.delivered_on, clock.FEE_PAYMENT_DAYS)),
+                "缴费方式": f"持本通知书到{unit.name}政务服务窗口缴纳，或按本机关告知的非税收入缴款方式缴纳",
+            }
+        )
+    return values
+
+
+def _add(day: date, n: int) -> date | None:
+    try:
+        return add_workdays(day, n)
+    except CalendarNotLoaded:
+        return None
+
+
+def build(app: Application, kind: str, on: date, number: str) -> OfficialLetter:
+    if kind in DECISION_LETTERS and getattr(app, "reply", None) is None:
+        raise ValidationFailed({"kind": ["请先作出答复（选择办理结果），再生成答复告知书"]})
+    tpl = template_for(app, kind)
+    values = context(app, kind, on)
+    paragraphs = [p for p in (fill(line, values).strip() for line in tpl.body.splitlines()) if p]
+    notes = [f"联系电话：{app.unit.phone}"] if app.unit.phone else []
+    return OfficialLetter(
+        title=tpl.title,
+        number=number,
+        salutation=fill(tpl.salutation, values),
+        paragraphs=paragraphs,
+        issuer=app.unit.name,
+        day=on,
+        notes=notes,
+    )
+
+
+def number_prefix(app: Application, kind: str) -> str:
+    tpl = template_for(app, kind)
+    return tpl.number_prefix or f"{app.unit.display_name}政公开"
+
+
+def generate(*, actor: Any, application: Application, kind: str, on: Any = None) -> Letter:
+    """Render the letter to DOCX and PDF, number it 前缀〔年〕N号 and attach it to the case."""
+    require_handle(actor, application.unit)
+    if kind not in LetterKind.values:
+        raise ValidationFailed({"kind": ["请选择文书类型"]})
+    day = on if isinstance(on, date) else (date.fromisoformat(on) if on else timezone.localdate())
+    build(application, kind, day, "")  # validate before a number is taken
+    with transaction.atomic():
+        serial = numbering.next_serial(application.unit, day.year, "letter")
+        number = document_number(number_prefix(application, kind), day.year, serial)
+        letter = build(application, kind, day, number)
+        docx_bytes = letter_docx(letter)
+        pdf_bytes = render_pdf(letter_html(letter))
+        row = Letter(
+            application=application, kind=kind, title=letter.title, number=number, issued_on=day, created_by=actor
+        )
+        stem = f"{application.tracking_number}-{kind}-{serial}"
+        row.docx.save(f"{stem}.docx", ContentFile(docx_bytes), save=False)
+        row.pdf.save(f"{stem}.pdf", ContentFile(pdf_bytes), save=False)
+        row.save()
+        audit.record(
+            "application.letter",
+            actor=actor,
+            obj=application,
+            org_code=application.unit.code,
+            comment=f"{letter.title} {number}",
+            changes={"kind": kind, "letter": row.pk},
+        )
+    return row
+
+
+def upload(*, actor: Any, application: Application, kind: str, title: str, upload: Any, on: Any = None) -> Letter:
+    """Attach a signed/stamped scan or an edited Word file the officer made outside the platform."""
+    require_handle(actor, application.unit)
+    name = getattr(upload, "name", "") or ""
+    suffix = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
+    errors: dict[str, list[str]] = {}
+    if kind not in LetterKind.values:
+        errors["kind"] = ["请选择文书类型"]
+    if suffix not in UPLOAD_TYPES:
+        errors["upload"] = ["只能上传 PDF、Word、OFD 或图片文件"]
+    elif getattr(upload, "size", 0) > MAX_UPLOAD_BYTES:
+        errors["upload"] = ["文件不能超过 20 MB"]
+    if errors:
+        raise ValidationFailed(errors)
+    day = on if isinstance(on, date) else (date.fromisoformat(on) if on else timezone.localdate())
+    with transaction.atomic():
+        row = Letter(
+            application=application,
+            kind=kind,
+            title=(title or LetterKind(kind).label)[:100],
+            issued_on=day,
+            created_by=actor,
+        )
+        row.uploaded.save(f"{application.tracking_number}-{kind}{suffix}", upload, save=False)
+        row.save()
+        audit.record(
+            "application.letter_upload",
+            actor=actor,
+            obj=application,
+            org_code=application.unit.code,
+            comment=row.title,
+            changes={"kind": kind, "letter": row.pk},
+        )
+    return row
+
+
+def save_template(
+    *, actor: Any, unit: Any, kind: str, title: str, number_prefix: str, salutation: str, body: str
+) -> LetterTemplate:
+    """The unit's own wording of one letter kind (the platform default stays for the other units)."""
+    from gongkai.orgs import permissions as perms
+
+    from .access import can_edit_templates
+
+    perms.require(can_edit_templates(actor, unit), "只有公开办管理员可以修改告知书模板")
+    if kind not in LetterKind.values:
+        raise ValidationFailed({"kind": ["未知的文书类型"]})
+    if not body.strip() or not title.strip():
+        raise ValidationFailed({"body": ["标题和正文不能为空"]})
+    with transaction.atomic():
+        row = LetterTemplate.objects.filter(unit=unit, kind=kind).values("title", "body").first()
+        before: dict[str, Any] = dict(row) if row else {}
+        obj, _ = LetterTemplate.objects.update_or_create(
+            unit=unit,
+            kind=kind,
+            defaults={
+                "title": title.strip(),
+                "number_prefix": number_prefix.strip(),
+                "salutation": salutation.strip(),
+                "body": body.strip(),
+                "updated_by": actor,
+            },
+        )
+        audit.record(
+            "application.template",
+            actor=actor,
+            obj=obj,
+            org_code=unit.code,
+            changes=audit.diff(before, {"title": obj.title, "body": obj.body}),
+        )
+    return obj

@@ -1,0 +1,23 @@
+"""When the working-day calendar changes, every open case's deadline is recomputed from its ledger."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.dispatch import receiver
+
+from gongkai.workdays.calendar import calendar
+from gongkai.workdays.services import calendar_changed
+
+from .clock import recompute_open
+
+log = logging.getLogger(__name__)
+
+
+@receiver(calendar_changed, dispatch_uid="applications.recompute_open_cases")
+def recompute_on_calendar_change(sender: Any, years: set[int] | None = None, **kwargs: Any) -> None:
+    # The calendar caches year tables for a minute; drop them so this recomputation sees the change.
+    calendar.invalidate()
+    changed = recompute_open(set(years or ()))
+    log.info("calendar changed (%s): %d open applications got a new deadline", sorted(years or ()), changed)

@@ -1,0 +1,189 @@
+"""Closing a case with exactly one result code, fee lapse, and appeals (行政复议 / 行政诉讼)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from gongkai.core import audit
+from gongkai.core.errors import InvalidTransition, ValidationFailed
+
+from . import clock
+from .access import require_handle
+from .choices import AppealKind, AppealOutcome, EventKind, Status
+from .intake import add_event, lock, not_future, parse_date
+from .models import Appeal, Application, Reply, ResultCode
+
+
+def reply(
+    *,
+    actor: Any,
+    application: Application,
+    result: str,
+    on: Any,
+    content: str = "",
+    proactive_location: str = "",
+    referred_agency: str = "",
+) -> Reply:
+    """Answer the application. ``result`` is a key of the national table (spec §2.3).
+
+    Art. 36 variants: 已主动公开 is 予以公开 with ``proactive_location`` (where to find it); 不属于本机关
+    is 本机关不掌握 with ``referred_agency`` (which agency and its contact).
+    """
+    require_handle(actor, application.unit)
+    code = ResultCode.objects.filter(key=result).first()
+    if code is None:
+        raise ValidationFailed({"result": ["请选择办理结果（年度报告表三中的一项）"]})
+    day = parse_date(on, "on", "答复日期")
+    not_future(day, "on", "答复日期")
+    with transaction.atomic():
+        app = lock(application)
+        if app.is_closed or Reply.objects.filter(application=app).exists():
+            raise InvalidTransition("该申请已办结并已答复，不能再次答复；如需更正，请联系公开办管理员", field="result")
+        if app.status == Status.PENDING or app.received_on is None:
+            raise InvalidTransition("请先确认收到申请（第三十一条），再作出答复", field="on")
+        if day < app.received_on:
+            raise ValidationFailed({"on": [f"答复日期不能早于收到申请日期（{app.received_on:%Y-%m-%d}）"]})
+        last = app.events.order_by("-on", "-id").first()
+        if last and day < last.on:
+            raise ValidationFailed(
+                {"on": [f"答复日期不能早于上一办理事项（{last.get_kind_display()}，{last.on:%Y-%m-%d}）"]}
+            )
+        state = clock.state_of(app)
+        _check_result(app, code, state, day, content, referred_agency)
+        before = app.status
+        answer = Reply.objects.create(
+            application=app,
+            result=code,
+            replied_on=day,
+            content=content.strip(),
+            proactive_location=proactive_location.strip(),
+            referred_agency=referred_agency.strip(),
+            actor=actor,
+        )
+        fee = app.fee_notices.filter(paid_on__isnull=True, lapsed_on__isnull=True).first()
+        if fee is not None and code.key == "other.unpaid_fee":
+            fee.lapsed_on = day
+            fee.save(update_fields=["lapsed_on"])
+        add_event(
+            app,
+            EventKind.REPLIED,
+            day,
+            actor,
+            detail=f"{code.group_label}：{code.short_label}",
+            data={"result": code.key},
+        )
+        clock.refresh(app)
+        audit.record(
+            "application.reply",
+            actor=actor,
+            obj=app,
+            org_code=app.unit.code,
+            from_state=before,
+            to_state=app.status,
+            changes={"result": code.key, "replied_on": day},
+        )
+    return answer
+
+
+def _check_result(
+    app: Application, code: ResultCode, state: clock.ClockState, day: Any, content: str, referred_agency: str
+) -> None:
+    if code.key == "other.no_correction":
+        if app.status != Status.AWAITING_CORRECTION:
+            raise ValidationFailed({"result": ["只有发出补正通知后申请人逾期未补正的，才能选择“逾期不补正”"]})
+        if state.correction_due and day <= state.correction_due:
+            raise ValidationFailed({"on": [f"补正期限 {state.correction_due:%Y-%m-%d} 尚未届满"]})
+    elif app.status == Status.AWAITING_CORRECTION and code.key != "unable.still_unclear":
+        raise ValidationFailed({"result": ["申请人尚未补正：请等待补正，或在补正期限届满后以“逾期不补正”办结"]})
+    if code.key == "other.unpaid_fee":
+        if app.status != Status.AWAITING_FEE:
+            raise ValidationFailed({"result": ["只有发出收费通知后申请人逾期未缴费的，才能选择“逾期未缴费”"]})
+        if state.fee_payment_due and day <= state.fee_payment_due:
+            raise ValidationFailed({"on": [f"缴费期限 {state.fee_payment_due:%Y-%m-%d} 尚未届满"]})
+    elif app.status == Status.AWAITING_FEE:
+        raise ValidationFailed({"result": ["申请人尚未缴费：请记录缴费，或在缴费期限届满后以“逾期未缴费”办结"]})
+    if app.status == Status.IN_CONSULTATION:
+        raise ValidationFailed({"result": ["征求意见尚未结束，请先记录征求意见结束"]})
+    if code.key == "other.other" and not content.strip():
+        raise ValidationFailed({"content": ["选择“其他”的，请写明处理情况"]})
+    if code.group == "withheld" and code.key != "withheld.state_secret" and not content.strip():
+        raise ValidationFailed({"content": ["不予公开的，请写明理由（第三十六条第（三）项）"]})
+    if code.key == "partly_granted" and not content.strip():
+        raise ValidationFailed({"content": ["部分公开的，请写明不予公开部分及理由（第三十七条）"]})
+
+
+def lapse_fee(*, actor: Any, application: Application, on: Any) -> Reply:
+    """The applicant did not pay within 20 working days: closed as 其他处理 2 (逾期未缴费)."""
+    return reply(actor=actor, application=application, result="other.unpaid_fee", on=on)
+
+
+def lapse_correction(*, actor: Any, application: Application, on: Any) -> Reply:
+    """No correction by the deadline: deemed withdrawn, closed as 其他处理 1 (Art. 30)."""
+    return reply(actor=actor, application=application, result="other.no_correction", on=on)
+
+
+def record_appeal(
+    *,
+    actor: Any,
+    application: Application,
+    kind: str,
+    filed_on: Any,
+    authority: str = "",
+    case_number: str = "",
+    note: str = "",
+) -> Appeal:
+    require_handle(actor, application.unit)
+    if kind not in AppealKind.values:
+        raise ValidationFailed({"kind": ["请选择行政复议、直接起诉或复议后起诉"]})
+    day = parse_date(filed_on, "filed_on", "申请复议/起诉日期")
+    not_future(day, "filed_on", "申请复议/起诉日期")
+    if application.received_on and day < application.received_on:
+        raise ValidationFailed({"filed_on": ["复议/起诉日期不能早于收到申请日期"]})
+    if kind == AppealKind.LITIGATION_AFTER and not application.appeals.filter(kind=AppealKind.RECONSIDERATION).exists():
+        raise ValidationFailed({"kind": ["“复议后起诉”须先有行政复议记录"]})
+    with transaction.atomic():
+        appeal = Appeal.objects.create(
+            application=application,
+            kind=kind,
+            filed_on=day,
+            authority=authority.strip(),
+            case_number=case_number.strip(),
+            note=note.strip(),
+            created_by=actor,
+        )
+        audit.record(
+            "application.appeal",
+            actor=actor,
+            obj=appeal,
+            org_code=application.unit.code,
+            to_state=appeal.outcome,
+            changes={"kind": kind, "application": application.pk},
+        )
+    return appeal
+
+
+def decide_appeal(*, actor: Any, appeal: Appeal, outcome: str, decided_on: Any = None) -> Appeal:
+    require_handle(actor, appeal.application.unit)
+    if outcome not in AppealOutcome.values:
+        raise ValidationFailed({"outcome": ["请选择结果：维持、纠正、其他或尚未审结"]})
+    day = None
+    if outcome != AppealOutcome.PENDING:
+        day = parse_date(decided_on, "decided_on", "审结日期")
+        not_future(day, "decided_on", "审结日期")
+        if day < appeal.filed_on:
+            raise ValidationFailed({"decided_on": ["审结日期不能早于申请复议/起诉日期"]})
+    with transaction.atomic():
+        before = appeal.outcome
+        appeal.outcome, appeal.decided_on = outcome, day
+        appeal.save(update_fields=["outcome", "decided_on"])
+        audit.record(
+            "application.appeal_decide",
+            actor=actor,
+            obj=appeal,
+            org_code=appeal.application.unit.code,
+            from_state=before,
+            to_state=outcome,
+        )
+    return appeal

@@ -1,0 +1,219 @@
+"""Reads: what a user may see, dashboards, and the yearly counts of table 三 and table 四 (SQL aggregates)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from gongkai.orgs.models import Org
+from gongkai.workdays.calendar import CalendarNotLoaded, add_workdays
+
+from . import access
+from .choices import CHANNEL_REPORT_KEY, OPEN_STATUSES, REPORT_COLUMNS, AppealKind, AppealOutcome, Status
+from .models import Appeal, Application, ResultCode
+
+
+def handled_cases(user: Any) -> QuerySet[Application]:
+    """Cases whose applicant data the user may see: those of the units they handle."""
+    return Application.objects.filter(unit_id__in=access.handling_unit_ids(user)).select_related("unit")
+
+
+def supervised_cases(user: Any) -> QuerySet[Application]:
+    """Cases a supervisor may count and follow (status only): the units below their grant."""
+    return Application.objects.filter(unit_id__in=access.supervised_unit_ids(user)).select_related("unit")
+
+
+def case_for(user: Any, pk: int) -> tuple[Application | None, bool]:
+    """(case, may_see_personal). ``None`` when the user may not see the case at all."""
+    app = Application.objects.select_related("unit", "unit__parent").filter(pk=pk).first()
+    if app is None:
+        return None, False
+    if access.can_handle(user, app.unit):
+        return app, True
+    if access.can_see_status(user, app.unit):
+        return app, False
+    return None, False
+
+
+def due_soon_limit(today: date | None = None) -> date | None:
+    try:
+        return add_workdays(today or timezone.localdate(), 5)
+    except CalendarNotLoaded:
+        return None
+
+
+@dataclass
+class Dashboard:
+    pending: int
+    due_soon: int
+    overdue: int
+    awaiting_correction: int
+    in_consultation: int
+    awaiting_fee: int
+    open_total: int
+
+
+def dashboard_filters(today: date | None = None) -> dict[str, Q]:
+    today = today or timezone.localdate()
+    limit = due_soon_limit(today)
+    running = Q(status__in=[Status.IN_PROGRESS, Status.IN_CONSULTATION, Status.AWAITING_FEE])
+    return {
+        "pending": Q(status=Status.PENDING),
+        "due_soon": running & Q(due_date__gte=today) & (Q(due_date__lte=limit) if limit else Q(pk__in=[])),
+        "overdue": Q(status__in=OPEN_STATUSES) & Q(due_date__lt=today),
+        "awaiting_correction": Q(status=Status.AWAITING_CORRECTION),
+        "in_consultation": Q(status=Status.IN_CONSULTATION),
+        "awaiting_fee": Q(status=Status.AWAITING_FEE),
+        "open_total": Q(status__in=OPEN_STATUSES),
+    }
+
+
+def dashboard(qs: QuerySet[Application], today: date | None = None) -> Dashboard:
+    filters = dashboard_filters(today)
+    counts = qs.aggregate(**{k: Count("pk", filter=f) for k, f in filters.items()})
+    return Dashboard(**{k: int(v or 0) for k, v in counts.items()})
+
+
+def _zero_row() -> list[int]:
+    return [0] * len(REPORT_COLUMNS)
+
+
+def _fill(row: list[int], rows: list[dict[str, Any]]) -> None:
+    for item in rows:
+        idx = REPORT_COLUMNS.index(item["applicant_type"])
+        row[idx] += item["n"]
+    row[-1] = sum(row[:-1])
+
+
+def counts_for_year(unit: Org | int, year: int, *, include_subunits: bool = False) -> dict[str, Any]:
+    """Table 三 of the annual report for ``unit`` and ``year``, in the JSON shape of issue 5.
+
+    A case counts from its receipt date (Art. 31): ``new`` = received in the year; ``carried_in`` =
+    received before it and not closed before 1 January; each result row = replied in the year;
+    ``carried_over`` = received by 31 December and not closed by then. So a letter signed for on
+    2025-12-31 and answered on 2026-01-16 is new and carried over in 2025, carried in and handled in 2026.
+    Cases never received (pending, or transferred before receipt) are not counted.
+    """
+    unit_id = unit if isinstance(unit, int) else unit.pk
+    qs = Application.objects.filter(received_on__isnull=False)
+    if include_subunits:
+        org = Org.objects.get(pk=unit_id)
+        qs = qs.filter(unit__in=org.subtree())
+    else:
+        qs = qs.filter(unit_id=unit_id)
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    by_type = ("applicant_type",)
+
+    def grouped(q: QuerySet[Application]) -> list[dict[str, Any]]:
+        return list(q.values(*by_type).annotate(n=Count("pk")).order_by())
+
+    rows: dict[str, list[int]] = {}
+    rows["new"] = _zero_row()
+    _fill(rows["new"], grouped(qs.filter(received_on__range=(start, end))))
+    rows["carried_in"] = _zero_row()
+    _fill(
+        rows["carried_in"],
+        grouped(qs.filter(received_on__lt=start).filter(Q(closed_on__isnull=True) | Q(closed_on__gte=start))),
+    )
+    keys = list(ResultCode.objects.order_by("sort_order").values_list("key", flat=True))
+    for key in keys:
+        rows[key] = _zero_row()
+    replied = (
+        qs.filter(reply__replied_on__range=(start, end))
+        .values("applicant_type", "reply__result")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for item in replied:
+        row = rows.setdefault(str(item["reply__result"]), _zero_row())
+        row[REPORT_COLUMNS.index(item["applicant_type"])] += item["n"]
+    for key in keys:
+        rows[key][-1] = sum(rows[key][:-1])
+    rows["total_handled"] = [sum(rows[k][i] for k in keys) for i in range(len(REPORT_COLUMNS))]
+    rows["carried_over"] = _zero_row()
+    _fill(
+        rows["carried_over"],
+        grouped(qs.filter(received_on__lte=end).filter(Q(closed_on__isnull=True) | Q(closed_on__gt=end))),
+    )
+    return {"columns": list(REPORT_COLUMNS), "rows": rows}
+
+
+def channel_counts_for_year(unit: Org | int, year: int) -> dict[str, int]:
+    """New applications of the year by channel, keyed as the annual report's ``by_channel``."""
+    unit_id = unit if isinstance(unit, int) else unit.pk
+    out = dict.fromkeys(("online", "letter", "in_person", "service_window", "fax", "email", "other"), 0)
+    rows = (
+        Application.objects.filter(unit_id=unit_id, received_on__year=year)
+        .values("channel")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for row in rows:
+        out[CHANNEL_REPORT_KEY.get(row["channel"], "other")] += row["n"]
+    return out
+
+
+def appeal_counts_for_year(unit: Org | int, year: int) -> dict[str, dict[str, int]]:
+    """Table 四: appeals filed in the year, by outcome as of 31 December (undecided then → 尚未审结)."""
+    unit_id = unit if isinstance(unit, int) else unit.pk
+    end = date(year, 12, 31)
+    decided = Q(decided_on__isnull=False, decided_on__lte=end)
+    rows = (
+        Appeal.objects.filter(application__unit_id=unit_id, filed_on__year=year)
+        .values("kind")
+        .annotate(
+            upheld=Count("pk", filter=decided & Q(outcome=AppealOutcome.UPHELD)),
+            corrected=Count("pk", filter=decided & Q(outcome=AppealOutcome.CORRECTED)),
+            other=Count("pk", filter=decided & Q(outcome=AppealOutcome.OTHER)),
+            total=Count("pk"),
+        )
+        .order_by()
+    )
+    out = {k: {"upheld": 0, "corrected": 0, "other": 0, "pending": 0, "total": 0} for k in AppealKind.values}
+    for row in rows:
+        group = out[row["kind"]]
+        for key in ("upheld", "corrected", "other", "total"):
+            group[key] += row[key]
+        group["pending"] = group["total"] - group["upheld"] - group["corrected"] - group["other"]
+    return out
+
+
+def find_by_tracking(tracking: str, code: str) -> Application | None:
+    """The case whose number and query code match (constant-time), or None — never says which failed."""
+    from .numbering import code_matches
+
+    app = Application.objects.select_related("unit").filter(tracking_number=tracking.strip().upper()).first()
+    if app is None:
+        code_matches(tracking, code, "0" * 64)  # same work either way: no timing oracle on numbers
+        return None
+    return app if code_matches(app.tracking_number, code, app.query_code_hash) else None
+
+
+def public_status(app: Application) -> dict[str, Any]:
+    """What the applicant sees after the code matched: status and dates, no personal data."""
+    reply = getattr(app, "reply", None)
+    forward = app.transfers.select_related("unit").first()
+    return {
+        "tracking_number": app.tracking_number,
+        "unit": app.unit.name,
+        "status": app.status,
+        "status_label": app.get_status_display(),
+        "submitted_on": app.submitted_on.isoformat(),
+        "received_on": app.received_on.isoformat() if app.received_on else None,
+        "due_date": app.due_date.isoformat() if app.due_date and not app.is_closed else None,
+        "replied_on": reply.replied_on.isoformat() if reply else None,
+        "result": reply.result.group_label if reply else None,
+        "transferred_to": (
+            {
+                "unit": forward.unit.name,
+                "tracking_number": forward.tracking_number,
+                "status_label": forward.get_status_display(),
+            }
+            if forward
+            else None
+        ),
+    }

@@ -1,0 +1,50 @@
+"""HTML → PDF with WeasyPrint, embedding the cached CJK subset so the file prints the same everywhere."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .fonts import font_face_css
+
+#: Chinese official-document page (GB/T 9704): A4, margins 37/26/35/28 mm, 三号 (16 pt) body.
+OFFICIAL_PAGE_CSS = """
+@page { size: A4; margin: 37mm 26mm 35mm 28mm;
+        @bottom-center { content: "— " counter(page) " —"; font-family: "GK Serif"; font-size: 14pt; } }
+html { font-family: "GK Serif", "GK Serif Fallback", serif; font-size: 16pt; line-height: 28.9pt;
+       color: #000; }
+h1, .title { font-family: "GK Serif", "GK Serif Fallback", serif; font-weight: 700; font-size: 22pt;
+             line-height: 1.4; text-align: center; margin: 0 0 14pt; }
+.doc-number { text-align: center; margin: 0 0 20pt; }
+p { margin: 0; text-indent: 2em; text-align: justify; }
+p.salutation, p.noindent { text-indent: 0; }
+.signature { margin-top: 28pt; text-align: right; }
+.signature p { text-indent: 0; text-align: right; padding-right: 2em; }
+table { border-collapse: collapse; width: 100%; font-size: 12pt; line-height: 1.5; }
+td, th { border: 0.5pt solid #000; padding: 2pt 4pt; }
+"""
+
+
+def render_pdf(
+    html: str,
+    *,
+    css: str = OFFICIAL_PAGE_CSS,
+    families: tuple[str, ...] = ("GK Serif",),
+    base_url: str | None = None,
+    **options: Any,
+) -> bytes:
+    """Render ``html`` to PDF bytes with the CJK ``families`` embedded (subset to the glyphs used).
+
+    ``css`` is applied after the font rules; pass ``""`` when the HTML carries its own styles.
+    Raises ``FontMissing`` (a Chinese message naming the install script) when no CJK font is installed.
+    """
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    config = FontConfiguration()
+    sheets = [CSS(string=font_face_css(families), font_config=config)]
+    if css:
+        sheets.append(CSS(string=css, font_config=config))
+    document = HTML(string=html, base_url=base_url)
+    pdf = document.write_pdf(stylesheets=sheets, font_config=config, **options)
+    assert pdf is not None
+    return pdf
