@@ -1,0 +1,18 @@
+"""Background work: re-rendering the pages a change touches (run by ``gongkai db_worker``)."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from . import builder
+
+
+@task()
+def refresh_entry_pages(entry_id: int, category_ids: list[int]) -> int:
+    """Returns how many files changed, for the task result log."""
+    return len(builder.refresh_entry(entry_id, category_ids))
+
+
+@task()
+def refresh_unit_pages(unit_id: int) -> int:
+    return len(builder.refresh_unit(unit_id))
