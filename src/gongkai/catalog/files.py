@@ -132,6 +132,41 @@ def detect_family(data: bytes) -> str:
     return "unknown"
 
 
+IMAGE_FORMATS = {"jpeg": "JPEG", "png": "PNG", "gif": "GIF"}
+
+
+def strip_image_metadata(data: bytes, family: str, name: str) -> bytes:
+    """Re-encode an image so that nothing but its pixels (and colour profile) is published: EXIF with GPS
+    position, camera serial and author, XMP, IPTC, PNG text chunks and GIF comments are dropped. A photo
+    taken sideways is turned upright first, since its orientation flag goes with the EXIF."""
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.load()
+            fmt = IMAGE_FORMATS[family]
+            icc = image.info.get("icc_profile")
+            out = io.BytesIO()
+            if fmt == "JPEG":
+                upright = ImageOps.exif_transpose(image)
+                if upright is image or upright is None:
+                    # same pixels, same quantisation tables: no second generation of JPEG loss
+                    image.save(out, "JPEG", quality="keep", icc_profile=icc)
+                else:
+                    upright.save(out, "JPEG", quality=95, icc_profile=icc)
+            elif fmt == "PNG":
+                image.save(out, "PNG", optimize=False, icc_profile=icc)
+            else:
+                image.info.pop("comment", None)
+                animated = getattr(image, "n_frames", 1) > 1
+                image.save(out, "GIF", save_all=animated)
+            return out.getvalue()
+    except Image.DecompressionBombError:
+        raise ValidationFailed({"file": [f"“{name}”的像素尺寸过大（疑似恶意图片），已拒绝"]}) from None
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
+        raise ValidationFailed({"file": [f"“{name}”不是完整有效的图片，请重新导出后上传"]}) from None
+
+
 def check_upload(name: str, stream: IO[bytes], *, max_bytes: int | None = None) -> CheckedFile:
     """Read and check one upload. Raises ``ValidationFailed`` on field ``file`` with a Chinese reason."""
     limit = max_bytes or settings.GONGKAI_MAX_ATTACHMENT_BYTES
@@ -150,6 +185,8 @@ def check_upload(name: str, stream: IO[bytes], *, max_bytes: int | None = None) 
         raise ValidationFailed(
             {"file": [f"“{name}”的扩展名是 .{ext}，但内容是{FAMILY_LABELS.get(family, family)}，已拒绝上传"]}
         )
+    if family in IMAGE_FORMATS:
+        data = strip_image_metadata(data, family, name)
     return CheckedFile(
         name=name,
         kind=ext if ext != "jpeg" else "jpg",
