@@ -10,3 +10,5 @@ urlpatterns = [
     path("apply/", include("gongkai.applications.urls")),
     path("", include("gongkai.portal.urls")),
 ]
+
+handler500 = "gongkai.core.middleware.server_error"

@@ -99,3 +99,19 @@ def _inline_offenders(paths):
 def test_no_template_in_the_project_has_inline_code():
     # A new template with style="…" or an inline <script> would be silently broken by the CSP: fail here instead.
     assert _inline_offenders(TEMPLATE_ROOT.rglob("templates/**/*.html")) == []
+
+
+def test_a_database_error_inside_a_middleware_is_a_503_page_too(client, people, monkeypatch):
+    from django.contrib.sessions.backends.db import SessionStore
+
+    client.force_login(people["drafter"])
+
+    def broken(self):
+        raise DatabaseError("connection refused")
+
+    monkeypatch.setattr(SessionStore, "load", broken)
+    client.raise_request_exception = False
+    response = client.get(reverse("staff:entry_list"))
+    assert response.status_code == 503 and "暂时无法服务" in response.content.decode()
+    response = client.get("/api/v1/applications/YSQ-X-2026-00001", {"code": "ABCDEFGH"})
+    assert response.status_code == 503 and response.json()["error"]["code"] == "unavailable"

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Callable
 
 from django.db import DatabaseError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 
 from .audit import request_address
@@ -36,6 +37,29 @@ class FriendlyErrorMiddleware:
             return HttpResponse(html, status=status)
         if isinstance(exception, DatabaseError):
             log.exception("database unavailable")
-            html = render_to_string("unavailable.html", {"request": request})
-            return HttpResponse(html, status=503, headers={"Retry-After": "60"})
+            return unavailable(request)
         return None
+
+
+UNAVAILABLE = "系统暂时无法服务，请稍后再试。已公开的政府信息仍可正常浏览，此前提交的申请不会丢失。"
+
+
+def unavailable(request: HttpRequest) -> HttpResponse:
+    """503 while the database is out of reach: JSON for the API, a plain page for people."""
+    headers = {"Retry-After": "60"}
+    if request.path.startswith("/api/"):
+        body = {"error": {"code": "unavailable", "message": UNAVAILABLE, "field": None}}
+        return JsonResponse(body, status=503, headers=headers, json_dumps_params={"ensure_ascii": False})
+    return HttpResponse(render_to_string("unavailable.html", {"request": request}), status=503, headers=headers)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """``handler500``: also reached when a *middleware* hits the database (a session lookup, say), which
+    ``process_exception`` never sees. Django calls it inside its ``except`` block, so the error is at hand."""
+    if isinstance(sys.exc_info()[1], DatabaseError):
+        return unavailable(request)
+    if request.path.startswith("/api/"):
+        body = {"error": {"code": "server_error", "message": "服务器内部错误，已记录，请稍后再试", "field": None}}
+        return JsonResponse(body, status=500, json_dumps_params={"ensure_ascii": False})
+    message = "服务器出了点问题，已记录下来。请稍后再试；如反复出现，请联系政府信息公开工作机构。"
+    return HttpResponse(render_to_string("error.html", {"request": request, "message": message}), status=500)
