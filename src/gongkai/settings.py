@@ -70,6 +70,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every later layer (lockout, rate limits, audit) sees the client's address, not nginx's.
+    "gongkai.core.middleware.ForwardedAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Outermost of ours, so CSP and friends also land on error and "暂时无法服务" pages.
@@ -191,6 +193,11 @@ if GONGKAI_ENV != "development":
     # Sent on HTTPS responses only (Django's SecurityMiddleware); `make run` is plain HTTP on a laptop.
     SECURE_HSTS_SECONDS = int(os.environ.get("GONGKAI_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+# Reverse proxies whose X-Forwarded-For is believed (comma-separated addresses, e.g. 127.0.0.1 for nginx on
+# the same host). Empty: the header is ignored and the peer address is the client's.
+GONGKAI_TRUSTED_PROXIES = frozenset(
+    a.strip() for a in os.environ.get("GONGKAI_TRUSTED_PROXIES", "").split(",") if a.strip()
+)
 if _env_bool("GONGKAI_BEHIND_TLS_PROXY"):
     # nginx terminates TLS and says so; without this Django never sees the request as secure.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

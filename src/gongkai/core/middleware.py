@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import ipaddress
 import logging
 import sys
 from collections.abc import Callable
 
+from django.conf import settings
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
@@ -18,6 +21,28 @@ log = logging.getLogger(__name__)
 
 def client_address(request: HttpRequest) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
+
+
+class ForwardedAddressMiddleware:
+    """Behind nginx every request comes from 127.0.0.1: lockouts, rate limits and the audit log would all
+    see one address. When the direct peer is one of ``GONGKAI_TRUSTED_PROXIES``, the client is the
+    right-most address in ``X-Forwarded-For`` that is not a trusted proxy (addresses further left were
+    written by the client and can be forged). From any other peer the header is ignored."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        trusted = settings.GONGKAI_TRUSTED_PROXIES
+        if trusted and request.META.get("REMOTE_ADDR") in trusted:
+            hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if h.strip()]
+            for hop in reversed(hops):
+                if hop in trusted:
+                    continue
+                with contextlib.suppress(ValueError):  # garbage in the header: keep the proxy's address
+                    request.META["REMOTE_ADDR"] = str(ipaddress.ip_address(hop))
+                break
+        return self.get_response(request)
 
 
 class FriendlyErrorMiddleware:
