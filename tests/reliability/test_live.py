@@ -167,3 +167,45 @@ def test_a_worker_killed_mid_refresh_leaves_whole_pages_and_its_work_is_picked_u
     assert_complete_html(after)
     for entry in stack.info["entries"]:
         assert entry["title"].encode() in after[f"{stack.info['slug']}/info/{entry['id']}/index.html"]
+
+
+def test_publishing_killed_at_any_moment_leaves_no_half_published_entry(stack: Stack) -> None:
+    unit = stack.info["unit"]
+    proc = stack.popen(str(BIN / "python"), "-m", "tests.reliability.live_publish", unit, "400")
+    assert proc.stdout is not None
+    assert proc.stdout.readline().strip() == b"ready", proc.stderr.read() if proc.stderr else ""
+    published = 0
+    while published < 8:  # let it get going, then kill it wherever it happens to be
+        line = proc.stdout.readline()
+        assert line, proc.stderr.read() if proc.stderr else ""
+        published += 1
+    time.sleep(0.137)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+
+    rows = stack.sql(
+        "SELECT e.status, e.index_number, e.index_serial, e.published_at FROM catalog_entry e "
+        "JOIN orgs_org o ON o.id = e.unit_id WHERE o.code = %s AND e.title LIKE '连续发布测试%%'",
+        unit,
+    )
+    assert len([r for r in rows if r[0] == "published"]) >= published
+    for status, number, serial, published_at in rows:
+        if status == "published":
+            assert number and serial and published_at, (status, number)
+        else:
+            assert number is None and serial is None, (status, number)
+    (year,) = {y for (y,) in stack.sql(
+        "SELECT DISTINCT e.index_year FROM catalog_entry e JOIN orgs_org o ON o.id = e.unit_id "
+        "WHERE o.code = %s AND e.title LIKE '连续发布测试%%' AND e.index_year IS NOT NULL", unit
+    )}
+    serials = sorted(s for (s,) in stack.sql(
+        "SELECT e.index_serial FROM catalog_entry e JOIN orgs_org o ON o.id = e.unit_id "
+        "WHERE o.code = %s AND e.index_serial IS NOT NULL AND e.index_year = %s", unit, year
+    ))
+    assert serials == list(range(1, len(serials) + 1)), "index numbers must stay gap-free"
+    last = stack.sql(
+        "SELECT c.last_serial FROM catalog_indexcounter c JOIN orgs_org o ON o.id = c.unit_id "
+        "WHERE o.code = %s AND c.year = %s", unit, year,
+    )[0][0]
+    assert last == len(serials), "the counter and the entries agree"
+    assert stack.gongkai("audit", "verify", check=False).returncode == 0
