@@ -129,9 +129,20 @@ def attachment(request: HttpRequest, name: str) -> HttpResponseBase:
     att = Attachment.objects.filter(file=name, entry__status=EntryStatus.PUBLISHED, replaced_at=None).first()
     if att is None:
         raise Http404("no such file")
-    response = FileResponse(att.file.open("rb"), content_type=att.content_type or "application/octet-stream")
+    # PDFs and pictures open in the browser; office files and text are downloaded under their own name,
+    # never rendered as a page of this site (nosniff is set on every response).
+    inline = att.kind in INLINE_KINDS
+    response = FileResponse(
+        att.file.open("rb"),
+        content_type=att.content_type or "application/octet-stream",
+        as_attachment=not inline,
+        filename=att.original_name,
+    )
     response["Cache-Control"] = "public, max-age=86400"
     return response
+
+
+INLINE_KINDS = frozenset({"pdf", "jpg", "png", "gif"})
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
