@@ -80,3 +80,5 @@ def test_pdf_and_word_are_refused_with_a_reason():
 def test_mask_file_names_the_copy():
     name, _, count = mask_file("低保名单.csv", b"a,13812345678\n", {"mobile"})
     assert name == "低保名单（已打码）.csv" and count == 1
+    again, _, _ = mask_file(name, b"a,138****5678,330102199001011234\n", {"id_card"})
+    assert again == "低保名单（已打码）.csv"  # one suffix, however many passes

@@ -57,3 +57,13 @@ def test_accept_view_requires_a_reason_and_the_reviewer(entry, people):
 
 def test_get_is_not_allowed_on_actions(entry, people):
     assert client_for(people["reviewer"]).get(f"/staff/screening/entries/{entry.pk}/mask/").status_code == 405
+
+
+def test_actions_return_to_the_page_they_were_taken_on_but_never_off_site(entry, people):
+    c = client_for(people["reviewer"])
+    page = f"/staff/entries/{entry.pk}/"
+    response = c.post(f"/staff/screening/entries/{entry.pk}/mask/", {"kind": "mobile", "next": page})
+    assert response.status_code == 302 and response.url == page
+    for bad in ("https://evil.example/staff/", "//evil.example/staff/", "/apply/"):
+        response = c.post(f"/staff/screening/entries/{entry.pk}/rescan/", {"next": bad})
+        assert response.url == f"/staff/screening/entries/{entry.pk}/", bad

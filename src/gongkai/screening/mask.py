@@ -250,7 +250,7 @@ def mask_file(
     if family is None:
         key = "image" if ext in ("jpg", "jpeg", "png", "gif") else ext
         raise MaskRefused(REFUSALS.get(key, f"“{name}”的文件类型不能自动打码，请在源文件中处理后重新上传"))
-    stem = name.rsplit(".", 1)[0]
+    stem = name.rsplit(".", 1)[0].removesuffix("（已打码）")  # masking a masked copy again keeps one suffix
     if family == "csv":
         if ext == "txt":
             text_bytes, count = _mask_plain(data, kinds, unit_words)

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from gongkai.catalog.models import Entry
@@ -17,7 +18,11 @@ from . import selectors, services
 from .models import Alert, Finding, ScanResult, SensitiveWord
 
 
-def _back(entry_id: int) -> HttpResponseRedirect:
+def _back(entry_id: int, request: HttpRequest | None = None) -> HttpResponseRedirect:
+    """Back to the page the reviewer acted on (the entry page, usually), else the findings page."""
+    target = request.POST.get("next", "") if request is not None else ""
+    if target.startswith("/staff/") and url_has_allowed_host_and_scheme(target, allowed_hosts=None):
+        return redirect(target)
     return redirect(reverse("screening:entry", args=[entry_id]))
 
 
@@ -42,13 +47,13 @@ def mask(request: HttpRequest, entry_id: int) -> HttpResponse:
         outcome = services.mask_findings(actor=request.user, entry=entry, kind=request.POST.get("kind", ""))
     except DomainError as exc:
         messages.error(request, exc.message)
-        return _back(entry_id)
+        return _back(entry_id, request)
     messages.success(request, f"已打码 {outcome.masked} 处")
     for line in outcome.replaced:
         messages.info(request, f"已生成打码副本：{line}")
     for line in outcome.refused:
         messages.warning(request, f"未能打码：{line}")
-    return _back(entry_id)
+    return _back(entry_id, request)
 
 
 @login_required
@@ -60,7 +65,7 @@ def accept_finding(request: HttpRequest, finding_id: int) -> HttpResponse:
         messages.success(request, "已确认可以公开，理由已记录")
     except DomainError as exc:
         messages.error(request, exc.message)
-    return _back(finding.result.entry_id)
+    return _back(finding.result.entry_id, request)
 
 
 @login_required
@@ -72,7 +77,7 @@ def accept_result(request: HttpRequest, result_id: int) -> HttpResponse:
         messages.success(request, "人工审查结论已记录")
     except DomainError as exc:
         messages.error(request, exc.message)
-    return _back(result.entry_id)
+    return _back(result.entry_id, request)
 
 
 @login_required
@@ -84,7 +89,7 @@ def rescan(request: HttpRequest, entry_id: int) -> HttpResponse:
         messages.success(request, "已重新扫描")
     except DomainError as exc:
         messages.error(request, exc.message)
-    return _back(entry_id)
+    return _back(entry_id, request)
 
 
 @login_required
