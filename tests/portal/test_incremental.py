@@ -130,3 +130,29 @@ def test_guide_follows_office_data(sample: dict[str, Any], tree: Any, committed:
     committed(change)
     guide = (site_dir / "dongshan/guide/index.html").read_text()
     assert "0571-99990000" in guide and "14:00-17:30" in guide
+
+
+def test_renaming_a_column_rewrites_the_pages_of_its_entries(
+    sample: dict[str, Any], tree: Any, people: Any, committed: Any, site_dir: Path
+) -> None:
+    from gongkai.catalog.categories import rename_category
+
+    build_site()
+    normative = category(tree.town, "normative")
+    policy = sample["policy"]
+    page = f"dongshan/info/{policy.pk}/index.html"
+    assert normative.name in snapshot(site_dir)[page].decode()
+    committed(rename_category, actor=people["admin"], category=normative, name="镇规范性文件")
+    html = snapshot(site_dir)[page].decode()
+    assert "镇规范性文件" in html
+
+
+def test_unlinking_a_related_entry_rewrites_its_page_too(
+    sample: dict[str, Any], people: Any, committed: Any, site_dir: Path
+) -> None:
+    build_site()
+    policy, reading = sample["policy"], sample["reading"]
+    page = f"dongshan/info/{reading.pk}/index.html"
+    assert f"/info/{policy.pk}/" in snapshot(site_dir)[page].decode()  # the reading links back to the policy
+    committed(services.set_related, actor=people["admin"], entry=policy, related=[])
+    assert f"/info/{policy.pk}/" not in snapshot(site_dir)[page].decode()

@@ -16,6 +16,7 @@ from gongkai.orgs import permissions as perms
 from gongkai.orgs.models import Org
 
 from .models import Category
+from .signals import category_renamed
 
 DEFAULT_CATALOG = Path(__file__).parent / "data" / "default_catalog.yaml"
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,59}$")
@@ -107,6 +108,9 @@ def rename_category(*, actor: Any, category: Category, name: str) -> Category:
         audit.record(
             "category.rename", actor=actor, obj=category, org_code=category.unit.code, changes={"name": [old, name]}
         )
+        if old != name:
+            category_id = category.pk
+            transaction.on_commit(lambda: category_renamed.send(sender=Category, category_id=category_id))
     return category
 
 

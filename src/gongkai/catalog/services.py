@@ -432,6 +432,11 @@ def set_related(*, actor: Any, entry: Entry, related: list[Entry]) -> Entry:
         )
         if entry.is_public:
             _notify_public(entry, "edit", {entry.category_id})
+            # an entry taken off the list still shows this one on its own page until it is re-rendered
+            dropped = set(before) - {r.pk for r in related}
+            for other in Entry.objects.filter(pk__in=dropped):
+                if other.is_public:
+                    _notify_public(other, "edit", set())
     return entry
 
 

@@ -4,5 +4,9 @@ from django.dispatch import Signal
 #: edited, validity changed). Args: ``entry_id``, ``reason``, ``category_ids`` (old and new categories).
 public_entry_changed = Signal()
 
+#: Sent after commit when a column's name changed: every public page of its entries shows that name.
+#: Args: ``category_id``.
+category_renamed = Signal()
+
 #: Sent after commit when an entry enters review: screening scans it. Args: ``entry_id``.
 entry_submitted = Signal()

@@ -10,11 +10,12 @@ class PortalConfig(AppConfig):
         from django.db.models.signals import post_save
 
         from gongkai.catalog.models import Category
-        from gongkai.catalog.signals import public_entry_changed
+        from gongkai.catalog.signals import category_renamed, public_entry_changed
         from gongkai.orgs.models import Org
 
         from . import receivers
 
         public_entry_changed.connect(receivers.on_public_entry_changed, dispatch_uid="portal.entry_changed")
         post_save.connect(receivers.on_org_saved, sender=Org, dispatch_uid="portal.org_saved")
+        category_renamed.connect(receivers.on_category_renamed, dispatch_uid="portal.category_renamed")
         post_save.connect(receivers.on_category_saved, sender=Category, dispatch_uid="portal.category_saved")

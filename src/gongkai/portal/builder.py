@@ -244,6 +244,27 @@ def refresh_entry(entry_id: int, category_ids: Iterable[int] = (), root: Path | 
         return changed
 
 
+def refresh_category_entries(category_id: int, root: Path | None = None) -> list[Path]:
+    """After a column was renamed: the pages of its entries (and of its sub-columns' entries) show the name."""
+    root = Path(root or settings.SITE_DIR)
+    with writer.site_lock(root):
+        if not writer.is_built(root):
+            return []
+        category = Category.objects.select_related("unit").filter(pk=category_id).first()
+        if category is None or not selectors.public_units().filter(pk=category.unit_id).exists():
+            return []
+        tree = CategoryTree.load(category.unit)
+        ids = [category.pk, *Category.objects.filter(path__startswith=f"{category.path}{category.pk}/").values_list(
+            "pk", flat=True
+        )]
+        entries = selectors.entries_for_pages(selectors.with_public_page().filter(category_id__in=ids))
+        changed: list[Path] = []
+        for entry in entries.order_by("pk").iterator(chunk_size=500):
+            for page in entry_pages(entry, tree):
+                changed += writer.write_page(root, page)
+        return changed
+
+
 def refresh_unit(unit_id: int, root: Path | None = None) -> list[Path]:
     """After a unit's own data or catalog changed: its guide, catalog, home and column lists."""
     root = Path(root or settings.SITE_DIR)

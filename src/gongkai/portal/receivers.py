@@ -32,6 +32,15 @@ def _queue_unit(unit_id: int) -> None:
         log.exception("could not queue site refresh for unit %s", unit_id)
 
 
+def on_category_renamed(sender: Any, category_id: int, **_: Any) -> None:
+    from .tasks import refresh_category_entry_pages
+
+    try:
+        refresh_category_entry_pages.enqueue(category_id)
+    except Exception:
+        log.exception("could not queue refresh of the entries of column %s", category_id)
+
+
 def on_org_saved(sender: Any, instance: Org, raw: bool = False, **_: Any) -> None:
     """The guide shows the office's address and phone: it must follow every change (Art. 53(2))."""
     if raw or not instance.pk:

@@ -14,5 +14,10 @@ def refresh_entry_pages(entry_id: int, category_ids: list[int]) -> int:
 
 
 @task()
+def refresh_category_entry_pages(category_id: int) -> int:
+    return len(builder.refresh_category_entries(category_id))
+
+
+@task()
 def refresh_unit_pages(unit_id: int) -> int:
     return len(builder.refresh_unit(unit_id))
