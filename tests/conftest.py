@@ -11,6 +11,8 @@ import pytest
 
 os.environ.setdefault("GONGKAI_ENV", "test")
 
+pytest_plugins = ["tests.browser"]  # the `chromium` fixture
+
 
 @pytest.fixture(autouse=True)
 def _isolated_folders(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:

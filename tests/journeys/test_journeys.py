@@ -10,10 +10,8 @@
 from __future__ import annotations
 
 import io
-import os
 import random
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,37 +22,11 @@ from gongkai.catalog.models import Category, Entry, EntryStatus
 from gongkai.core.models import PasswordState
 from gongkai.portal.builder import build_site
 from gongkai.workdays.calendar import calendar
+from tests.browser import DESKTOP, PHONE, SHOTS
 from tests.factories import PASSWORD
 from tests.screening.builders import resident_id
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = os.environ.get("GONGKAI_CHROMIUM", "/usr/bin/chromium")
-SHOTS = ROOT / "var/screenshots"
-ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
-DESKTOP = {"width": 1366, "height": 768}
-PHONE = {"width": 375, "height": 812}
-
-
-@pytest.fixture
-def chromium() -> Iterator[Any]:
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail("chromium missing: run scripts/install-browser.sh")
-        pytest.skip("chromium missing: run scripts/install-browser.sh")
-    from playwright.sync_api import sync_playwright
-
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
-
 
 @pytest.fixture
 def staff(people: dict[str, Any]) -> dict[str, Any]:

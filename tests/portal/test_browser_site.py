@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import os
 import shutil
 import threading
 from collections.abc import Iterator
@@ -14,35 +13,13 @@ from typing import Any
 import pytest
 
 from gongkai.portal.builder import build_site
+from tests.browser import DESKTOP, PHONE, ROOT, SHOTS, launched, require
 from tests.factories import category
 
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = os.environ.get("GONGKAI_CHROMIUM", "/usr/bin/chromium")
 AXE = ROOT / "var/node/node_modules/axe-core/axe.min.js"
-SHOTS = ROOT / "var/screenshots"
-ARGS = [
-    "--no-sandbox",
-    "--headless",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-DESKTOP = {"width": 1366, "height": 768}
-PHONE = {"width": 375, "height": 812}
 XSS_TITLE = '<img src=x onerror="window.__xss=1">恶意标题<script>window.__xss=2</script>'
-
-
-def _require_tools() -> None:
-    missing = [str(p) for p in (Path(CHROMIUM), AXE) if not p.exists()]
-    if missing:
-        message = f"missing {', '.join(missing)}: run scripts/install-browser.sh"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(message)  # CI must not go green by skipping the browser
-        pytest.skip(message)
 
 
 class _Quiet(SimpleHTTPRequestHandler):
@@ -53,7 +30,7 @@ class _Quiet(SimpleHTTPRequestHandler):
 @pytest.fixture
 def static_site(sample: dict[str, Any], tree: Any, draft: Any, publish: Any, site_dir: Path) -> Iterator[dict]:
     """The built site folder served by a plain file server, as nginx would serve it."""
-    _require_tools()
+    require(AXE)
     bad = publish(
         draft(
             title=XSS_TITLE,
@@ -76,17 +53,8 @@ def static_site(sample: dict[str, Any], tree: Any, draft: Any, publish: Any, sit
 
 @pytest.fixture
 def browser(static_site: dict) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop; the database work is all done before it starts.
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
+    with launched() as b:
+        yield b
 
 
 def _axe(page: Any) -> list[dict]:

@@ -10,8 +10,6 @@ a dialog, the marker variable, an inline script, an on* attribute, a javascript:
 from __future__ import annotations
 
 import io
-import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,10 +23,6 @@ from gongkai.catalog.categories import create_category
 from gongkai.portal.builder import build_site
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM = os.environ.get("GONGKAI_CHROMIUM", "/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 PAYLOADS = [
     "<script>window.__xss=1</script>",
@@ -69,27 +63,6 @@ PROBE = """() => {
     for (const el of document.querySelectorAll(t)) bad.push(t);
   return {marker: window.__xss === undefined ? null : window.__xss, bad};
 }"""
-
-
-def _require_browser() -> None:
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail("chromium missing: run scripts/install-browser.sh")
-        pytest.skip("chromium missing: run scripts/install-browser.sh")
-
-
-@pytest.fixture
-def chromium() -> Iterator[Any]:
-    _require_browser()
-    from playwright.sync_api import sync_playwright
-
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 @pytest.fixture
