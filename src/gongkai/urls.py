@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("gongkai.portal.urls")),
 ]
 
+handler404 = "gongkai.core.middleware.page_not_found"
 handler500 = "gongkai.core.middleware.server_error"

@@ -157,3 +157,10 @@ def test_qr_code_encodes_the_page_address(sample: dict[str, Any]) -> None:
     svg = str(qr_svg("http://127.0.0.1:8000/dongshan/info/1/"))
     assert svg.startswith('<svg role="img"') and 'viewBox="0 0 ' in svg and "<script" not in svg
     assert qr_svg("http://a/1/") != qr_svg("http://a/2/")
+
+
+def test_unknown_api_path_is_json_404_and_staff_one_the_site_page(sample: dict[str, Any], client: Client) -> None:
+    response = client.get("/api/v1/no-such-thing")
+    assert response.status_code == 404 and response.json()["error"]["code"] == "not_found"
+    response = client.get("/staff/no-such-page/")
+    assert response.status_code == 404 and "页面不存在" in response.content.decode()

@@ -10,8 +10,9 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.db import DatabaseError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
+from django.views import defaults
 
 from .audit import request_address
 from .errors import DomainError, NotAllowed
@@ -76,6 +77,15 @@ def unavailable(request: HttpRequest) -> HttpResponse:
         body = {"error": {"code": "unavailable", "message": UNAVAILABLE, "field": None}}
         return JsonResponse(body, status=503, headers=headers, json_dumps_params={"ensure_ascii": False})
     return HttpResponse(render_to_string("unavailable.html", {"request": request}), status=503, headers=headers)
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """``handler404``: a JSON error body under ``/api/``, the site's own 404 page (templates/404.html)
+    everywhere else."""
+    if request.path.startswith("/api/"):
+        body = {"error": {"code": "not_found", "message": "没有这个接口地址或对象", "field": None}}
+        return JsonResponse(body, status=404, json_dumps_params={"ensure_ascii": False})
+    return defaults.page_not_found(request, exception or Http404())
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
