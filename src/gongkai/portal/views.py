@@ -144,8 +144,3 @@ def attachment(request: HttpRequest, name: str) -> HttpResponseBase:
 
 INLINE_KINDS = frozenset({"pdf", "jpg", "png", "gif"})
 
-
-def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    """The site's own 404 page; ``handler404`` in the root URLconf may point here."""
-    page = render.not_found()
-    return HttpResponse(page.body, content_type=page.content_type, status=404)
