@@ -19,9 +19,7 @@ def _svg(width: int, height: int, title: str, body: list[str]) -> str:
         f"<title>{escape(title)}</title>"
         f'<rect width="{width}" height="{height}" fill="#fff"/>'
         f'<text x="{width / 2:.0f}" y="20" text-anchor="middle" font-size="14" font-weight="bold">'
-        f"{escape(title)}</text>"
-        + "".join(body)
-        + "</svg>"
+        f"{escape(title)}</text>" + "".join(body) + "</svg>"
     )
 
 
