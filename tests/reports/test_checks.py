@@ -37,10 +37,13 @@ def test_hand_broken_report_fails_every_check(tree, two_years):
     assert all(c["message"] for c in checks)
 
 
-def test_carry_over_compares_with_last_years_published_report(tree, two_years):
+def test_carry_over_compares_with_last_years_published_report(tree, two_years, draft, publish):
     published = annual_report_data(tree.town, 2024)
     published["applications"]["rows"]["carried_over"] = [2, 0, 0, 0, 1, 0, 3]  # as printed last year
-    AnnualReport.objects.create(unit=tree.town, year=2024, data=published, status="published")
+    entry = draft(formed_date=date(2025, 1, 20))
+    report = AnnualReport.objects.create(unit=tree.town, year=2024, data=published, status="submitted", entry=entry)
+    assert annual_report_data(tree.town, 2025)["checks"] == []  # not published yet: compare with the records
+    report.entry = publish(entry)
     checks = annual_report_data(tree.town, 2025)["checks"]
     assert [c["check"] for c in checks] == ["carry_over"]
     assert "上年报告“四、结转下年度继续办理”[2, 0, 0, 0, 1, 0, 3]" in checks[0]["message"]

@@ -257,7 +257,13 @@ def previous_carried_over(org: Org, year: int, *, include_children: bool = False
     from .models import AnnualReport
 
     published = (
-        AnnualReport.objects.filter(unit=org, year=year - 1, include_children=include_children, data__isnull=False)
+        AnnualReport.objects.filter(
+            unit=org,
+            year=year - 1,
+            include_children=include_children,
+            data__isnull=False,
+            entry__status=EntryStatus.PUBLISHED,
+        )
         .values_list("data", flat=True)
         .first()
     )

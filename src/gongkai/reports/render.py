@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import json
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from django.template.loader import render_to_string
@@ -84,11 +85,24 @@ def to_json(doc: ReportDocument) -> bytes:
     return json.dumps(doc.data, ensure_ascii=False, indent=2).encode("utf-8")
 
 
+REPORT_CSS = Path(__file__).parent / "static" / "reports" / "report.css"
+
+
 def to_html(doc: ReportDocument, *, standalone: bool = True, with_charts: bool = True) -> str:
     return render_to_string(
         "reports/annual_document.html",
-        {"doc": doc, "standalone": standalone, "charts": doc.charts if with_charts else None},
+        {
+            "doc": doc,
+            "standalone": standalone,
+            "charts": doc.charts if with_charts else None,
+            "css": REPORT_CSS.read_text(encoding="utf-8"),
+        },
     )
+
+
+def body_html(doc: ReportDocument, *, with_charts: bool = False) -> str:
+    """The report without page chrome: for the staff page and for the body of the published entry."""
+    return render_to_string("reports/_report_body.html", {"doc": doc, "charts": doc.charts if with_charts else None})
 
 
 PDF_CSS = """
