@@ -3,6 +3,7 @@ the county bulletin."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -16,8 +17,8 @@ from gongkai.core.errors import DomainError, ValidationFailed
 from gongkai.orgs import permissions as perms
 from gongkai.orgs.models import Org, OrgKind
 
+from . import bulletin, services
 from . import render as rendering
-from . import services
 from .annual import check_year
 
 
@@ -154,4 +155,70 @@ def annual_file(request: HttpRequest, code: str, year: str, fmt: str) -> HttpRes
     if fmt != "html":
         name = f"{unit.code}-{y}-annual-report.{fmt}"
         response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _bulletin_counties(user: Any) -> list[Org]:
+    ids = {g.org_id for g in perms.grants(user) if g.role in ("supervisor", "unit_admin")}
+    return [o for o in Org.objects.filter(pk__in=ids, kind=OrgKind.COUNTY, is_active=True).order_by("path")]
+
+
+def _bulletin_request(request: HttpRequest) -> tuple[Org, str, list[Org]]:
+    counties = _bulletin_counties(request.user)
+    if not counties:
+        raise Http404("只有县级督查或县政务公开办可以查看通报")
+    code = request.GET.get("org") or counties[0].code
+    county = next((c for c in counties if c.code == code), None)
+    if county is None:
+        raise Http404("没有找到该县（区）")
+    today = timezone.localdate()
+    last_month = (today.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+    return county, request.GET.get("period") or last_month, counties
+
+
+@login_required
+def bulletin_page(request: HttpRequest) -> HttpResponse:
+    county, period, counties = _bulletin_request(request)
+    errors: dict[str, list[str]] = {}
+    data = None
+    rows: list[dict[str, Any]] = []
+    sort = request.GET.get("sort", "rank")
+    desc = request.GET.get("desc") == "1"
+    try:
+        data = bulletin.bulletin_data(county, period)
+        rows = bulletin.sort_rows(data["rows"], sort, desc)
+    except ValidationFailed as exc:
+        errors = exc.errors
+    return render(
+        request,
+        "reports/staff/bulletin.html",
+        {
+            "data": data,
+            "rows": rows,
+            "title": bulletin.title(data) if data else "政务公开工作通报",
+            "columns": bulletin.COLUMNS,
+            "sort": sort,
+            "desc": desc,
+            "sort_links": True,
+            "period": period,
+            "county": county,
+            "counties": counties,
+            "errors": errors,
+        },
+    )
+
+
+@login_required
+def bulletin_file(request: HttpRequest, fmt: str) -> HttpResponse:
+    county, period, _ = _bulletin_request(request)
+    if fmt not in ("html", "json", "xlsx", "pdf"):
+        raise Http404("不支持的格式")
+    try:
+        data = bulletin.bulletin_data(county, period)
+    except ValidationFailed as exc:
+        messages.error(request, "；".join("，".join(v) for v in exc.errors.values()))
+        return redirect(reverse("reports:bulletin"))
+    response = HttpResponse(bulletin.render(data, fmt), content_type=rendering.CONTENT_TYPES[fmt])
+    if fmt != "html":
+        response["Content-Disposition"] = f'attachment; filename="{county.code}-{data["period"]}-bulletin.{fmt}"'
     return response

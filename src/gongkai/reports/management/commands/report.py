@@ -66,4 +66,7 @@ class Command(BaseCommand):
         return render.render(doc, opts["format"])
 
     def _bulletin(self, org: Org, opts: dict[str, Any]) -> bytes:
-        raise CommandError("督查通报尚未实现")
+        from gongkai.reports import bulletin
+
+        data = bulletin.bulletin_data(org, opts["period"])
+        return bulletin.render(data, opts["format"])
