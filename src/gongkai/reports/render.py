@@ -216,14 +216,26 @@ def to_docx(doc: ReportDocument) -> bytes:
                 para.alignment = WD_ALIGN_PARAGRAPH.CENTER
             d.set_font(para.add_run(cell.text), d.BODY_FONT, Pt(9))
 
+    from docx.shared import Mm
+
+    pngs = charts_mod.all_png(doc.data)
+
+    def picture(key: str) -> None:
+        para = document.add_paragraph()
+        para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        para.add_run().add_picture(io.BytesIO(pngs[key]), width=Mm(150))
+
     paragraphs = doc.paragraphs
     d.add_heading(document, doc.headings[0])
     for p in paragraphs["section_1"]:
         d.add_paragraph(document, p)
+    for key in ("category", "monthly", "history"):
+        picture(key)
     d.add_heading(document, doc.headings[1])
     grid_table(doc.table2)
     d.add_heading(document, doc.headings[2])
     grid_table(doc.table3)
+    picture("results")
     d.add_heading(document, doc.headings[3])
     grid_table(doc.table4)
     d.add_heading(document, doc.headings[4])
