@@ -204,9 +204,14 @@ def title(data: dict[str, Any]) -> str:
 
 
 def to_html(data: dict[str, Any], *, standalone: bool = True) -> str:
+    from .render import document_style
+
+    css = "table{border-collapse:collapse;width:100%;font-size:10pt}td,th{border:1px solid #000;padding:2px 4px}"
+    if standalone:
+        css = 'body{font-family:"Noto Serif CJK SC",serif;max-width:72em;margin:2em auto;padding:0 1em}' + css
     return render_to_string(
         "reports/bulletin_document.html",
-        {"data": data, "title": title(data), "columns": COLUMNS, "standalone": standalone},
+        {"data": data, "title": title(data), "columns": COLUMNS, "style": document_style(css)},
     )
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
 from gongkai.orgs.models import Org
 
@@ -86,17 +87,23 @@ def to_json(doc: ReportDocument) -> bytes:
 
 
 REPORT_CSS = Path(__file__).parent / "static" / "reports" / "report.css"
+STANDALONE_CSS = (
+    'body { font-family: "Noto Serif CJK SC", "SimSun", serif; max-width: 60em; margin: 2em auto; '
+    "padding: 0 1em; line-height: 1.8; }\n"
+)
+
+
+def document_style(css: str) -> str:
+    """The ``<style>`` element of a downloadable document. Such files are sent as attachments and opened
+    from disk, never shown under the staff pages' CSP (which allows no inline styles)."""
+    return mark_safe(f"<style>\n{css}</style>")  # our own static CSS, no user input
 
 
 def to_html(doc: ReportDocument, *, standalone: bool = True, with_charts: bool = True) -> str:
+    css = (STANDALONE_CSS if standalone else "") + REPORT_CSS.read_text(encoding="utf-8")
     return render_to_string(
         "reports/annual_document.html",
-        {
-            "doc": doc,
-            "standalone": standalone,
-            "charts": doc.charts if with_charts else None,
-            "css": REPORT_CSS.read_text(encoding="utf-8"),
-        },
+        {"doc": doc, "charts": doc.charts if with_charts else None, "style": document_style(css)},
     )
 
 

@@ -152,9 +152,8 @@ def annual_file(request: HttpRequest, code: str, year: str, fmt: str) -> HttpRes
         messages.error(request, exc.message)
         return redirect(reverse("reports:annual", args=[unit.code, y]))
     response = HttpResponse(payload, content_type=rendering.CONTENT_TYPES[fmt])
-    if fmt != "html":
-        name = f"{unit.code}-{y}-annual-report.{fmt}"
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
+    # Always a download: the HTML file carries its own styles, which the staff pages' CSP would block.
+    response["Content-Disposition"] = f'attachment; filename="{unit.code}-{y}-annual-report.{fmt}"'
     return response
 
 
@@ -219,6 +218,5 @@ def bulletin_file(request: HttpRequest, fmt: str) -> HttpResponse:
         messages.error(request, "；".join("，".join(v) for v in exc.errors.values()))
         return redirect(reverse("reports:bulletin"))
     response = HttpResponse(bulletin.render(data, fmt), content_type=rendering.CONTENT_TYPES[fmt])
-    if fmt != "html":
-        response["Content-Disposition"] = f'attachment; filename="{county.code}-{data["period"]}-bulletin.{fmt}"'
+    response["Content-Disposition"] = f'attachment; filename="{county.code}-{data["period"]}-bulletin.{fmt}"'
     return response
