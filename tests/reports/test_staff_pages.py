@@ -126,3 +126,13 @@ def test_returned_report_is_edited_and_resubmitted(login, people, tree, two_year
     assert report.entry_id == entry.pk
     report.entry.refresh_from_db()
     assert report.entry.status == EntryStatus.REVIEW and "修改稿" in report.entry.body
+
+
+def test_reminders_command(tree, today, capsys):
+    from django.core.management import call_command
+
+    today(date(2026, 1, 25))
+    call_command("report", "reminders")
+    out = capsys.readouterr().out
+    assert "QH0101\t清河县东山镇人民政府\t2025年度政府信息公开工作年度报告应于2026年01月31日前公布，还剩6天" in out
+    assert "QH0001" not in out  # the county's deadline (31 March) is more than 30 days away

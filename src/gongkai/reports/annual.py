@@ -45,7 +45,7 @@ def check_year(year: Any) -> int:
         value = int(year)
     except (TypeError, ValueError):
         raise ValidationFailed({"year": ["年度应为四位数字，如 2025"]}) from None
-    if not MIN_YEAR <= value <= timezone.localdate().year + 1:
+    if not MIN_YEAR <= value <= timezone.localdate().year:
         raise ValidationFailed({"year": [f"年度应在 {MIN_YEAR} 年到 {timezone.localdate().year} 年之间"]})
     return value
 

@@ -30,8 +30,22 @@ class Command(BaseCommand):
         b.add_argument("--period", required=True, help="月度如 2025-06，季度如 2025-Q2")
         b.add_argument("--format", default="html", choices=["html", "xlsx", "pdf", "json"])
         b.add_argument("--out", help="输出文件（默认输出到屏幕，仅 html/json）")
+        sub.add_parser("reminders", help="列出年度报告临近或超过公布期限而尚未发布的单位（供每日定时任务）")
 
     def handle(self, *args: Any, **opts: Any) -> None:
+        if opts["action"] == "reminders":
+            from gongkai.orgs.models import UNIT_KINDS
+            from gongkai.reports.services import reminder
+
+            count = 0
+            for unit in Org.objects.filter(kind__in=list(UNIT_KINDS), is_active=True).order_by("path", "id"):
+                note = reminder(unit)
+                if note:
+                    count += 1
+                    self.stdout.write(f"{unit.code}\t{unit.name}\t{note.message}")
+            if not count:
+                self.stdout.write("没有需要提醒的年度报告")
+            return
         org = Org.objects.filter(code=opts["org"]).first()
         if org is None:
             raise CommandError(f"单位代码 {opts['org']} 不存在（--org）")
