@@ -72,6 +72,8 @@ def test_publish_as_entry_then_carry_over_uses_published_numbers(login, people, 
     entry = catalog.review_pass(actor=people["reviewer"], entry=entry)
     catalog.sign_and_publish(actor=people["signer"], entry=entry)
     assert services.reminder(tree.town, date(2025, 1, 20)) is None
+    public = c.get(f"/{tree.town.slug}/annual-reports/").content.decode()  # the portal's 年报 list page
+    assert "清河县东山镇人民政府2024年政府信息公开工作年度报告" in public
     # The published report froze 四; a later change to 2024's data shows up as a failed check in 2025.
     report.data["applications"]["rows"]["carried_over"][-1] = 99
     report.save()
