@@ -222,3 +222,20 @@ def test_cli(tree, people, tmp_path, today, capsys):
     with pytest.raises(CommandError, match="文件有 1 处错误，未导入任何数据"):
         call_command("import-applications", str(bad), "--org", "QH0101")
     assert "第 2 行【received_date】日期不存在：“2025-13-01”" in capsys.readouterr().err
+
+
+def test_category_path_may_skip_intermediate_levels(tree, people, tmp_path, today):
+    today(date(2026, 1, 20))
+    path = tmp_path / "e.csv"
+    path.write_text(
+        "title,category,formed_date,published_date\n"
+        "甲,法定主动公开内容/行政规范性文件,2025-03-03,2025-03-05\n"
+        "乙,行政规范性文件,2025-03-03,2025-03-05\n",
+        encoding="utf-8",
+    )
+    import_entries(actor=people["admin"], unit=tree.town, path=path)
+    assert set(Entry.objects.filter(unit=tree.town).values_list("category__slug", flat=True)) == {"normative"}
+    wrong = tmp_path / "w.csv"
+    wrong.write_text("title,category,formed_date,published_date\n丙,工作动态/行政规范性文件,2025-03-03,\n", "utf-8")
+    with pytest.raises(ImportRejected, match="1 处错误"):
+        import_entries(actor=people["admin"], unit=tree.town, path=wrong)

@@ -167,15 +167,37 @@ def import_entries(
     by_parent_name: dict[tuple[int | None, str], dict[str, Any]] = {(c["parent_id"], c["name"]): dict(c) for c in cats}
     planned: set[tuple[str, ...]] = set()
 
+    by_id = {c["pk"]: c for c in cats}
+    by_name: dict[str, list[int]] = defaultdict(list)
+    for c in cats:
+        by_name[c["name"]].append(c["pk"])
+
+    def _skip_levels(parts: tuple[str, ...]) -> int | None:
+        """A path that leaves out intermediate levels (“法定主动公开内容/行政规范性文件”) names an existing
+        category when its last name is unique in the catalog and the other names are its ancestors in order."""
+        ids = by_name.get(parts[-1], [])
+        if len(ids) != 1 or by_id[ids[0]]["is_retired"]:
+            return None
+        chain: list[str] = []
+        node = by_id[ids[0]]
+        while node["parent_id"] is not None:
+            node = by_id[node["parent_id"]]
+            chain.insert(0, node["name"])
+        it = iter(chain)
+        return ids[0] if all(name in it for name in parts[:-1]) else None
+
     def resolve(path_text: str) -> tuple[int | None, str | None]:
         """(category id or None if it will be created, error)."""
         parts = tuple(p.strip() for p in re.split(r"[/／>＞]", path_text) if p.strip())
         if not parts:
             return None, "目录类别不能为空（如“法定主动公开内容/行政规范性文件”）"
+        if any(len(name) > 60 for name in parts):
+            return None, "类别名称不能超过 60 个字"
+        shortcut = _skip_levels(parts)
+        if shortcut is not None:
+            return shortcut, None
         parent: int | None = None
         for depth, name in enumerate(parts):
-            if len(name) > 60:
-                return None, f"类别名称“{name}”超过 60 个字"
             found = by_parent_name.get((parent, name))
             if found is None:
                 if not create_categories:
