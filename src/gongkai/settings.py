@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "gongkai.applications",
     "gongkai.staff",
     "gongkai.portal",
+    "gongkai.reports",
 ]
 
 MIDDLEWARE = [

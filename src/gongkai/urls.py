@@ -5,6 +5,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("staff/applications/", include("gongkai.applications.staff_urls")),
     path("staff/screening/", include("gongkai.screening.urls")),
+    path("staff/reports/", include("gongkai.reports.urls")),
     path("api/v1/", include("gongkai.applications.api_urls")),
     path("staff/", include("gongkai.staff.urls")),
     path("apply/", include("gongkai.applications.urls")),

@@ -142,12 +142,19 @@ def counts_for_year(unit: Org | int, year: int, *, include_subunits: bool = Fals
     return {"columns": list(REPORT_COLUMNS), "rows": rows}
 
 
-def channel_counts_for_year(unit: Org | int, year: int) -> dict[str, int]:
-    """New applications of the year by channel, keyed as the annual report's ``by_channel``."""
+def _cases_of(unit: Org | int, include_subunits: bool) -> QuerySet[Application]:
     unit_id = unit if isinstance(unit, int) else unit.pk
+    if include_subunits:
+        return Application.objects.filter(unit__in=Org.objects.get(pk=unit_id).subtree())
+    return Application.objects.filter(unit_id=unit_id)
+
+
+def channel_counts_for_year(unit: Org | int, year: int, *, include_subunits: bool = False) -> dict[str, int]:
+    """New applications of the year by channel, keyed as the annual report's ``by_channel``."""
     out = dict.fromkeys(("online", "letter", "in_person", "service_window", "fax", "email", "other"), 0)
     rows = (
-        Application.objects.filter(unit_id=unit_id, received_on__year=year)
+        _cases_of(unit, include_subunits)
+        .filter(received_on__year=year)
         .values("channel")
         .annotate(n=Count("pk"))
         .order_by()
@@ -157,13 +164,14 @@ def channel_counts_for_year(unit: Org | int, year: int) -> dict[str, int]:
     return out
 
 
-def appeal_counts_for_year(unit: Org | int, year: int) -> dict[str, dict[str, int]]:
+def appeal_counts_for_year(
+    unit: Org | int, year: int, *, include_subunits: bool = False
+) -> dict[str, dict[str, int]]:
     """Table 四: appeals filed in the year, by outcome as of 31 December (undecided then → 尚未审结)."""
-    unit_id = unit if isinstance(unit, int) else unit.pk
     end = date(year, 12, 31)
     decided = Q(decided_on__isnull=False, decided_on__lte=end)
     rows = (
-        Appeal.objects.filter(application__unit_id=unit_id, filed_on__year=year)
+        Appeal.objects.filter(application__in=_cases_of(unit, include_subunits), filed_on__year=year)
         .values("kind")
         .annotate(
             upheld=Count("pk", filter=decided & Q(outcome=AppealOutcome.UPHELD)),

@@ -1,0 +1,341 @@
+"""The annual report's numbers (spec §2): tables 二, 三, 四, the statistics the seeds count by hand, and
+the cross-checks of §2.3. Every figure is an SQL aggregate (``values``/``annotate``/``Count``); Python only
+folds the handful of grouped rows into the JSON shape of issue 5.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Avg, Count, Max, Q, QuerySet, Sum
+from django.db.models.functions import ExtractMonth, ExtractYear
+from django.utils import timezone
+
+from gongkai.applications import selectors as app_selectors
+from gongkai.catalog.models import Category, Entry, EntryStatus, Validity
+from gongkai.catalog.timeliness import LIMIT_WORKDAYS
+from gongkai.core.errors import ValidationFailed
+from gongkai.orgs.models import Org
+
+from . import spec
+from .numbers import one_decimal, percent
+
+HISTORY_YEARS = 5
+MIN_YEAR = 2008  # the first year of the 2007 Regulation
+
+#: Catalog columns counted in table 二, matched by slug or name (imported catalogs use names), one level deep.
+TABLE2_CATEGORIES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "regulations": (("regulations",), ("规章",)),
+    "normative_documents": (("normative",), ("行政规范性文件", "规范性文件")),
+    "licensing_decisions": (("licensing",), ("行政许可",)),
+    "punishment_decisions": (("punishment",), ("行政处罚",)),
+    "enforcement_decisions": (("enforcement",), ("行政强制",)),
+}
+PUBLIC_STATUSES = (EntryStatus.PUBLISHED, EntryStatus.WITHDRAWN)
+
+
+def unit_orgs(org: Org, include_children: bool) -> QuerySet[Org]:
+    return org.subtree() if include_children else Org.objects.filter(pk=org.pk)
+
+
+def check_year(year: Any) -> int:
+    try:
+        value = int(year)
+    except (TypeError, ValueError):
+        raise ValidationFailed({"year": ["年度应为四位数字，如 2025"]}) from None
+    if not MIN_YEAR <= value <= timezone.localdate().year:
+        raise ValidationFailed({"year": [f"年度应在 {MIN_YEAR} 年到 {timezone.localdate().year} 年之间"]})
+    return value
+
+
+def _category_q(key: str) -> Q:
+    slugs, names = TABLE2_CATEGORIES[key]
+    return (
+        Q(category__slug__in=slugs)
+        | Q(category__name__in=names)
+        | Q(category__parent__slug__in=slugs)
+        | Q(category__parent__name__in=names)
+    )
+
+
+def _entries(org: Org, include_children: bool) -> QuerySet[Entry]:
+    if include_children:
+        return Entry.objects.filter(unit__in=unit_orgs(org, True))
+    return Entry.objects.filter(unit=org)
+
+
+def proactive(org: Org, year: int, *, include_children: bool = False, fees_wan_yuan: Any = 0) -> dict[str, Any]:
+    """Table 二 in one aggregate query. 制发 = published in the year; 废止 = repealed or expired in the year;
+    现行有效 = published by 31 December and not repealed/expired by then."""
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    qs = _entries(org, include_children).filter(status__in=PUBLIC_STATUSES)
+    issued = Q(published_date__range=(start, end))
+    repealed = Q(validity__in=[Validity.REPEALED, Validity.EXPIRED], invalid_date__range=(start, end))
+    in_force = Q(status=EntryStatus.PUBLISHED, published_date__lte=end) & (
+        Q(validity__in=[Validity.VALID, Validity.AMENDED]) | Q(invalid_date__gt=end)
+    )
+    aggs: dict[str, Any] = {}
+    for key in ("regulations", "normative_documents"):
+        cat = _category_q(key)
+        aggs[f"{key}__issued"] = Count("pk", filter=cat & issued)
+        aggs[f"{key}__repealed"] = Count("pk", filter=cat & repealed)
+        aggs[f"{key}__in_force"] = Count("pk", filter=cat & in_force)
+    for key in ("licensing_decisions", "punishment_decisions", "enforcement_decisions"):
+        aggs[key] = Count("pk", filter=_category_q(key) & issued)
+    row = qs.aggregate(**aggs)
+    out: dict[str, Any] = {}
+    for key in ("regulations", "normative_documents"):
+        out[key] = {part: int(row[f"{key}__{part}"] or 0) for part in ("issued", "repealed", "in_force")}
+    for key in ("licensing_decisions", "punishment_decisions", "enforcement_decisions"):
+        out[key] = int(row[key] or 0)
+    fees = Decimal(str(fees_wan_yuan or 0)).normalize()
+    out["fees_wan_yuan"] = int(fees) if fees == fees.to_integral_value() else float(fees)
+    return out
+
+
+def entry_statistics(org: Org, year: int, *, include_children: bool = False) -> dict[str, Any]:
+    """Entries published in the year (withdrawn later still count: they were published), by top-level
+    category, by month, the multi-year trend and Art. 26 timeliness in working days."""
+    base = _entries(org, include_children).filter(status__in=PUBLIC_STATUSES)
+    in_year = base.filter(published_date__range=(date(year, 1, 1), date(year, 12, 31)))
+
+    per_category = list(in_year.values("category_id", "category__path").annotate(n=Count("pk")).order_by())
+    top_of: dict[int, int] = {}
+    for item in per_category:
+        ids = [int(p) for p in str(item["category__path"]).strip("/").split("/") if p]
+        top_of[item["category_id"]] = ids[0] if ids else item["category_id"]
+    names = dict(Category.objects.filter(pk__in=set(top_of.values())).values_list("pk", "name"))
+    by_name: dict[str, int] = {}
+    for item in per_category:
+        name = names.get(top_of[item["category_id"]], "")
+        by_name[name] = by_name.get(name, 0) + item["n"]
+    total = sum(by_name.values())
+    by_category = [
+        {"category": name, "count": n, "percent": percent(n, total)}
+        for name, n in sorted(by_name.items(), key=lambda kv: (-kv[1], kv[0]))
+    ]
+
+    by_month = [0] * 12
+    months = in_year.annotate(m=ExtractMonth("published_date")).values("m").annotate(n=Count("pk")).order_by()
+    for month in months:
+        by_month[int(month["m"]) - 1] = month["n"]
+
+    first = year - HISTORY_YEARS + 1
+    counts = {
+        int(item["y"]): item["n"]
+        for item in base.filter(published_date__range=(date(first, 1, 1), date(year, 12, 31)))
+        .annotate(y=ExtractYear("published_date"))
+        .values("y")
+        .annotate(n=Count("pk"))
+        .order_by()
+    }
+    history = [{"year": y, "count": counts.get(y, 0)} for y in range(first, year + 1)]
+
+    t = in_year.aggregate(
+        avg=Avg("lag_workdays"),
+        max=Max("lag_workdays"),
+        over=Count("pk", filter=Q(lag_workdays__gt=LIMIT_WORKDAYS)),
+    )
+    timeliness = {
+        "avg_workdays": one_decimal(t["avg"]),
+        "max_workdays": int(t["max"] or 0),
+        "over_limit": int(t["over"] or 0),
+    }
+    return {
+        "total": total,
+        "by_category": by_category,
+        "by_month": by_month,
+        "history": history,
+        "timeliness": timeliness,
+    }
+
+
+def applications_table(org: Org, year: int, *, include_children: bool = False) -> dict[str, Any]:
+    """Table 三 in the national row order (every row present, zeros included) and new cases by channel."""
+    counts = app_selectors.counts_for_year(org, year, include_subunits=include_children)
+    columns = spec.column_keys()
+    assert list(counts["columns"]) == columns, "applicant columns differ from the national format"
+    zero = [0] * len(columns)
+    rows = {key: list(counts["rows"].get(key, zero)) for key in spec.row_keys()}
+    return {
+        "columns": columns,
+        "rows": rows,
+        "by_channel": app_selectors.channel_counts_for_year(org, year, include_subunits=include_children),
+    }
+
+
+def appeals_table(org: Org, year: int, *, include_children: bool = False) -> dict[str, Any]:
+    counts = app_selectors.appeal_counts_for_year(org, year, include_subunits=include_children)
+    cols = [k for k, _ in spec.table4_columns()]
+    return {group: {c: int(counts.get(group, {}).get(c, 0)) for c in cols} for group, _ in spec.table4_groups()}
+
+
+# --- checks (spec §2.3, §2.4) ---------------------------------------------------------------------------
+
+
+def _failure(check: str, message: str, **where: Any) -> dict[str, Any]:
+    return {"check": check, **where, "message": message}
+
+
+def run_checks(data: dict[str, Any], previous_carried_over: list[int] | None = None) -> list[dict[str, Any]]:
+    """The failed checks of a report dict (empty list = all pass). Pure: works on any dict of the shape,
+    so a report read back from JSON can be checked the same way."""
+    failed: list[dict[str, Any]] = []
+    apps = data["applications"]
+    columns: list[str] = apps["columns"]
+    rows: dict[str, list[int]] = apps["rows"]
+    results = spec.result_keys()
+    short = {
+        "new": "一、本年新收",
+        "carried_in": "二、上年结转",
+        "total_handled": "三（七）总计",
+        "carried_over": "四、结转下年度继续办理",
+    }
+    for i, col in enumerate(columns):
+        label = spec.column_label(col)
+        r = {k: rows[k][i] for k in short}
+        if r["new"] + r["carried_in"] != r["total_handled"] + r["carried_over"]:
+            failed.append(
+                _failure(
+                    "balance",
+                    f"表三“{label}”列：{short['new']}（{r['new']}）+ {short['carried_in']}（{r['carried_in']}）"
+                    f"≠ {short['total_handled']}（{r['total_handled']}）+ {short['carried_over']}"
+                    f"（{r['carried_over']}）",
+                    column=col,
+                )
+            )
+        leaves = sum(rows[k][i] for k in results)
+        if leaves != r["total_handled"]:
+            failed.append(
+                _failure(
+                    "total_handled",
+                    f"表三“{label}”列：（七）总计（{r['total_handled']}）≠ （一）至（六）各项之和（{leaves}）",
+                    column=col,
+                )
+            )
+    total_idx = columns.index("total")
+    for key, values in rows.items():
+        parts = sum(v for j, v in enumerate(values) if j != total_idx)
+        if parts != values[total_idx]:
+            failed.append(
+                _failure(
+                    "total_column",
+                    f"表三“{spec.row_label(key)}”行：总计（{values[total_idx]}）"
+                    f"≠ 自然人与法人或其他组织各列之和（{parts}）",
+                    row=key,
+                )
+            )
+        if any(v < 0 for v in values):
+            failed.append(_failure("negative", f"表三“{spec.row_label(key)}”行有负数", row=key))
+    if previous_carried_over is not None and list(previous_carried_over) != list(rows["carried_in"]):
+        failed.append(
+            _failure(
+                "carry_over",
+                f"表三“二、上年结转政府信息公开申请数量”{rows['carried_in']} ≠ 上年报告“四、结转下年度继续办理”"
+                f"{list(previous_carried_over)}",
+                row="carried_in",
+            )
+        )
+    for group, glabel in spec.table4_groups():
+        g = data["appeals"][group]
+        parts = g["upheld"] + g["corrected"] + g["other"] + g["pending"]
+        if parts != g["total"]:
+            failed.append(
+                _failure(
+                    "appeal_total",
+                    f"表四“{glabel}”：总计（{g['total']}）≠ 结果维持、结果纠正、其他结果、尚未审结之和（{parts}）",
+                    group=group,
+                )
+            )
+    return failed
+
+
+def previous_carried_over(org: Org, year: int, *, include_children: bool = False) -> list[int]:
+    """Last year's 四: as published if last year's report went out through the platform, else computed."""
+    from .models import AnnualReport
+
+    published = (
+        AnnualReport.objects.filter(
+            unit=org,
+            year=year - 1,
+            include_children=include_children,
+            data__isnull=False,
+            entry__status=EntryStatus.PUBLISHED,
+        )
+        .values_list("data", flat=True)
+        .first()
+    )
+    if isinstance(published, dict):
+        try:
+            return list(published["applications"]["rows"]["carried_over"])
+        except (KeyError, TypeError):
+            pass
+    counts = app_selectors.counts_for_year(org, year - 1, include_subunits=include_children)
+    return list(counts["rows"]["carried_over"])
+
+
+def annual_report_data(org: Org, year: int, *, include_children: bool = False) -> dict[str, Any]:
+    """The open-data JSON of the annual report (issue 5): the same numbers every other format shows."""
+    from .models import AnnualReport
+
+    year = check_year(year)
+    fees = (
+        AnnualReport.objects.filter(unit=org, year=year, include_children=include_children)
+        .values_list("fees_wan_yuan", flat=True)
+        .first()
+    )
+    data: dict[str, Any] = {
+        "org": {"code": org.code, "name": org.name},
+        "year": year,
+        "proactive": proactive(org, year, include_children=include_children, fees_wan_yuan=fees or 0),
+        "applications": applications_table(org, year, include_children=include_children),
+        "appeals": appeals_table(org, year, include_children=include_children),
+        "entries": entry_statistics(org, year, include_children=include_children),
+    }
+    data["checks"] = run_checks(data, previous_carried_over(org, year, include_children=include_children))
+    return data
+
+
+def extra_facts(org: Org, year: int, *, include_children: bool = False) -> dict[str, Any]:
+    """Figures for the narrative that are not in the open-data JSON: reply times and fees collected.
+
+    Reply times need the statutory calendar, so the cases are grouped by (received, replied) date pair in
+    SQL and each distinct pair is counted once in working days.
+    """
+    from gongkai.applications.models import Application, FeeNotice
+    from gongkai.workdays.calendar import CalendarNotLoaded, count_workdays
+
+    units = unit_orgs(org, include_children)
+    pairs = (
+        Application.objects.filter(unit__in=units, reply__replied_on__year=year, received_on__isnull=False)
+        .values("received_on", "reply__replied_on")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    total_days = cases = longest = 0
+    missing_calendar = False
+    for p in pairs:
+        received, replied = p["received_on"], p["reply__replied_on"]
+        if received is None or replied is None:
+            continue
+        try:
+            days = count_workdays(received, replied)
+        except CalendarNotLoaded:
+            missing_calendar = True
+            continue
+        total_days += days * p["n"]
+        cases += p["n"]
+        longest = max(longest, days)
+    fees = FeeNotice.objects.filter(application__unit__in=units, paid_on__year=year).aggregate(
+        total=Sum("amount"), n=Count("pk")
+    )
+    return {
+        "reply_avg_workdays": one_decimal(Decimal(total_days) / cases) if cases else 0,
+        "reply_max_workdays": longest,
+        "replied_cases": cases,
+        "reply_calendar_missing": missing_calendar,
+        "fees_yuan": Decimal(fees["total"] or 0),
+        "fee_cases": int(fees["n"] or 0),
+    }
