@@ -176,3 +176,70 @@ def test_journey_2_a_citizen_applies_on_his_phone_and_tracks_the_case(
     assert today in status and due.isoformat() in status
     assert "王建国" not in citizen.content() and "11010519491231002X" not in citizen.content()
     citizen.screenshot(path=str(SHOTS / "journey2-tracking-phone.png"), full_page=True)
+
+
+HISTORY_BAD = """标题,类别,成文日期,发布日期,索引号
+关于2025年春季植树的通知,通知公告,2025-03-01,2025-03-03,
+规范性文件甲,法定主动公开内容/法规文件/行政规范性文件,2025-02-30,2025-03-05,
+关于防汛的通知,通知公告,2025-06-01,2025-06-02,
+"""
+HISTORY_GOOD = HISTORY_BAD.replace("2025-02-30", "2025-02-28")
+
+
+def test_journeys_6_and_4_history_comes_in_then_the_annual_report_is_written_and_published(
+    chromium: Any, live_server: Any, tree: Any, staff: dict[str, Any], settings: Any, tmp_path: Path
+) -> None:
+    from docx import Document
+
+    from gongkai.reports.annual import annual_report_data
+    from gongkai.reports.imports import ImportRejected, import_entries
+
+    # 6. Migration day: a GBK spreadsheet from the old site; one bad row means nothing goes in.
+    history = tmp_path / "旧网站信息.csv"
+    history.write_bytes(HISTORY_BAD.encode("gbk"))
+    with pytest.raises(ImportRejected) as rejected:
+        import_entries(actor=staff["admin"], unit=tree.town, path=history, create_categories=True)
+    assert [(e.row, e.column) for e in rejected.value.errors] == [(3, "formed_date")]
+    assert not Entry.objects.filter(unit=tree.town).exists()
+    history.write_bytes(HISTORY_GOOD.encode("gbk"))
+    import_entries(actor=staff["admin"], unit=tree.town, path=history, create_categories=True)
+    assert Entry.objects.filter(unit=tree.town, status=EntryStatus.PUBLISHED).count() == 3
+    build_site()
+
+    # 4. January: the office writes the 2025 report from the records.
+    base = live_server.url
+    office = login(chromium, base, staff["admin"])
+    office.click("nav >> text=年度报告")
+    office.goto(f"{base}/staff/reports/annual/{tree.town.code}/2025/")
+    assert office.locator(".checks").count() == 0, "the cross-checks pass on the records"
+    preview = office.locator("main").inner_text()
+    assert "主动公开政府信息情况" in preview and "收到和处理政府信息公开申请情况" in preview
+    office.fill("#s5", "存在问题：栏目更新不够及时。改进：每周检查一次。")
+    office.click("button:has-text('保存草稿')")
+    office.wait_for_load_state()
+    assert office.input_value("#s5").startswith("存在问题：栏目更新不够及时")
+    with office.expect_download() as download:
+        office.click("a:has-text('DOCX')")
+    word = Document(download.value.path())
+    assert any("栏目更新不够及时" in p.text for p in word.paragraphs), "the leader gets the edited text in Word"
+    office.click("button:has-text('保存后提交审核发布')")
+    office.wait_for_selector("text=已提交为信息")
+    report_entry = Entry.objects.get(unit=tree.town, category__slug="annual-reports")
+    assert report_entry.status == EntryStatus.REVIEW
+
+    reviewer = login(chromium, base, staff["reviewer"])
+    reviewer.goto(f"{base}/staff/entries/{report_entry.pk}/")
+    reviewer.click("button:has-text('保密审查通过')")
+    reviewer.wait_for_selector("text=待审签")
+    signer = login(chromium, base, staff["signer"])
+    signer.goto(f"{base}/staff/entries/{report_entry.pk}/")
+    signer.click("button:has-text('审签发布')")
+    signer.wait_for_selector("text=已发布")
+
+    site = Path(settings.SITE_DIR).resolve()
+    listing = (site / tree.town.slug / "annual-reports" / "index.html").read_text(encoding="utf-8")
+    assert f"/info/{report_entry.pk}/" in listing and "2025" in listing
+    page = (site / tree.town.slug / "info" / str(report_entry.pk) / "index.html").read_text(encoding="utf-8")
+    assert "栏目更新不够及时" in page
+    data = annual_report_data(tree.town, 2025)
+    assert data["entries"]["total"] == 3 and data["checks"] == []

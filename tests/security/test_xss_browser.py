@@ -1,7 +1,8 @@
 """An XSS corpus in every text field a user can fill, rendered in real Chromium: nothing runs.
 
 Every payload goes into the entry's title, summary, body, document number and topic words, an
-attachment's name, a column name, and an application's name, address, description and purpose. The
+attachment's name, a column name, an application's name, address, description and purpose, and the
+narrative sections of an annual report. The
 public pages are taken from the built site folder and the staff pages from the application (the pages
 as they would be sent); each is loaded in Chromium, where the test looks for anything that could run:
 a dialog, the marker variable, an inline script, an on* attribute, a javascript: URL, a frame, an object.
@@ -21,6 +22,7 @@ from gongkai.applications import intake
 from gongkai.catalog import services
 from gongkai.catalog.categories import create_category
 from gongkai.portal.builder import build_site
+from gongkai.reports.services import save_draft
 
 pytestmark = pytest.mark.browser
 
@@ -91,6 +93,8 @@ def poisoned(tree: Any, people: Any, draft: Any, publish: Any, django_capture_on
         "purpose": '"><svg onload=window.__xss=32>', "info_form": "electronic", "delivery": "email",
         "email": "a@example.com",
     })
+    save_draft(actor=people["admin"], unit=tree.town, year=2025, section_1=ALL[:3000], section_5=ALL[:500],
+               section_6='"><svg onload=window.__xss=40>')
     build_site()
     return {"entry": entry, "application": application, "column": column}
 
@@ -131,11 +135,15 @@ def test_no_payload_runs_on_public_or_staff_pages(chromium: Any, poisoned: dict,
         "staff edit form": (admin, reverse("staff:entry_edit", args=[entry.pk])),
         "case list": (admin, reverse("applications_staff:list")),
         "case page": (admin, reverse("applications_staff:detail", args=[application.pk])),
+        "annual report draft": (admin, reverse("reports:annual", args=[entry.unit.code, 2025])),
+        "annual report file": (admin, reverse("reports:annual_file", args=[entry.unit.code, 2025, "html"])),
     }
     for name, (client, url) in staff.items():
         response = client.get(url)
         assert response.status_code == 200, (name, response.status_code)
         pages[name] = response.content.decode()
+    for name in ("annual report draft", "annual report file"):
+        assert "window.__xss=40" in pages[name], f"the narrative should be on the {name} as text"
 
     context = chromium.new_context()
     for name, html in pages.items():
