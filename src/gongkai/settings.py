@@ -67,6 +67,9 @@ INSTALLED_APPS = [
     "gongkai.applications",
     "gongkai.staff",
     "gongkai.portal",
+    "gongkai.search",
+    "gongkai.api",
+    "ninja",
 ]
 
 MIDDLEWARE = [
