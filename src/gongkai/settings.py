@@ -217,6 +217,11 @@ TASKS = {
     }
 }
 
+# Per-address rate limits, "scope=requests/seconds,…" (scopes: submit, track, api_submit, search, api, api_write).
+from gongkai.core.ratelimit import parse_limits as _parse_limits  # noqa: E402
+
+GONGKAI_RATE_LIMITS = _parse_limits(os.environ.get("GONGKAI_RATE_LIMITS", ""))
+
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "gongkai@localhost")
 

@@ -8,5 +8,6 @@ urlpatterns = [
     path("api/v1/", include("gongkai.applications.api_urls")),
     path("staff/", include("gongkai.staff.urls")),
     path("apply/", include("gongkai.applications.urls")),
+    path("search/", include("gongkai.search.urls")),
     path("", include("gongkai.portal.urls")),
 ]
