@@ -90,6 +90,8 @@ MIDDLEWARE = [
     "gongkai.core.middleware.FriendlyErrorMiddleware",
     # Last, as axes documents: turns a locked-out login into the Chinese lockout page.
     "axes.middleware.AxesMiddleware",
+    # /api/: per-address rate limits, ETags, CORS for reads.
+    "gongkai.api.http.ApiHttpMiddleware",
 ]
 
 ROOT_URLCONF = "gongkai.urls"

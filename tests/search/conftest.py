@@ -11,10 +11,39 @@ from gongkai.search import indexing
 from tests.factories import category, make_draft, publish_entry
 
 WORDS = [
-    "农村最低生活保障", "特困人员救助供养", "临时救助", "高标准农田", "人居环境整治", "宅基地审批", "土地承包经营权",
-    "防汛抗旱", "森林防火", "安全生产", "耕地地力保护补贴", "危房改造", "城乡居民医疗保险", "退役军人优抚",
-    "残疾人两项补贴", "控辍保学", "乡村振兴", "一事一议", "政府采购", "财政预算", "三公经费", "河长制", "垃圾分类",
-    "信息公开", "低保", "扶贫", "公示", "通知", "东山镇", "李家村", "人民政府", "村民代表大会", "民政办",
+    "农村最低生活保障",
+    "特困人员救助供养",
+    "临时救助",
+    "高标准农田",
+    "人居环境整治",
+    "宅基地审批",
+    "土地承包经营权",
+    "防汛抗旱",
+    "森林防火",
+    "安全生产",
+    "耕地地力保护补贴",
+    "危房改造",
+    "城乡居民医疗保险",
+    "退役军人优抚",
+    "残疾人两项补贴",
+    "控辍保学",
+    "乡村振兴",
+    "一事一议",
+    "政府采购",
+    "财政预算",
+    "三公经费",
+    "河长制",
+    "垃圾分类",
+    "信息公开",
+    "低保",
+    "扶贫",
+    "公示",
+    "通知",
+    "东山镇",
+    "李家村",
+    "人民政府",
+    "村民代表大会",
+    "民政办",
 ]
 ASCII_BITS = ["2025年", "5G基站", "A级景区", "GB/T 9704", "PM2.5监测", "第3季度", "120急救", "WiFi覆盖"]
 PUNCT = ["，", "。", "、", "；", "：", "“", "”", "（", "）", " ", "\n"]
@@ -59,7 +88,9 @@ def corpus(tree: Any, people: dict[str, Any]) -> list[Any]:
         }
         if not unit_is_town:
             fields.update(
-                unit=tree.street, actor=people["street_drafter"], publisher=tree.street,
+                unit=tree.street,
+                actor=people["street_drafter"],
+                publisher=tree.street,
                 category=category(tree.street, "notices"),
             )
             entry = make_draft(tree, people, **fields)

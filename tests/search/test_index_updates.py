@@ -67,7 +67,9 @@ def test_long_attachment_text_is_chunked_without_losing_phrases(draft, publish, 
     filler = "各村要做好防汛准备工作" * 3000  # ~33,000 characters: several parts
     entry = draft(title="长附件")
     services.add_attachment(
-        actor=people["drafter"], entry=entry, name="长文.csv",
+        actor=people["drafter"],
+        entry=entry,
+        name="长文.csv",
         stream=io.BytesIO(f"说明\n{filler}末尾的独特短语量子纠缠\n".encode()),
     )
     entry = committed(publish, entry)

@@ -15,8 +15,17 @@ CJK_ONLY = re.compile(r"[\u4e00-\u9fff]+")
 
 
 def fields(entry) -> list[str]:
-    return [normalize(x) for x in (entry.title, entry.summary, html_to_text(entry.body), entry.index_number,
-                                   entry.document_number, entry.topic_words)]
+    return [
+        normalize(x)
+        for x in (
+            entry.title,
+            entry.summary,
+            html_to_text(entry.body),
+            entry.index_number,
+            entry.document_number,
+            entry.topic_words,
+        )
+    ]
 
 
 def truth(corpus, query: str) -> set[int]:

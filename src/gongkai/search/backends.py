@@ -185,6 +185,7 @@ def _fts5_phrase(p: Phrase) -> str:
 
 class SQLiteBackend(Backend):
     vendor = "sqlite"
+
     def _write_text(self, rows: list[tuple[int, list[str], list[str], list[str]]]) -> None:
         with connection.cursor() as cur:
             cur.executemany(

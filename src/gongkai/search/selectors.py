@@ -25,7 +25,7 @@ SNIPPET_CHARS = 120
 
 
 def parse_query(q: str) -> list[Phrase]:
-    q = (q or "").strip()
+    q = (q or "").replace("\x00", "").strip()
     if len(q) > MAX_QUERY_CHARS:
         raise ValidationFailed({"q": [f"检索词过长（{len(q)} 个字），请不超过 {MAX_QUERY_CHARS} 个字"]})
     terms = tokenizer.terms(q)
@@ -59,14 +59,20 @@ class FilterValues:
 
 
 def resolve_filters(
-    *, unit: str | None = None, category: str | int | None = None, year: str | int | None = None,
-    genre: str | None = None, validity: str | None = None,
+    *,
+    unit: str | None = None,
+    category: str | int | None = None,
+    year: str | int | None = None,
+    genre: str | None = None,
+    validity: str | None = None,
 ) -> FilterValues:
     """Unknown filter values are a clear 400 naming the field, never an empty page that looks like a miss."""
     errors: dict[str, list[str]] = {}
     out = FilterValues()
     if unit:
-        out.unit = Org.objects.filter(code=str(unit), kind__in=list(UNIT_KINDS)).first()
+        code = str(unit)
+        valid = re.fullmatch(r"[0-9A-Za-z]{1,20}", code) is not None
+        out.unit = Org.objects.filter(code=code, kind__in=list(UNIT_KINDS)).first() if valid else None
         if out.unit is None:
             errors["org"] = [f"没有单位代码为“{str(unit)[:40]}”的公开主体"]
     if category not in (None, ""):
@@ -147,15 +153,13 @@ def search(
     )
     by_id = {e.pk: e for e in entries}
     marks = tokenizer.highlight_terms(q)
-    result.hits = [
-        Hit(by_id[i], snippet(by_id[i], marks), hits.scores.get(i)) for i in hits.entry_ids if i in by_id
-    ]
+    result.hits = [Hit(by_id[i], snippet(by_id[i], marks), hits.scores.get(i)) for i in hits.entry_ids if i in by_id]
     return result
 
 
 def exact_entry(q: str) -> Entry | None:
     """A query that is exactly an index number or a document number jumps straight to the entry."""
-    q = (q or "").strip()
+    q = (q or "").replace("\x00", "").strip()
     if not q or len(q) > 80:
         return None
     published = Entry.objects.filter(status=EntryStatus.PUBLISHED).select_related("unit")

@@ -42,7 +42,8 @@ def _choices(unit: Org | None) -> dict[str, Any]:
 @require_safe
 def search_page(request: HttpRequest) -> HttpResponse:
     verdict = ratelimit.hit_request("search", request)
-    params = {k: request.GET.get(k, "").strip() for k in ("q", *FILTERS, "order", "page")}
+    # NUL never reaches the database (PostgreSQL text cannot hold it); other control characters are harmless.
+    params = {k: request.GET.get(k, "").replace("\x00", "").strip() for k in ("q", *FILTERS, "order", "page")}
     context: dict[str, Any] = {"params": params, "errors": {}, "result": None, "current": "search"}
     if not verdict.allowed:
         context.update(_choices(None), rate_message=verdict.message)
@@ -52,8 +53,11 @@ def search_page(request: HttpRequest) -> HttpResponse:
     status = 200
     try:
         filters = selectors.resolve_filters(
-            unit=params["org"], category=params["category"], year=params["year"],
-            genre=params["genre"], validity=params["validity"],
+            unit=params["org"],
+            category=params["category"],
+            year=params["year"],
+            genre=params["genre"],
+            validity=params["validity"],
         )
         order = selectors.check_order(params["order"])
         page = selectors.check_page(params["page"])
