@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 
-from . import applications, errors, public
+from . import applications, errors, public, write
 
 DESCRIPTION = """\
 政府信息公开平台的开放数据接口。
@@ -29,3 +29,4 @@ api = NinjaAPI(
 errors.install(api)
 api.add_router("", public.router)
 api.add_router("", applications.router)
+api.add_router("", write.router)
