@@ -89,6 +89,13 @@ def run_one(db: str, size: int, units: int, runs: int, like_runs: int) -> None:
     from django.db import connection
 
     if db == "postgres":
+        from django.db import OperationalError
+
+        try:
+            connection.ensure_connection()
+        except OperationalError as exc:
+            print(f"\n## postgres: skipped, {PG_URL} not reachable ({exc.__class__.__name__})")
+            return
         with connection.cursor() as cur:
             cur.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
     call_command("migrate", verbosity=0)
