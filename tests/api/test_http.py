@@ -42,3 +42,10 @@ def test_nul_characters_are_a_400_not_a_database_error(api, sample):
         assert response.status_code == 400, url
         assert "控制字符" in response.json()["error"]["message"]
     assert api.get("/search/", {"q": "低\x00保"}).status_code == 200
+
+
+def test_nul_in_a_json_body_is_a_400(api, tree):
+    response = api.post(
+        "/api/v1/applications", data='{"unit": "\\u0000", "name": "x"}', content_type="application/json"
+    )
+    assert response.status_code == 400 and "控制字符" in response.json()["error"]["message"]

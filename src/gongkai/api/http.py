@@ -26,6 +26,10 @@ def nul_field(request: HttpRequest) -> str | None:
     for key, values in request.GET.lists():
         if "\x00" in key or any("\x00" in v for v in values):
             return key.replace("\x00", "")[:40] or "query"
+    if request.method not in SAFE and request.content_type == "application/json":
+        body = request.body
+        if b"\x00" in body or b"\\u0000" in body.lower():  # JSON can only spell NUL as \u0000
+            return "body"
     return None
 
 
@@ -51,7 +55,7 @@ class ApiHttpMiddleware:
             return _cors(preflight)
         if (bad := nul_field(request)) is not None:
             # PostgreSQL text cannot hold NUL: refuse it here rather than as a database error.
-            return _cors(error("invalid", f"参数“{bad}”含有不允许的控制字符", None if bad == "path" else bad))
+            return _cors(error("invalid", f"参数“{bad}”含有不允许的控制字符", None if bad in ("path", "body") else bad))
         verdict = ratelimit.hit_request("api" if request.method in SAFE else "api_write", request)
         if not verdict.allowed:
             return _cors(ratelimit.json_429(verdict))
