@@ -63,6 +63,55 @@ SENTENCES = [
     "公示期间如有异议，请向镇人民政府{topic}工作办公室反映，联系电话见本单位公开指南。",
     "本通知自发布之日起施行，由镇人民政府负责解释。",
 ]
+#: More government prose, so bodies reach 300–3,000 characters the way real notices and plans do.
+PARAGRAPHS = [
+    "一、指导思想。坚持以人民为中心的发展思想，围绕{topic}目标任务，统筹推进各项工作，"
+    "着力解决群众急难愁盼问题，不断增强人民群众的获得感、幸福感、安全感。",
+    "二、工作目标。到{year}年底，{place}村{topic}工作机制进一步健全，政策落实率达到百分之百，"
+    "群众满意度明显提升，形成可复制、可推广的经验做法。",
+    "三、主要任务。（一）摸清底数。各村要组织力量开展全面排查，逐户登记造册，建立工作台账，做到不漏一户、不落一人。"
+    "（二）规范程序。严格执行申请、审核、审批、公示等程序，做到公开、公平、公正。",
+    "（三）强化监管。镇纪委、财政所要加强对{topic}资金使用情况的监督检查，严禁截留、挤占、挪用，"
+    "对违规违纪问题依法依规严肃处理。",
+    "四、保障措施。成立由镇党委书记任组长、镇长任副组长，各分管领导和相关站所负责人为成员的工作领导小组，"
+    "领导小组办公室设在镇{office}，负责日常工作的组织协调和督促检查。",
+    "五、有关要求。各村、各单位要把{topic}工作列入重要议事日程，主要负责人亲自抓，分管负责人具体抓，"
+    "确保责任到人、措施到位。工作中遇到的重大问题要及时向镇人民政府报告。",
+    "经{place}村村民代表大会民主评议、镇人民政府审核，现将{year}年度{topic}拟享受对象名单予以公示。"
+    "公示时间为{year}年{month}月{day}日至{month}月{day2}日。",
+    "根据《中华人民共和国政府信息公开条例》和上级有关文件精神，现将本镇{year}年{topic}工作开展情况报告如下。"
+    "全年共投入资金{money}万元，惠及群众{people}人。",
+    "下一步，我镇将继续加大工作力度，完善长效机制，强化宣传引导，推动{topic}工作提质增效，"
+    "为全面推进乡村振兴、加快建设宜居宜业和美乡村作出新的更大贡献。",
+    "联系人：{office}工作人员，联系电话：0571-8888{phone}，办公地址：镇人民政府便民服务中心二楼。",
+]
+OFFICES = ["党政综合办公室", "民政办", "财政所", "农业农村办", "应急管理办", "社会事务办", "经济发展办"]
+
+
+def body_html(rng: random.Random, topic: str, place: str, year: int) -> str:
+    """A body of 300–3,000 characters (log-uniform, as short notices outnumber long plans)."""
+    target = int(300 * (10 ** rng.random()))
+    parts: list[str] = []
+    length = 0
+    while length < target:
+        if rng.random() < 0.3:
+            text = rng.choice(SENTENCES).format(topic=topic)
+        else:
+            text = rng.choice(PARAGRAPHS).format(
+                topic=rng.choice(TOPICS) if rng.random() < 0.2 else topic,
+                place=place,
+                year=year,
+                month=rng.randint(1, 12),
+                day=rng.randint(1, 20),
+                day2=rng.randint(21, 28),
+                money=rng.randint(5, 900),
+                people=rng.randint(20, 9000),
+                office=rng.choice(OFFICES),
+                phone=f"{rng.randint(0, 9999):04d}",
+            )
+        parts.append(f"<p>{text}</p>")
+        length += len(text)
+    return "".join(parts)
 
 
 def _setup() -> None:
@@ -167,7 +216,7 @@ def make_entries(
             template, genre = rng.choice(KINDS)
             key = (unit.pk, day.year)
             serials[key] = serials.get(key, 0) + 1
-            body = "".join(f"<p>{rng.choice(SENTENCES).format(topic=topic)}</p>" for _ in range(rng.randint(3, 8)))
+            body = body_html(rng, topic, place, day.year)
             rows.append(
                 Entry(
                     unit=unit,

@@ -68,6 +68,9 @@ INSTALLED_APPS = [
     "gongkai.staff",
     "gongkai.portal",
     "gongkai.reports",
+    "gongkai.search",
+    "gongkai.api",
+    "ninja",
 ]
 
 MIDDLEWARE = [
@@ -90,6 +93,8 @@ MIDDLEWARE = [
     "gongkai.core.middleware.FriendlyErrorMiddleware",
     # Last, as axes documents: turns a locked-out login into the Chinese lockout page.
     "axes.middleware.AxesMiddleware",
+    # /api/: per-address rate limits, ETags, CORS for reads.
+    "gongkai.api.http.ApiHttpMiddleware",
 ]
 
 ROOT_URLCONF = "gongkai.urls"
@@ -221,6 +226,11 @@ TASKS = {
         "BACKEND": os.environ.get("GONGKAI_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+
+# Per-address rate limits, "scope=requests/seconds,…" (scopes: submit, track, api_submit, search, api, api_write).
+from gongkai.core.ratelimit import parse_limits as _parse_limits  # noqa: E402
+
+GONGKAI_RATE_LIMITS = _parse_limits(os.environ.get("GONGKAI_RATE_LIMITS", ""))
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "gongkai@localhost")

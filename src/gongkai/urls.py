@@ -1,14 +1,17 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from gongkai.api.main import api
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("staff/applications/", include("gongkai.applications.staff_urls")),
     path("staff/screening/", include("gongkai.screening.urls")),
     path("staff/reports/", include("gongkai.reports.urls")),
-    path("api/v1/", include("gongkai.applications.api_urls")),
+    path("api/v1/", api.urls),
     path("staff/", include("gongkai.staff.urls")),
     path("apply/", include("gongkai.applications.urls")),
+    path("search/", include("gongkai.search.urls")),
     path("", include("gongkai.portal.urls")),
 ]
 

@@ -1,0 +1,96 @@
+"""Response shapes of the read API (they are the OpenAPI schema)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from ninja import Schema
+
+
+class OrgOut(Schema):
+    code: str
+    name: str
+    short_name: str
+    kind: str
+    kind_label: str
+    parent: str | None
+    is_unit: bool
+    slug: str
+
+
+class CategoryOut(Schema):
+    id: int
+    name: str
+    full_name: str
+    slug: str
+    parent: int | None
+    is_retired: bool
+
+
+class CategoryRef(Schema):
+    id: int
+    name: str
+
+
+class EntryOut(Schema):
+    index_number: str
+    title: str
+    unit: str
+    unit_name: str
+    publisher: str
+    category: CategoryRef
+    document_number: str
+    genre: str
+    topic_words: str
+    formed_date: date
+    published_at: datetime
+    validity: str
+    validity_label: str
+    url: str
+    api_url: str
+
+
+class AttachmentOut(Schema):
+    name: str
+    kind: str
+    size: int
+    sha256: str
+    url: str
+
+
+class EntryDetail(EntryOut):
+    summary: str
+    body_html: str
+    disclosure_mode: str
+    withhold_ground: str
+    effective_date: date | None
+    invalid_date: date | None
+    superseded_by: str | None
+    related: list[str]
+    attachments: list[AttachmentOut]
+    version: int
+
+
+class Page(Schema):
+    count: int
+    page: int
+    page_size: int
+    pages: int
+
+
+class OrgPage(Page):
+    results: list[OrgOut]
+
+
+class EntryPage(Page):
+    results: list[EntryOut]
+
+
+class SearchHitOut(EntryOut):
+    snippet: str
+    score: float | None
+
+
+class SearchPageOut(Page):
+    query: str
+    results: list[SearchHitOut]

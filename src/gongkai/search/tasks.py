@@ -1,0 +1,12 @@
+"""Background indexing (run by ``gongkai db_worker``): attachment text extraction is slow."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from . import indexing
+
+
+@task()
+def index_entry(entry_id: int) -> int:
+    return indexing.index_entries([entry_id])

@@ -1,0 +1,8 @@
+"""Mounted at ``/search/`` (``/search`` is a reserved top-level path of the public site)."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "search"
+urlpatterns = [path("", views.search_page, name="page")]
