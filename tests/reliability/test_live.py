@@ -87,7 +87,7 @@ def test_with_the_database_down_the_site_serves_and_the_app_says_so(stack: Stack
             for path in ("/", f"/{slug}/", f"/{slug}/guide/", f"/{slug}/catalog/", "/sitemap.xml", f"/{slug}/feed.xml"):
                 assert fetch(f"{site}{path}")[0] == 200, path
 
-            for path in ("/apply/", f"/{slug}/info/{entries[0]['id']}/"):
+            for path in ("/apply/", "/search/?q=%E4%BD%8E%E4%BF%9D", f"/{slug}/info/{entries[0]['id']}/"):
                 status, html = fetch(f"{app}{path}")
                 assert status == 503 and "暂时无法服务" in html and "Traceback" not in html, (path, status)
             # a login needs the database (account, lockout counters): as nginx would forward it over TLS
