@@ -4,6 +4,7 @@ content type, header and body as documented. Bounded (a couple of dozen examples
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from typing import Any
 
@@ -27,7 +28,7 @@ CHECKS = [
     response_headers_conformance,
     response_schema_conformance,
 ]
-EXAMPLES = 25
+EXAMPLES = int(os.environ.get("GONGKAI_SCHEMATHESIS_EXAMPLES", "25"))  # bench/fuzz_api.py raises it
 
 
 @pytest.fixture
