@@ -70,7 +70,31 @@ def like_search(q: str, unit_id: int | None, year: int | None) -> tuple[int, lis
         return total, [r[0] for r in cur.fetchall()]
 
 
-def run_one(db: str, size: int, units: int, runs: int, like_runs: int) -> None:
+def _documents(ids: list[int]) -> list[Any]:
+    """In a worker process: the index documents of these entries (tokenising is the costly part)."""
+    from gongkai.catalog.models import Entry
+    from gongkai.search import indexing
+
+    return [indexing.document_for(e) for e in Entry.objects.filter(pk__in=ids).order_by("published_at", "pk")]
+
+
+def _index_parallel(ids: list[int], workers: int) -> None:
+    """Build documents in ``workers`` processes, write them from this one (one writer, as SQLite wants)."""
+    import multiprocessing
+
+    from django.db import connection
+
+    from gongkai.search.backends import get_backend
+
+    connection.close()  # forked workers open their own connections
+    batches = [ids[i : i + 1000] for i in range(0, len(ids), 1000)]
+    backend = get_backend()
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        for docs in pool.imap(_documents, batches):
+            backend.replace(docs)
+
+
+def run_one(db: str, size: int, units: int, runs: int, like_runs: int, workers: int = 1) -> None:
     data_dir = Path(tempfile.mkdtemp(prefix=f"gk-bench-search-{db}-"))
     os.environ["GONGKAI_DATA_DIR"] = str(data_dir)
     os.environ.setdefault("GONGKAI_ENV", "development")
@@ -110,14 +134,19 @@ def run_one(db: str, size: int, units: int, runs: int, like_runs: int) -> None:
     chars = sum(len(b) for b in Entry.objects.values_list("body", flat=True)[:2000]) / min(2000, size)
     print(f"corpus: {made['entries']:,} entries in {made['seconds']:.0f} s; mean body {chars:.0f} chars (HTML)")
 
-    ids = list(Entry.objects.order_by("pk").values_list("pk", flat=True))
+    # Oldest first, as `gongkai reindex` does: index keys then rise from batch to batch.
+    ids = list(Entry.objects.order_by("published_at", "pk").values_list("pk", flat=True))
     started = time.monotonic()
-    for i in range(0, len(ids), 1000):
-        indexing.index_entries(ids[i : i + 1000], with_attachments=False)
+    if workers > 1:
+        _index_parallel(ids, workers)
+    else:
+        for i in range(0, len(ids), 1000):
+            indexing.index_entries(ids[i : i + 1000], with_attachments=False)
     took = time.monotonic() - started
     print(
         f"index build: {len(ids):,} entries in {took:.0f} s = {len(ids) / took:,.0f} entries/s "
-        f"({SearchDocument.objects.count():,} documents)"
+        f"({SearchDocument.objects.count():,} documents; {workers} process(es) cutting text)",
+        flush=True,
     )
     if db == "postgres":
         with connection.cursor() as cur:
@@ -132,22 +161,33 @@ def run_one(db: str, size: int, units: int, runs: int, like_runs: int) -> None:
     year = Entry.objects.filter(unit=unit).values_list("published_date__year", flat=True).first()
     flt = selectors.resolve_filters(unit=unit.code, year=year)
     ratios = []
-    print(f"{'query class':10} {'mode':22} {'search':>34}   {'LIKE baseline':>34}  ratio  mean hits")
+    from django.conf import settings
+
+    limit = settings.GONGKAI_SEARCH_COUNT_LIMIT
+    print(
+        f"search counts matches exactly up to {limit:,} (GONGKAI_SEARCH_COUNT_LIMIT); the 'exact count' rows lift "
+        "that limit. LIKE always counts every match. hits: mean count per query, '+' where some were capped."
+    )
+    print(f"{'query class':10} {'mode':26} {'search':>34}   {'LIKE baseline':>34}  ratio  hits")
     for label, queries in QUERIES.items():
-        for mode, filters, order in (
-            ("newest, no filter", None, "newest"),
-            ("newest, unit+year", flt, "newest"),
-            ("relevance, no filter", None, "relevance"),
+        for mode, filters, order, exact in (
+            ("newest, no filter", None, "newest", False),
+            ("newest, unit+year", flt, "newest", False),
+            ("newest, exact count", None, "newest", True),
+            ("relevance, no filter", None, "relevance", False),
         ):
-            times, totals = [], []
+            times, totals, capped = [], [], False
+            settings.GONGKAI_SEARCH_COUNT_LIMIT = 10**12 if exact else limit
             for _ in range(runs):
                 for q in queries:
                     t = time.perf_counter()
                     page = selectors.search(q=q, filters=filters, order=order)
                     times.append(time.perf_counter() - t)
                     totals.append(page.total)
+                    capped = capped or page.capped
+            settings.GONGKAI_SEARCH_COUNT_LIMIT = limit
             base = []
-            if order == "newest":
+            if order == "newest" and not exact:
                 for _ in range(like_runs):
                     for q in queries:
                         t = time.perf_counter()
@@ -157,8 +197,8 @@ def run_one(db: str, size: int, units: int, runs: int, like_runs: int) -> None:
             if base:
                 ratios.append(ratio)
             print(
-                f"{label:10} {mode:22} {fmt(times):>34}   {fmt(base) if base else '—':>34}  "
-                f"{f'{ratio:5.1f}x' if base else '  —  '}  {statistics.mean(totals):,.0f}",
+                f"{label:10} {mode:26} {fmt(times):>34}   {fmt(base) if base else '—':>34}  "
+                f"{f'{ratio:5.1f}x' if base else '  —  '}  {statistics.mean(totals):,.0f}{'+' if capped else ''}",
                 flush=True,
             )
     if ratios:
@@ -187,10 +227,11 @@ def main() -> int:
     parser.add_argument("--db", default="sqlite,postgres")
     parser.add_argument("--runs", type=int, default=5, help="每个检索词重复次数")
     parser.add_argument("--like-runs", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=1, help="建索引时切词的进程数（写入始终是一个进程）")
     parser.add_argument("--child", nargs=2, metavar=("DB", "SIZE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        run_one(args.child[0], int(args.child[1]), args.units, args.runs, args.like_runs)
+        run_one(args.child[0], int(args.child[1]), args.units, args.runs, args.like_runs, args.workers)
         return 0
     print(
         f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
@@ -211,6 +252,8 @@ def main() -> int:
                 str(args.runs),
                 "--like-runs",
                 str(args.like_runs),
+                "--workers",
+                str(args.workers),
             ]
             failed += subprocess.call(cmd) != 0
     return 1 if failed else 0

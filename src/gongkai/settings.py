@@ -231,6 +231,8 @@ TASKS = {
 from gongkai.core.ratelimit import parse_limits as _parse_limits  # noqa: E402
 
 GONGKAI_RATE_LIMITS = _parse_limits(os.environ.get("GONGKAI_RATE_LIMITS", ""))
+#: Search counts matches exactly up to this many; past it the newest this many are paged and ranked.
+GONGKAI_SEARCH_COUNT_LIMIT = max(100, int(os.environ.get("GONGKAI_SEARCH_COUNT_LIMIT", "10000")))
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "gongkai@localhost")

@@ -15,8 +15,11 @@ def test_the_published_annual_report_is_open_data(client: Client, tree: Any, peo
     url = f"/api/v1/reports/annual/{tree.town.code}/2025"
     response = client.get(url)
     assert response.status_code == 404
-    assert response.json()["error"] == {"code": "not_found", "message": "单位 QH0101 的 2025 年度报告尚未发布",
-                                        "field": "year"}
+    assert response.json()["error"] == {
+        "code": "not_found",
+        "message": "单位 QH0101 的 2025 年度报告尚未发布",
+        "field": "year",
+    }
 
     save_draft(actor=people["admin"], unit=tree.town, year=2025, section_1="总体情况。")
     report = submit_for_publication(actor=people["admin"], unit=tree.town, year=2025)

@@ -1,6 +1,5 @@
 """POST /api/v1/applications and GET /api/v1/applications/{tracking}?code= (plain Django JSON views)."""
 
-
 from gongkai.applications.models import Application
 
 from .conftest import VALID_ID, applicant

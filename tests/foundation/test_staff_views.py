@@ -162,10 +162,18 @@ def test_dashboard_lists_returned_draft_with_reason(login, people, draft):
 
 def test_every_problem_is_reported_in_one_round(login, people, tree):
     c = login(people["drafter"])
-    response = c.post(reverse("staff:entry_create"), {
-        "unit": tree.town.pk, "category": "", "publisher": tree.office.pk, "title": "标" * 201, "genre": "通知",
-        "formed_date": "2099-01-01", "disclosure_mode": "proactive",
-    })
+    response = c.post(
+        reverse("staff:entry_create"),
+        {
+            "unit": tree.town.pk,
+            "category": "",
+            "publisher": tree.office.pk,
+            "title": "标" * 201,
+            "genre": "通知",
+            "formed_date": "2099-01-01",
+            "disclosure_mode": "proactive",
+        },
+    )
     html = response.content.decode()
     assert "请选择目录类别" in html and "标题不能超过 200 个字" in html and "成文日期不能晚于今天" in html
 

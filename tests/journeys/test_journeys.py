@@ -28,6 +28,7 @@ from tests.screening.builders import resident_id
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
+
 @pytest.fixture
 def staff(people: dict[str, Any]) -> dict[str, Any]:
     PasswordState.objects.update(must_change=False)  # their first-login password change is tested elsewhere

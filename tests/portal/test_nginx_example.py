@@ -53,9 +53,24 @@ def test_the_example_serves_the_site_with_its_security_headers(sample: dict, sit
     ssl_dir.mkdir()
     snippets.mkdir()
     subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost",
-         "-keyout", str(ssl_dir / "privkey.pem"), "-out", str(ssl_dir / "fullchain.pem")],
-        check=True, capture_output=True,
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=localhost",
+            "-keyout",
+            str(ssl_dir / "privkey.pem"),
+            "-out",
+            str(ssl_dir / "fullchain.pem"),
+        ],
+        check=True,
+        capture_output=True,
     )
     text = EXAMPLE.read_text(encoding="utf-8")
     headers = [line.strip()[2:].strip() for line in text.splitlines() if line.strip().startswith("#     add_header")]
@@ -88,9 +103,10 @@ def test_the_example_serves_the_site_with_its_security_headers(sample: dict, sit
         page = _get(f"{base}/dongshan/info/{policy.pk}/")
         assert page.status == 200 and policy.title in page.read().decode()
         h = page.headers
-        assert "script-src 'self'" in h["Content-Security-Policy"] and "frame-ancestors 'none'" in h[
-            "Content-Security-Policy"
-        ]
+        assert (
+            "script-src 'self'" in h["Content-Security-Policy"]
+            and "frame-ancestors 'none'" in h["Content-Security-Policy"]
+        )
         assert h["X-Content-Type-Options"] == "nosniff" and h["X-Frame-Options"] == "DENY"
         assert h["Strict-Transport-Security"].startswith("max-age=") and "geolocation=()" in h["Permissions-Policy"]
         assert h["Cache-Control"] == "public, max-age=300"

@@ -94,9 +94,10 @@ def test_attachment_download_only_when_published(sample: dict[str, Any], people:
     assert response.status_code == 200
     assert b"".join(response.streaming_content).decode().startswith("村名")
     # a CSV is downloaded under its own name, not shown as a page of the site
-    assert response["Content-Disposition"].startswith("attachment;") and "filename*=utf-8''" in response[
-        "Content-Disposition"
-    ].lower()
+    assert (
+        response["Content-Disposition"].startswith("attachment;")
+        and "filename*=utf-8''" in response["Content-Disposition"].lower()
+    )
     assert response["X-Content-Type-Options"] == "nosniff"
     services.withdraw(actor=people["admin"], entry=sample["policy"], reason="撤回")
     assert client.get(att.file.url).status_code == 404

@@ -132,8 +132,18 @@ class Stack:
     def gunicorn(self, workers: int = 4) -> Iterator[str]:
         port = free_port()
         proc = self.popen(
-            str(BIN / "gunicorn"), "gongkai.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(workers),
-            "--backlog", "2048", "--timeout", "60", "--log-level", "warning",
+            str(BIN / "gunicorn"),
+            "gongkai.wsgi",
+            "-b",
+            f"127.0.0.1:{port}",
+            "-w",
+            str(workers),
+            "--backlog",
+            "2048",
+            "--timeout",
+            "60",
+            "--log-level",
+            "warning",
         )
         base = f"http://127.0.0.1:{port}"
         try:
@@ -169,6 +179,7 @@ http {{ include /etc/nginx/mime.types; access_log off; charset utf-8;
             stop(proc)
             shutil.rmtree(tmp, ignore_errors=True)
 
+
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     url = urlparse(os.environ["DATABASE_URL"])
@@ -199,7 +210,11 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         live.gongkai("migrate", "--noinput")
         setup = subprocess.run(
             [str(BIN / "python"), "-m", "tests.reliability.live_setup", "40"],
-            env=env, cwd=ROOT, capture_output=True, text=True, check=False,
+            env=env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
         )
         assert setup.returncode == 0, setup.stderr
         live.info = json.loads(setup.stdout.strip().splitlines()[-1])

@@ -16,8 +16,10 @@ def main() -> None:
     from tests.factories import make_draft, publish_entry
 
     users = {u.username: u for u in get_user_model().objects.all()}
-    people = {role: users[name] for role, name in
-              (("drafter", "town_drafter"), ("reviewer", "town_reviewer"), ("signer", "town_signer"))}
+    people = {
+        role: users[name]
+        for role, name in (("drafter", "town_drafter"), ("reviewer", "town_reviewer"), ("signer", "town_signer"))
+    }
     town = Org.objects.get(code=sys.argv[1])
     office = Org.objects.get(code="QH010101")  # the township's 民政办, as in tests/factories.make_tree
     tree = type("Tree", (), {"town": town, "office": office})()

@@ -92,11 +92,16 @@ def test_with_the_database_down_the_site_serves_and_the_app_says_so(stack: Stack
                 assert status == 503 and "暂时无法服务" in html and "Traceback" not in html, (path, status)
             # a login needs the database (account, lockout counters): as nginx would forward it over TLS
             form = urlencode({"csrfmiddlewaretoken": token, "username": "town_admin", "password": "x"}).encode()
-            status, html = fetch(f"{app}/staff/login/", form, {
-                "Cookie": f"csrftoken={token}", "X-Forwarded-Proto": "https",
-                "Referer": f"https://{app.removeprefix('http://')}/staff/login/",
-                "Content-Type": "application/x-www-form-urlencoded",
-            })
+            status, html = fetch(
+                f"{app}/staff/login/",
+                form,
+                {
+                    "Cookie": f"csrftoken={token}",
+                    "X-Forwarded-Proto": "https",
+                    "Referer": f"https://{app.removeprefix('http://')}/staff/login/",
+                    "Content-Type": "application/x-www-form-urlencoded",
+                },
+            )
             assert status == 503 and "暂时无法服务" in html and "Traceback" not in html
             # a signed-in officer: the session lookup itself fails, inside the middleware
             status, html = fetch(f"{app}/staff/", headers={"Cookie": "sessionid=abcdefghijklmnopqrstuvwxyz123456"})
@@ -194,18 +199,29 @@ def test_publishing_killed_at_any_moment_leaves_no_half_published_entry(stack: S
             assert number and serial and published_at, (status, number)
         else:
             assert number is None and serial is None, (status, number)
-    (year,) = {y for (y,) in stack.sql(
-        "SELECT DISTINCT e.index_year FROM catalog_entry e JOIN orgs_org o ON o.id = e.unit_id "
-        "WHERE o.code = %s AND e.title LIKE '连续发布测试%%' AND e.index_year IS NOT NULL", unit
-    )}
-    serials = sorted(s for (s,) in stack.sql(
-        "SELECT e.index_serial FROM catalog_entry e JOIN orgs_org o ON o.id = e.unit_id "
-        "WHERE o.code = %s AND e.index_serial IS NOT NULL AND e.index_year = %s", unit, year
-    ))
+    (year,) = {
+        y
+        for (y,) in stack.sql(
+            "SELECT DISTINCT e.index_year FROM catalog_entry e JOIN orgs_org o ON o.id = e.unit_id "
+            "WHERE o.code = %s AND e.title LIKE '连续发布测试%%' AND e.index_year IS NOT NULL",
+            unit,
+        )
+    }
+    serials = sorted(
+        s
+        for (s,) in stack.sql(
+            "SELECT e.index_serial FROM catalog_entry e JOIN orgs_org o ON o.id = e.unit_id "
+            "WHERE o.code = %s AND e.index_serial IS NOT NULL AND e.index_year = %s",
+            unit,
+            year,
+        )
+    )
     assert serials == list(range(1, len(serials) + 1)), "index numbers must stay gap-free"
     last = stack.sql(
         "SELECT c.last_serial FROM catalog_indexcounter c JOIN orgs_org o ON o.id = c.unit_id "
-        "WHERE o.code = %s AND c.year = %s", unit, year,
+        "WHERE o.code = %s AND c.year = %s",
+        unit,
+        year,
     )[0][0]
     assert last == len(serials), "the counter and the entries agree"
     assert stack.gongkai("audit", "verify", check=False).returncode == 0

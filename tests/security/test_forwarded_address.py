@@ -29,6 +29,7 @@ def test_failed_login_is_recorded_with_the_real_client_address(client, people, p
 
 def test_without_trusted_proxies_the_header_is_ignored(client, people, settings):
     assert not settings.GONGKAI_TRUSTED_PROXIES
-    form_login(client, people["drafter"].username, "wrong-password", address="198.51.100.7",
-               HTTP_X_FORWARDED_FOR="203.0.113.9")
+    form_login(
+        client, people["drafter"].username, "wrong-password", address="198.51.100.7", HTTP_X_FORWARDED_FOR="203.0.113.9"
+    )
     assert AuditEvent.objects.filter(action="auth.login_failed").latest("id").address == "198.51.100.7"

@@ -43,7 +43,7 @@ PAYLOADS = [
     '<object data="javascript:window.__xss=14"></object>',
     '<meta http-equiv="refresh" content="0;url=javascript:window.__xss=15">',
     '<form><button formaction="javascript:window.__xss=16">提交</button></form>',
-    "<noscript><p title=\"</noscript><img src=x onerror=window.__xss=17>\">",
+    '<noscript><p title="</noscript><img src=x onerror=window.__xss=17>">',
     "{{ 7*7 }}<%= 7*7 %>${7*7}",
 ]
 ALL = "".join(PAYLOADS)
@@ -81,20 +81,37 @@ def poisoned(tree: Any, people: Any, draft: Any, publish: Any, django_capture_on
         category=column,
     )
     services.add_attachment(
-        actor=people["drafter"], entry=entry, name='名单<svg onload=window.__xss=24>".csv',
+        actor=people["drafter"],
+        entry=entry,
+        name='名单<svg onload=window.__xss=24>".csv',
         stream=io.BytesIO("村名,人数\n李家村,3\n".encode()),
     )
     with django_capture_on_commit_callbacks(execute=True):
         entry = publish(entry)
-    application, _ = intake.submit_online(unit=tree.town, data={
-        "applicant_type": "natural_person", "name": "王<script>window.__xss=30</script>",
-        "id_type": "resident_id", "id_number": "11010519491231002X", "phone": "13800138000",
-        "address": "人民路<img src=x onerror=window.__xss=31>8号", "description": ALL[:1900],
-        "purpose": '"><svg onload=window.__xss=32>', "info_form": "electronic", "delivery": "email",
-        "email": "a@example.com",
-    })
-    save_draft(actor=people["admin"], unit=tree.town, year=2025, section_1=ALL[:3000], section_5=ALL[:500],
-               section_6='"><svg onload=window.__xss=40>')
+    application, _ = intake.submit_online(
+        unit=tree.town,
+        data={
+            "applicant_type": "natural_person",
+            "name": "王<script>window.__xss=30</script>",
+            "id_type": "resident_id",
+            "id_number": "11010519491231002X",
+            "phone": "13800138000",
+            "address": "人民路<img src=x onerror=window.__xss=31>8号",
+            "description": ALL[:1900],
+            "purpose": '"><svg onload=window.__xss=32>',
+            "info_form": "electronic",
+            "delivery": "email",
+            "email": "a@example.com",
+        },
+    )
+    save_draft(
+        actor=people["admin"],
+        unit=tree.town,
+        year=2025,
+        section_1=ALL[:3000],
+        section_5=ALL[:500],
+        section_6='"><svg onload=window.__xss=40>',
+    )
     build_site()
     return {"entry": entry, "application": application, "column": column}
 

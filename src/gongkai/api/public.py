@@ -121,7 +121,11 @@ def list_entries(
     flt = search.resolve_filters(unit=org, category=category, year=year, genre=genre, validity=validity)
     if q.strip():
         result = search.search(q=q, filters=flt, order="newest", page=page, page_size=ENTRY_PAGE_SIZE)
-        return {**_page(result.total, page, ENTRY_PAGE_SIZE), "results": [entry_out(h.entry) for h in result.hits]}
+        return {
+            **_page(result.total, page, ENTRY_PAGE_SIZE),
+            "count_capped": result.capped,
+            "results": [entry_out(h.entry) for h in result.hits],
+        }
     qs = _published()
     if flt.unit:
         qs = qs.filter(unit=flt.unit)
@@ -215,5 +219,6 @@ def search_entries(
     return {
         **_page(result.total, page, result.page_size),
         "query": q,
+        "count_capped": result.capped,
         "results": [{**entry_out(h.entry), "snippet": str(h.snippet), "score": h.score} for h in result.hits],
     }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from ninja import Schema
+from ninja import Field, Schema
 
 
 class OrgOut(Schema):
@@ -84,6 +84,7 @@ class OrgPage(Page):
 
 class EntryPage(Page):
     results: list[EntryOut]
+    count_capped: bool = Field(False, description="带检索词 q 时：为 true 表示匹配多于 count，只列出最新的 count 条")
 
 
 class SearchHitOut(EntryOut):
@@ -93,4 +94,7 @@ class SearchHitOut(EntryOut):
 
 class SearchPageOut(Page):
     query: str
+    count_capped: bool = Field(
+        False, description="为 true 时匹配的信息多于 count（检索计数上限），只能翻阅和排序其中最新的 count 条"
+    )
     results: list[SearchHitOut]

@@ -164,9 +164,7 @@ def channel_counts_for_year(unit: Org | int, year: int, *, include_subunits: boo
     return out
 
 
-def appeal_counts_for_year(
-    unit: Org | int, year: int, *, include_subunits: bool = False
-) -> dict[str, dict[str, int]]:
+def appeal_counts_for_year(unit: Org | int, year: int, *, include_subunits: bool = False) -> dict[str, dict[str, int]]:
     """Table 四: appeals filed in the year, by outcome as of 31 December (undecided then → 尚未审结)."""
     end = date(year, 12, 31)
     decided = Q(decided_on__isnull=False, decided_on__lte=end)

@@ -85,6 +85,7 @@ def hit_request(scope: str, request: HttpRequest) -> Verdict:
 
 def hit(scope: str, address: str | None) -> Verdict:
     from gongkai.applications.models import RateBucket  # the table predates this module
+
     allowed, window = limits()[scope]
     now = timezone.now()
     start_ts = int(now.timestamp()) // window * window

@@ -254,9 +254,10 @@ def refresh_category_entries(category_id: int, root: Path | None = None) -> list
         if category is None or not selectors.public_units().filter(pk=category.unit_id).exists():
             return []
         tree = CategoryTree.load(category.unit)
-        ids = [category.pk, *Category.objects.filter(path__startswith=f"{category.path}{category.pk}/").values_list(
-            "pk", flat=True
-        )]
+        ids = [
+            category.pk,
+            *Category.objects.filter(path__startswith=f"{category.path}{category.pk}/").values_list("pk", flat=True),
+        ]
         entries = selectors.entries_for_pages(selectors.with_public_page().filter(category_id__in=ids))
         changed: list[Path] = []
         for entry in entries.order_by("pk").iterator(chunk_size=500):

@@ -143,4 +143,3 @@ def attachment(request: HttpRequest, name: str) -> HttpResponseBase:
 
 
 INLINE_KINDS = frozenset({"pdf", "jpg", "png", "gif"})
-

@@ -1,4 +1,23 @@
+from typing import Any
+
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def rebuild_if_empty(sender: Any, using: str = "default", verbosity: int = 1, **_: Any) -> None:
+    """After ``migrate``: an empty index next to published entries means a migration rebuilt the index's
+    structure (the index is derived data); fill it again so search never silently finds nothing."""
+    from django.core.management import call_command
+
+    from gongkai.catalog.models import Entry, EntryStatus
+
+    from .models import SearchDocument
+
+    if SearchDocument.objects.using(using).exists():
+        return
+    if not Entry.objects.using(using).filter(status=EntryStatus.PUBLISHED).exists():
+        return
+    call_command("reindex", verbosity=verbosity)
 
 
 class SearchConfig(AppConfig):
@@ -12,3 +31,4 @@ class SearchConfig(AppConfig):
         from . import receivers
 
         public_entry_changed.connect(receivers.on_public_entry_changed, dispatch_uid="search.entry_changed")
+        post_migrate.connect(rebuild_if_empty, sender=self, dispatch_uid="search.rebuild_if_empty")

@@ -1,15 +1,29 @@
 """Two engines behind one interface, chosen by the database: SQLite FTS5 and PostgreSQL tsvector + GIN.
 
-Both receive the same tokens (``tokenizer.tokens``) and answer the same phrase queries. A multi-term query
-is the intersection of per-term matches at the entry level, so one term in the title and another in an
-attachment still find the entry.
+Both receive the same tokens (``tokenizer.tokens``) and answer the same phrase queries.
+
+How a query stays fast on a million entries:
+
+* **The row key is the sort order.** A search document's id is ``doc_key(published_at, entry, part)``:
+  seconds since 1990 in the high bits, then the entry, then the part. "Newest first" is "highest id first",
+  which FTS5 walks backwards along its own rowids and PostgreSQL along its primary key, stopping after one
+  page: a word found in half the corpus costs no more than a rare one.
+* **Filters live in the index.** Unit, category, year, genre and validity are index terms of every row
+  (a ``facets`` column on SQLite, lexemes starting with ``_`` on PostgreSQL, which a user's query can never
+  produce), so a filtered query and its count are one index intersection, not a join.
+* **One row answers for almost every entry.** An entry whose text fits one part (``CHUNK_TOKENS``) has one
+  row, marked ``h``. Long attachments are cut into several parts (PostgreSQL keeps word positions only up
+  to 16,383), and those rows are marked ``mp``. A query is answered for single-row entries with one
+  expression (all terms in the row, ``NOT mp``), and for the few multi-part entries term by term at the
+  entry level, so terms in the title and in different attachment parts still meet. The two sets are
+  disjoint and merged in key order.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from django.db import connection, transaction
@@ -23,6 +37,26 @@ GAP = "§"
 #: longer than any accepted query, so a phrase on a chunk boundary is still found.
 CHUNK_TOKENS = 15_000
 CHUNK_OVERLAP = 400
+#: Parts per entry (the key keeps 8 bits for the part): about 3.7 million tokens of text per entry.
+MAX_PARTS = 256
+
+KEY_EPOCH = datetime(1990, 1, 1, tzinfo=UTC)
+#: Index marks of a row: the entry's first part, and a row of an entry with several parts.
+HEAD, MULTI = "h", "mp"
+
+
+def doc_key(published_at: datetime, entry_id: int, part: int) -> int:
+    """The id of a search document: (seconds since 1990: 31 bits, entry: 24 bits, part: 8 bits).
+
+    Ordering by it is ordering by publication time (to the second), then entry, then part. Two entries can
+    only collide if they were published in the same second and their ids differ by a multiple of 2^24."""
+    seconds = min(max(int((published_at - KEY_EPOCH).total_seconds()), 0), 2**31 - 1)
+    return (seconds << 32) | ((entry_id & 0xFFFFFF) << 8) | (part & 0xFF)
+
+
+def entry_key(key: int) -> int:
+    """The key shared by all parts of one entry (part 0's id is ``entry_key << 8``)."""
+    return key >> 8
 
 
 @dataclass
@@ -42,16 +76,24 @@ class DocumentText:
 
     def parts(self) -> list[tuple[int, list[str], list[str], list[str]]]:
         """(part, title, meta, body chunk). Part 0 carries the title and meta; every part is short enough
-        for PostgreSQL's positions."""
+        for PostgreSQL's positions. Text beyond ``MAX_PARTS`` parts is not indexed."""
         chunks: list[list[str]] = []
         step = CHUNK_TOKENS - CHUNK_OVERLAP
         start = 0
-        while True:
+        while len(chunks) < MAX_PARTS:
             chunks.append(self.body[start : start + CHUNK_TOKENS])
             if start + CHUNK_TOKENS >= len(self.body):
                 break
             start += step
         return [(n, self.title if n == 0 else [], self.meta if n == 0 else [], c) for n, c in enumerate(chunks)]
+
+    def facets(self, part: int, multipart: bool) -> list[str]:
+        marks = [f"u{self.unit_id}", f"c{self.category_id}", f"y{self.year}", f"g{self.genre}", f"v{self.validity}"]
+        if part == 0:
+            marks.append(HEAD)
+        if multipart:
+            marks.append(MULTI)
+        return marks
 
 
 @dataclass
@@ -62,19 +104,23 @@ class Filters:
     genre: str | None = None
     validity: str | None = None
 
-    def sql(self) -> tuple[str, list[Any]]:
-        clauses: list[str] = []
-        params: list[Any] = []
-        for column, values in (("unit_id", self.unit_ids), ("category_id", self.category_ids)):
-            if values is not None:
-                values = list(values) or [-1]
-                clauses.append(f"d.{column} IN ({', '.join(['%s'] * len(values))})")
-                params.extend(values)
-        for column, value in (("year", self.year), ("genre", self.genre), ("validity", self.validity)):
-            if value is not None:
-                clauses.append(f"d.{column} = %s")
-                params.append(value)
-        return "".join(f" AND {c}" for c in clauses), params
+    def groups(self) -> list[list[str]]:
+        """Facet terms: every group must hold, one term of a group suffices. An empty list matches nothing."""
+        out: list[list[str]] = []
+        if self.unit_ids is not None:
+            out.append([f"u{i}" for i in self.unit_ids])
+        if self.category_ids is not None:
+            out.append([f"c{i}" for i in self.category_ids])
+        if self.year is not None:
+            out.append([f"y{self.year}"])
+        if self.genre is not None:
+            out.append([f"g{self.genre}"])
+        if self.validity is not None:
+            out.append([f"v{self.validity}"])
+        return out
+
+    def impossible(self) -> bool:
+        return any(not g for g in self.groups())
 
 
 @dataclass
@@ -82,6 +128,12 @@ class Hits:
     total: int
     entry_ids: list[int] = field(default_factory=list)
     scores: dict[int, float] = field(default_factory=dict)
+    #: True when more entries match than were counted: ``total`` is then the number that can be paged
+    #: through (the newest ``count_limit`` of them), a lower bound of the matches.
+    capped: bool = False
+
+
+Row = tuple[int, list[str], list[str], list[str], list[str]]  # key, title, meta, body, facets
 
 
 class Backend:
@@ -91,15 +143,17 @@ class Backend:
     def replace(self, docs: Iterable[DocumentText]) -> int:
         """Replace the index rows of these entries (one transaction). Returns rows written."""
         docs = list(docs)
-        written = 0
         with transaction.atomic():
             self.remove([d.entry_id for d in docs])
             rows: list[SearchDocument] = []
-            texts: list[tuple[list[str], list[str], list[str]]] = []
+            texts: list[Row] = []
             for doc in docs:
-                for part, title, meta, body in doc.parts():
+                parts = doc.parts()
+                for part, title, meta, body in parts:
+                    key = doc_key(doc.published_at, doc.entry_id, part)
                     rows.append(
                         SearchDocument(
+                            id=key,
                             entry_id=doc.entry_id,
                             part=part,
                             unit_id=doc.unit_id,
@@ -110,87 +164,156 @@ class Backend:
                             published_at=doc.published_at,
                         )
                     )
-                    texts.append((title, meta, body))
+                    texts.append((key, title, meta, body, doc.facets(part, len(parts) > 1)))
             SearchDocument.objects.bulk_create(rows, batch_size=500)
-            self._write_text([(r.pk, *t) for r, t in zip(rows, texts, strict=True)])
-            written = len(rows)
-        return written
+            # In key order: FTS5 flushes its pending terms whenever a rowid is not above the previous one.
+            self._write_text(sorted(texts, key=lambda t: t[0]))
+        return len(rows)
 
     def remove(self, entry_ids: Sequence[int]) -> None:
         if not entry_ids:
             return
         with transaction.atomic():
-            ids = list(SearchDocument.objects.filter(entry_id__in=list(entry_ids)).values_list("pk", flat=True))
+            ids: list[int] = []
+            wanted = list(entry_ids)
+            for i in range(0, len(wanted), 500):
+                ids += SearchDocument.objects.filter(entry_id__in=wanted[i : i + 500]).values_list("pk", flat=True)
             self._remove_text(ids)
-            SearchDocument.objects.filter(pk__in=ids).delete()
+            for i in range(0, len(ids), 500):
+                SearchDocument.objects.filter(pk__in=ids[i : i + 500]).delete()
 
     def clear(self) -> None:
         with transaction.atomic():
             self._remove_text(None)
             SearchDocument.objects.all().delete()
 
-    def _write_text(self, rows: list[tuple[int, list[str], list[str], list[str]]]) -> None:
+    def _write_text(self, rows: list[Row]) -> None:
         raise NotImplementedError
 
     def _remove_text(self, ids: list[int] | None) -> None:
         raise NotImplementedError
 
-    # --- reading -------------------------------------------------------------------------------------
-    def _match(self, phrases: Sequence[Phrase]) -> tuple[str, list[Any]]:
-        """SQL selecting ``entry_id`` of entries matching *all* phrases (each somewhere in the entry)."""
+    # --- the engine's query language -----------------------------------------------------------------
+    def _query(
+        self, phrases: Sequence[Phrase], groups: list[list[str]], *, head: bool = False, multi: bool | None = None
+    ) -> tuple[str, list[Any]]:
+        """(SQL condition on the index, params): all phrases in one row, every facet group, optionally only
+        head rows, only (``multi=True``) or never (``False``) rows of multi-part entries."""
         raise NotImplementedError
 
-    def _scored(self, phrases: Sequence[Phrase]) -> tuple[str, list[Any]]:
-        """SQL selecting (``entry_id``, ``score``) of documents matching any phrase; higher is better."""
+    def _keys(self, cond: tuple[str, list[Any]], limit: int | None) -> list[int]:
+        """Row keys matching, highest first."""
         raise NotImplementedError
+
+    def _count(self, cond: tuple[str, list[Any]]) -> int:
+        raise NotImplementedError
+
+    def _nth_key(self, cond: tuple[str, list[Any]], n: int) -> int | None:
+        """The key of the (n+1)-th newest matching row, or None when there are no more than n."""
+        raise NotImplementedError
+
+    def _ranked(
+        self, cond: tuple[str, list[Any]], phrases: Sequence[Phrase], limit: int | None, floor: int | None = None
+    ) -> list[tuple[int, float]]:
+        """(row key, score) matching with a key above ``floor``, best first (higher score is better)."""
+        raise NotImplementedError
+
+    # --- reading -------------------------------------------------------------------------------------
+    def _multipart_entries(self, phrases: Sequence[Phrase], groups: list[list[str]]) -> set[int]:
+        """Entry keys of multi-part entries holding every phrase somewhere in any of their parts."""
+        found: set[int] | None = None
+        for p in phrases:
+            keys = {entry_key(k) for k in self._keys(self._query([p], groups, multi=True), None)}
+            found = keys if found is None else found & keys
+            if not found:
+                return set()
+        return found or set()
 
     def search(
-        self, phrases: Sequence[Phrase], filters: Filters, *, order: str = "newest", offset: int = 0, limit: int = 20
+        self,
+        phrases: Sequence[Phrase],
+        filters: Filters,
+        *,
+        order: str = "newest",
+        offset: int = 0,
+        limit: int = 20,
+        count_limit: int = 10_000,
     ) -> Hits:
-        where, fparams = filters.sql()
-        base = "FROM search_searchdocument d WHERE d.part = 0"
-        params: list[Any] = []
-        if phrases:
-            match_sql, match_params = self._match(phrases)
-            base += f" AND d.entry_id IN ({match_sql})"
-            params += match_params
-        base += where
-        params += fparams
-        with connection.cursor() as cur:
-            cur.execute(f"SELECT COUNT(*) {base}", params)
-            total = int(cur.fetchone()[0])
-            if total == 0 or offset >= total:
-                return Hits(total)
-            if order == "relevance" and phrases:
-                scored_sql, scored_params = self._scored(phrases)
-                cur.execute(
-                    f"SELECT d.entry_id, s.score FROM search_searchdocument d JOIN ("
-                    f"SELECT entry_id, MAX(score) AS score FROM ({scored_sql}) x GROUP BY entry_id) s "
-                    f"ON s.entry_id = d.entry_id WHERE d.part = 0 AND d.entry_id IN ({match_sql}){where} "
-                    "ORDER BY s.score DESC, d.published_at DESC, d.entry_id DESC LIMIT %s OFFSET %s",
-                    [*scored_params, *match_params, *fparams, limit, offset],
-                )
-                rows = cur.fetchall()
-                return Hits(total, [r[0] for r in rows], {r[0]: float(r[1]) for r in rows})
-            cur.execute(
-                f"SELECT d.entry_id {base} ORDER BY d.published_at DESC, d.entry_id DESC LIMIT %s OFFSET %s",
-                [*params, limit, offset],
-            )
-            return Hits(total, [r[0] for r in cur.fetchall()])
+        """One page of matching entries and their count.
+
+        Matches are counted exactly up to ``count_limit``; past it, only the newest ``count_limit`` can be
+        paged through and relevance ranks among them, so neither the count nor the ranking reads every
+        match of a word found in half a province's documents."""
+        groups = filters.groups()
+        if any(not g for g in groups):
+            return Hits(0)
+        need = offset + limit
+        if not phrases:
+            single = self._query([], groups, head=True)
+            multi: set[int] = set()
+        else:
+            single = self._query(phrases, groups, multi=False)
+            multi = self._multipart_entries(phrases, groups)
+        floor = self._nth_key(single, count_limit)
+        capped = floor is not None
+        total = (count_limit if capped else self._count(single)) + len(multi)
+        if total == 0 or offset >= total:
+            return Hits(total, capped=capped)
+        need = min(need, total)  # past a capped count lie matches that were not counted
+        scores: dict[int, float] = {}
+        if order == "relevance" and phrases:
+            ranked = [(entry_key(k), s) for k, s in self._ranked(single, phrases, need, floor)]
+            if multi:
+                best: dict[int, float] = {}
+                for k, s in self._ranked(self._query_any(phrases, groups), phrases, None):
+                    ek = entry_key(k)
+                    if ek in multi:
+                        best[ek] = max(s, best.get(ek, s))
+                ranked += [(ek, best.get(ek, 0.0)) for ek in multi]
+            ranked.sort(key=lambda r: (r[1], r[0]), reverse=True)
+            page = ranked[offset:need]
+            scores = dict(page)
+            keys = [k for k, _ in page]
+        else:
+            keys = sorted({entry_key(k) for k in self._keys(single, need)} | multi, reverse=True)[offset:need]
+        ids = self._entry_ids([k << 8 for k in keys])
+        return Hits(
+            total,
+            [ids[k << 8] for k in keys if (k << 8) in ids],
+            {ids[k << 8]: s for k, s in scores.items() if (k << 8) in ids},
+            capped,
+        )
+
+    def _query_any(self, phrases: Sequence[Phrase], groups: list[list[str]]) -> tuple[str, list[Any]]:
+        raise NotImplementedError
+
+    @staticmethod
+    def _entry_ids(head_keys: list[int]) -> dict[int, int]:
+        if not head_keys:
+            return {}
+        return dict(SearchDocument.objects.filter(pk__in=head_keys).values_list("pk", "entry_id"))
+
+
+# --- SQLite FTS5 -------------------------------------------------------------------------------------
+TEXT_COLUMNS = "{title meta body}"
 
 
 def _fts5_phrase(p: Phrase) -> str:
     return '"' + " ".join(p.tokens) + '"' + ("*" if p.prefix else "")
 
 
+def _fts5_term(t: str) -> str:
+    return '"' + t.replace('"', '""') + '"'
+
+
 class SQLiteBackend(Backend):
     vendor = "sqlite"
 
-    def _write_text(self, rows: list[tuple[int, list[str], list[str], list[str]]]) -> None:
+    def _write_text(self, rows: list[Row]) -> None:
         with connection.cursor() as cur:
             cur.executemany(
-                "INSERT INTO search_fts(rowid, title, meta, body) VALUES (%s, %s, %s, %s)",
-                [(pk, " ".join(t), " ".join(m), " ".join(b)) for pk, t, m, b in rows],
+                "INSERT INTO search_fts(rowid, title, meta, body, facets) VALUES (%s, %s, %s, %s, %s)",
+                [(k, " ".join(t), " ".join(m), " ".join(b), " ".join(f)) for k, t, m, b, f in rows],
             )
 
     def _remove_text(self, ids: list[int] | None) -> None:
@@ -202,31 +325,78 @@ class SQLiteBackend(Backend):
                 chunk = ids[i : i + 500]
                 cur.execute(f"DELETE FROM search_fts WHERE rowid IN ({', '.join(['%s'] * len(chunk))})", chunk)
 
-    def _match(self, phrases: Sequence[Phrase]) -> tuple[str, list[Any]]:
-        one = (
-            "SELECT m.entry_id FROM search_searchdocument m WHERE m.id IN "
-            "(SELECT rowid FROM search_fts WHERE search_fts MATCH %s)"
-        )
-        return " INTERSECT ".join([one] * len(phrases)), [_fts5_phrase(p) for p in phrases]
+    @staticmethod
+    def _expr(text: str | None, groups: list[list[str]], *, head: bool, multi: bool | None) -> str:
+        facets = [HEAD] if head else []
+        facets += ["(" + " OR ".join(_fts5_term(t) for t in g) + ")" for g in groups]
+        if multi:
+            facets.append(MULTI)
+        parts = [f"{TEXT_COLUMNS} : ({text})"] if text else []
+        if facets:
+            parts.append("facets : (" + " AND ".join(facets) + ")")
+        expr = " AND ".join(parts)
+        if multi is False:
+            expr = f"({expr}) NOT facets : {MULTI}"
+        return expr
 
-    def _scored(self, phrases: Sequence[Phrase]) -> tuple[str, list[Any]]:
-        # `rank` is bm25 with the column weights set by the migration (bm25() itself cannot sit in a subquery).
-        return (
-            "SELECT m.entry_id AS entry_id, -f.score AS score FROM search_searchdocument m JOIN "
-            "(SELECT rowid, rank AS score FROM search_fts WHERE search_fts MATCH %s) f ON f.rowid = m.id",
-            [" OR ".join(_fts5_phrase(p) for p in phrases)],
-        )
+    def _query(
+        self, phrases: Sequence[Phrase], groups: list[list[str]], *, head: bool = False, multi: bool | None = None
+    ) -> tuple[str, list[Any]]:
+        text = " AND ".join(_fts5_phrase(p) for p in phrases) or None
+        return "search_fts MATCH %s", [self._expr(text, groups, head=head, multi=multi)]
+
+    def _query_any(self, phrases: Sequence[Phrase], groups: list[list[str]]) -> tuple[str, list[Any]]:
+        text = " OR ".join(_fts5_phrase(p) for p in phrases)
+        return "search_fts MATCH %s", [self._expr(text, groups, head=False, multi=True)]
+
+    def _keys(self, cond: tuple[str, list[Any]], limit: int | None) -> list[int]:
+        sql = f"SELECT rowid FROM search_fts WHERE {cond[0]} ORDER BY rowid DESC"
+        with connection.cursor() as cur:
+            cur.execute(sql + (" LIMIT %s" if limit is not None else ""), [*cond[1], *([limit] if limit else [])])
+            return [r[0] for r in cur.fetchall()]
+
+    def _count(self, cond: tuple[str, list[Any]]) -> int:
+        with connection.cursor() as cur:
+            cur.execute(f"SELECT COUNT(*) FROM search_fts WHERE {cond[0]}", cond[1])
+            return int(cur.fetchone()[0])
+
+    def _nth_key(self, cond: tuple[str, list[Any]], n: int) -> int | None:
+        with connection.cursor() as cur:
+            cur.execute(
+                f"SELECT rowid FROM search_fts WHERE {cond[0]} ORDER BY rowid DESC LIMIT 1 OFFSET %s", [*cond[1], n]
+            )
+            row = cur.fetchone()
+            return None if row is None else int(row[0])
+
+    def _ranked(
+        self, cond: tuple[str, list[Any]], phrases: Sequence[Phrase], limit: int | None, floor: int | None = None
+    ) -> list[tuple[int, float]]:
+        # `rank` is bm25 with the column weights set by the migration (facets weigh nothing); lower is better.
+        where = cond[0] + (" AND rowid > %s" if floor is not None else "")
+        params = [*cond[1], *([floor] if floor is not None else []), *([limit] if limit else [])]
+        sql = f"SELECT rowid, rank FROM search_fts WHERE {where} ORDER BY rank, rowid DESC"
+        with connection.cursor() as cur:
+            cur.execute(sql + (" LIMIT %s" if limit is not None else ""), params)
+            return [(r[0], -float(r[1])) for r in cur.fetchall()]
+
+
+# --- PostgreSQL tsvector + GIN ---------------------------------------------------------------------
+def _ts_lexeme(t: str) -> str:
+    return "'" + t.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
 def _ts_phrase(p: Phrase) -> str:
-    parts = [f"'{t}'" for t in p.tokens]
+    parts = [_ts_lexeme(t) for t in p.tokens]
     if p.prefix:
         parts[-1] += ":*"
     return "(" + " <-> ".join(parts) + ")"
 
 
-def tsvector_literal(title: list[str], meta: list[str], body: list[str], body_weight: str = "C") -> str:
-    """A ``tsvector`` built from our tokens directly (no PostgreSQL parser or dictionary involved)."""
+def tsvector_literal(
+    title: list[str], meta: list[str], body: list[str], facets: Sequence[str] = (), body_weight: str = "C"
+) -> str:
+    """A ``tsvector`` built from our tokens directly (no PostgreSQL parser or dictionary involved). Facets
+    become lexemes ``_u12``, ``_h``…: the underscore never appears in a token of a user's query."""
     positions: dict[str, list[str]] = {}
     pos = 0
     for tokens, weight in ((title, "A"), (meta, "B"), (body, body_weight)):
@@ -236,33 +406,78 @@ def tsvector_literal(title: list[str], meta: list[str], body: list[str], body_we
             if tok == GAP:
                 continue
             positions.setdefault(tok, []).append(f"{min(pos, 16383)}{weight}")
-    return " ".join(f"'{tok}':{','.join(p[:256])}" for tok, p in positions.items())
+    words = [f"{_ts_lexeme(tok)}:{','.join(p[:256])}" for tok, p in positions.items()]
+    return " ".join(words + [_ts_lexeme("_" + f) for f in facets])
 
 
 class PostgresBackend(Backend):
     vendor = "postgresql"
 
-    def _write_text(self, rows: list[tuple[int, list[str], list[str], list[str]]]) -> None:
+    def _write_text(self, rows: list[Row]) -> None:
         with connection.cursor() as cur:
             cur.executemany(
                 "UPDATE search_searchdocument SET tsv = %s::tsvector WHERE id = %s",
-                [(tsvector_literal(t, m, b), pk) for pk, t, m, b in rows],
+                [(tsvector_literal(t, m, b, f), k) for k, t, m, b, f in rows],
             )
 
     def _remove_text(self, ids: list[int] | None) -> None:
         return  # the vector lives on the document row itself
 
-    def _match(self, phrases: Sequence[Phrase]) -> tuple[str, list[Any]]:
-        one = "SELECT m.entry_id FROM search_searchdocument m WHERE m.tsv @@ %s::tsquery"
-        return " INTERSECT ".join([one] * len(phrases)), [_ts_phrase(p) for p in phrases]
+    @staticmethod
+    def _tsquery(text: str | None, groups: list[list[str]], *, head: bool, multi: bool | None) -> str:
+        parts = [f"({text})"] if text else []
+        if head:
+            parts.append(_ts_lexeme("_" + HEAD))
+        parts += ["(" + " | ".join(_ts_lexeme("_" + t) for t in g) + ")" for g in groups]
+        if multi is True:
+            parts.append(_ts_lexeme("_" + MULTI))
+        elif multi is False:
+            parts.append("!" + _ts_lexeme("_" + MULTI))
+        return " & ".join(parts)
 
-    def _scored(self, phrases: Sequence[Phrase]) -> tuple[str, list[Any]]:
-        q = " | ".join(_ts_phrase(p) for p in phrases)
-        return (
-            "SELECT m.entry_id AS entry_id, ts_rank(m.tsv, %s::tsquery) AS score FROM search_searchdocument m "
-            "WHERE m.tsv @@ %s::tsquery",
-            [q, q],
+    def _query(
+        self, phrases: Sequence[Phrase], groups: list[list[str]], *, head: bool = False, multi: bool | None = None
+    ) -> tuple[str, list[Any]]:
+        text = " & ".join(_ts_phrase(p) for p in phrases) or None
+        return "tsv @@ %s::tsquery", [self._tsquery(text, groups, head=head, multi=multi)]
+
+    def _query_any(self, phrases: Sequence[Phrase], groups: list[list[str]]) -> tuple[str, list[Any]]:
+        text = " | ".join(_ts_phrase(p) for p in phrases)
+        return "tsv @@ %s::tsquery", [self._tsquery(text, groups, head=False, multi=True)]
+
+    def _keys(self, cond: tuple[str, list[Any]], limit: int | None) -> list[int]:
+        sql = f"SELECT id FROM search_searchdocument WHERE {cond[0]} ORDER BY id DESC"
+        with connection.cursor() as cur:
+            cur.execute(sql + (" LIMIT %s" if limit is not None else ""), [*cond[1], *([limit] if limit else [])])
+            return [r[0] for r in cur.fetchall()]
+
+    def _count(self, cond: tuple[str, list[Any]]) -> int:
+        with connection.cursor() as cur:
+            cur.execute(f"SELECT COUNT(*) FROM search_searchdocument WHERE {cond[0]}", cond[1])
+            return int(cur.fetchone()[0])
+
+    def _nth_key(self, cond: tuple[str, list[Any]], n: int) -> int | None:
+        with connection.cursor() as cur:
+            cur.execute(
+                f"SELECT id FROM search_searchdocument WHERE {cond[0]} ORDER BY id DESC LIMIT 1 OFFSET %s",
+                [*cond[1], n],
+            )
+            row = cur.fetchone()
+            return None if row is None else int(row[0])
+
+    def _ranked(
+        self, cond: tuple[str, list[Any]], phrases: Sequence[Phrase], limit: int | None, floor: int | None = None
+    ) -> list[tuple[int, float]]:
+        rank_q = " | ".join(_ts_phrase(p) for p in phrases)
+        where = cond[0] + (" AND id > %s" if floor is not None else "")
+        params = [rank_q, *cond[1], *([floor] if floor is not None else []), *([limit] if limit else [])]
+        sql = (
+            f"SELECT id, ts_rank(tsv, %s::tsquery) AS score FROM search_searchdocument WHERE {where} "
+            "ORDER BY score DESC, id DESC"
         )
+        with connection.cursor() as cur:
+            cur.execute(sql + (" LIMIT %s" if limit is not None else ""), params)
+            return [(r[0], float(r[1])) for r in cur.fetchall()]
 
 
 def get_backend() -> Backend:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -129,6 +131,7 @@ class SearchPage:
     page_size: int
     hits: list[Hit] = field(default_factory=list)
     searchable: bool = True  # False when the query held nothing searchable (only punctuation or emoji)
+    capped: bool = False  # more matches than GONGKAI_SEARCH_COUNT_LIMIT: ``total`` is the newest that many
 
     @property
     def pages(self) -> int:
@@ -145,13 +148,20 @@ def search(
         if q.strip():
             return result
     flt = (filters or FilterValues()).backend_filters()
-    hits = get_backend().search(phrases, flt, order=order, offset=(page - 1) * page_size, limit=page_size)
-    result.total = hits.total
-    # Published only, again: the index is cleared on withdrawal, and this is the second lock on that door.
-    entries = Entry.objects.filter(pk__in=hits.entry_ids, status=EntryStatus.PUBLISHED).select_related(
-        "unit", "category", "publisher"
+    hits = get_backend().search(
+        phrases,
+        flt,
+        order=order,
+        offset=(page - 1) * page_size,
+        limit=page_size,
+        count_limit=settings.GONGKAI_SEARCH_COUNT_LIMIT,
     )
-    by_id = {e.pk: e for e in entries}
+    result.total = hits.total
+    result.capped = hits.capped
+    # Published only, again: the index is cleared on withdrawal, and this is the second lock on that door.
+    # (Checked here rather than in SQL, so the database looks the page's entries up by key alone.)
+    entries = Entry.objects.filter(pk__in=hits.entry_ids).select_related("unit", "category", "publisher")
+    by_id = {e.pk: e for e in entries if e.status == EntryStatus.PUBLISHED}
     marks = tokenizer.highlight_terms(q)
     result.hits = [Hit(by_id[i], snippet(by_id[i], marks), hits.scores.get(i)) for i in hits.entry_ids if i in by_id]
     return result
@@ -169,11 +179,23 @@ def exact_entry(q: str) -> Entry | None:
     )
 
 
-def _normalized_with_map(text: str) -> tuple[str, list[int]]:
+@functools.lru_cache(maxsize=200_000)
+def _normalized_char(ch: str) -> str:
+    return tokenizer.normalize(ch)
+
+
+def _normalized_with_map(text: str) -> tuple[str, list[int] | range]:
+    """The text normalised character by character, and where each normalised character came from.
+
+    Each distinct character is normalised once; when every one maps to exactly one character (nearly
+    always: full-width punctuation and letters do), ``str.translate`` does the work and positions are equal."""
+    table = {ord(ch): _normalized_char(ch) for ch in set(text)}
+    if all(len(v) == 1 for v in table.values()):
+        return text.translate(table), range(len(text))
     out: list[str] = []
     where: list[int] = []
     for i, ch in enumerate(text):
-        n = tokenizer.normalize(ch)
+        n = table[ord(ch)]
         out.append(n)
         where.extend([i] * len(n))
     return "".join(out), where

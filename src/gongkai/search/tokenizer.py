@@ -43,7 +43,7 @@ def tokens(text: str) -> list[str]:
     out: list[str] = []
     for is_cjk, run, _, _ in _runs(normalize(text)):
         if is_cjk:
-            out.extend(run[i : i + 2] for i in range(len(run) - 1))
+            out.extend(map(str.__add__, run, run[1:]))
             out.append(run[-1])
         else:
             out.append(run)

@@ -32,7 +32,9 @@ class EntryForm(forms.Form):
         label="发布机构", queryset=Org.objects.none(), error_messages={"required": "请选择发布机构"}
     )
     title = forms.CharField(
-        label="标题", max_length=400, widget=forms.TextInput(attrs={"size": 60}),
+        label="标题",
+        max_length=400,
+        widget=forms.TextInput(attrs={"size": 60}),
         error_messages={"required": "标题不能为空"},
     )
     document_number = forms.CharField(

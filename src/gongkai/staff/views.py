@@ -226,7 +226,7 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "history": selectors.entry_history(entry),
             "versions": entry.versions.select_related("created_by"),
             "lag": lag,
-        "screening": screening,
+            "screening": screening,
             "lag_over": lag is not None and lag > 20,
         },
     )
