@@ -205,7 +205,8 @@ class Backend:
         """Row keys matching, highest first."""
         raise NotImplementedError
 
-    def _count(self, cond: tuple[str, list[Any]]) -> int:
+    def _count(self, cond: tuple[str, list[Any]], stop: int) -> int:
+        """Matching rows, counted up to ``stop`` (no order: each engine counts the cheapest way)."""
         raise NotImplementedError
 
     def _nth_key(self, cond: tuple[str, list[Any]], n: int) -> int | None:
@@ -242,8 +243,8 @@ class Backend:
         """One page of matching entries and their count.
 
         Matches are counted exactly up to ``count_limit``; past it, only the newest ``count_limit`` can be
-        paged through and relevance ranks among them, so neither the count nor the ranking reads every
-        match of a word found in half a province's documents."""
+        paged through and relevance ranks among them (above the key of the next match, the "floor"), so
+        neither the count nor the ranking reads every match of a word found in half a province's documents."""
         groups = filters.groups()
         if any(not g for g in groups):
             return Hits(0)
@@ -254,14 +255,15 @@ class Backend:
         else:
             single = self._query(phrases, groups, multi=False)
             multi = self._multipart_entries(phrases, groups)
-        floor = self._nth_key(single, count_limit)
-        capped = floor is not None
-        total = (count_limit if capped else self._count(single)) + len(multi)
+        counted = self._count(single, count_limit + 1)
+        capped = counted > count_limit
+        total = min(counted, count_limit) + len(multi)
         if total == 0 or offset >= total:
             return Hits(total, capped=capped)
         need = min(need, total)  # past a capped count lie matches that were not counted
         scores: dict[int, float] = {}
         if order == "relevance" and phrases:
+            floor = self._nth_key(single, count_limit) if capped else None
             ranked = [(entry_key(k), s) for k, s in self._ranked(single, phrases, need, floor)]
             if multi:
                 best: dict[int, float] = {}
@@ -355,9 +357,11 @@ class SQLiteBackend(Backend):
             cur.execute(sql + (" LIMIT %s" if limit is not None else ""), [*cond[1], *([limit] if limit else [])])
             return [r[0] for r in cur.fetchall()]
 
-    def _count(self, cond: tuple[str, list[Any]]) -> int:
+    def _count(self, cond: tuple[str, list[Any]], stop: int) -> int:
         with connection.cursor() as cur:
-            cur.execute(f"SELECT COUNT(*) FROM search_fts WHERE {cond[0]}", cond[1])
+            cur.execute(
+                f"SELECT COUNT(*) FROM (SELECT rowid FROM search_fts WHERE {cond[0]} LIMIT %s)", [*cond[1], stop]
+            )
             return int(cur.fetchone()[0])
 
     def _nth_key(self, cond: tuple[str, list[Any]], n: int) -> int | None:
@@ -451,9 +455,12 @@ class PostgresBackend(Backend):
             cur.execute(sql + (" LIMIT %s" if limit is not None else ""), [*cond[1], *([limit] if limit else [])])
             return [r[0] for r in cur.fetchall()]
 
-    def _count(self, cond: tuple[str, list[Any]]) -> int:
+    def _count(self, cond: tuple[str, list[Any]], stop: int) -> int:
         with connection.cursor() as cur:
-            cur.execute(f"SELECT COUNT(*) FROM search_searchdocument WHERE {cond[0]}", cond[1])
+            cur.execute(
+                f"SELECT COUNT(*) FROM (SELECT 1 FROM search_searchdocument WHERE {cond[0]} LIMIT %s) s",
+                [*cond[1], stop],
+            )
             return int(cur.fetchone()[0])
 
     def _nth_key(self, cond: tuple[str, list[Any]], n: int) -> int | None:
