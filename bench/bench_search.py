@@ -94,8 +94,12 @@ def _index_parallel(ids: list[int], workers: int) -> None:
             backend.replace(docs)
 
 
-def run_one(db: str, size: int, units: int, runs: int, like_runs: int, workers: int = 1) -> None:
-    data_dir = Path(tempfile.mkdtemp(prefix=f"gk-bench-search-{db}-"))
+def run_one(
+    db: str, size: int, units: int, runs: int, like_runs: int, workers: int = 1, reuse: str | None = None
+) -> None:
+    """One database at one size. ``reuse``: measure an existing, migrated database instead of building one
+    (a SQLite data folder, or "pg" for BENCH_PG_URL); its index is built only if it is empty."""
+    data_dir = Path(reuse) if reuse and db == "sqlite" else Path(tempfile.mkdtemp(prefix=f"gk-bench-search-{db}-"))
     os.environ["GONGKAI_DATA_DIR"] = str(data_dir)
     os.environ.setdefault("GONGKAI_ENV", "development")
     os.environ["GONGKAI_TASK_BACKEND"] = "django_tasks.backends.immediate.ImmediateBackend"
@@ -120,34 +124,47 @@ def run_one(db: str, size: int, units: int, runs: int, like_runs: int, workers: 
         except OperationalError as exc:
             print(f"\n## postgres: skipped, {PG_URL} not reachable ({exc.__class__.__name__})")
             return
-        with connection.cursor() as cur:
-            cur.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
-    call_command("migrate", verbosity=0)
+        if not reuse:
+            with connection.cursor() as cur:
+                cur.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+    if not reuse:
+        call_command("migrate", verbosity=0)
 
     from bench import corpus
     from gongkai.catalog.models import Entry
     from gongkai.search import indexing, selectors
     from gongkai.search.models import SearchDocument
 
-    print(f"\n## {db} ({connection.vendor}), {size:,} entries, {units} units", flush=True)
-    made = corpus.generate(size, units)
+    if reuse:
+        from gongkai.orgs.models import UNIT_KINDS, Org
+
+        size = Entry.objects.filter(status="published").count()
+        unit_list = list(Org.objects.filter(kind__in=list(UNIT_KINDS)).order_by("pk"))
+        made = {"units": unit_list, "entries": size, "seconds": 0.0}
+        print(f"\n## {db} ({connection.vendor}), existing database: {size:,} entries, {len(unit_list)} units")
+    else:
+        print(f"\n## {db} ({connection.vendor}), {size:,} entries, {units} units", flush=True)
+        made = corpus.generate(size, units)
     chars = sum(len(b) for b in Entry.objects.values_list("body", flat=True)[:2000]) / min(2000, size)
     print(f"corpus: {made['entries']:,} entries in {made['seconds']:.0f} s; mean body {chars:.0f} chars (HTML)")
 
-    # Oldest first, as `gongkai reindex` does: index keys then rise from batch to batch.
-    ids = list(Entry.objects.order_by("published_at", "pk").values_list("pk", flat=True))
-    started = time.monotonic()
-    if workers > 1:
-        _index_parallel(ids, workers)
+    if reuse and SearchDocument.objects.exists():
+        print(f"index: reused ({SearchDocument.objects.count():,} documents)", flush=True)
     else:
-        for i in range(0, len(ids), 1000):
-            indexing.index_entries(ids[i : i + 1000], with_attachments=False)
-    took = time.monotonic() - started
-    print(
-        f"index build: {len(ids):,} entries in {took:.0f} s = {len(ids) / took:,.0f} entries/s "
-        f"({SearchDocument.objects.count():,} documents; {workers} process(es) cutting text)",
-        flush=True,
-    )
+        # Oldest first, as `gongkai reindex` does: index keys then rise from batch to batch.
+        ids = list(Entry.objects.order_by("published_at", "pk").values_list("pk", flat=True))
+        started = time.monotonic()
+        if workers > 1:
+            _index_parallel(ids, workers)
+        else:
+            for i in range(0, len(ids), 1000):
+                indexing.index_entries(ids[i : i + 1000], with_attachments=False)
+        took = time.monotonic() - started
+        print(
+            f"index build: {len(ids):,} entries in {took:.0f} s = {len(ids) / took:,.0f} entries/s "
+            f"({SearchDocument.objects.count():,} documents; {workers} process(es) cutting text)",
+            flush=True,
+        )
     if db == "postgres":
         with connection.cursor() as cur:
             cur.execute("VACUUM ANALYZE search_searchdocument")
@@ -228,10 +245,14 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=5, help="每个检索词重复次数")
     parser.add_argument("--like-runs", type=int, default=2)
     parser.add_argument("--workers", type=int, default=1, help="建索引时切词的进程数（写入始终是一个进程）")
+    parser.add_argument(
+        "--reuse",
+        help="测量已有的数据库而不重建：SQLite 数据目录，或 pg（BENCH_PG_URL）；索引为空时才建索引",
+    )
     parser.add_argument("--child", nargs=2, metavar=("DB", "SIZE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        run_one(args.child[0], int(args.child[1]), args.units, args.runs, args.like_runs, args.workers)
+        run_one(args.child[0], int(args.child[1]), args.units, args.runs, args.like_runs, args.workers, args.reuse)
         return 0
     print(
         f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
@@ -254,6 +275,7 @@ def main() -> int:
                 str(args.like_runs),
                 "--workers",
                 str(args.workers),
+                *(["--reuse", args.reuse] if args.reuse else []),
             ]
             failed += subprocess.call(cmd) != 0
     return 1 if failed else 0

@@ -194,30 +194,69 @@ class Backend:
         raise NotImplementedError
 
     # --- the engine's query language -----------------------------------------------------------------
+    #: Where the index is, its key column, the condition selecting by an expression, the AND / OR words.
+    table = ""
+    key = ""
+    match = ""
+    and_, or_ = " AND ", " OR "
+
+    def _phrase(self, p: Phrase) -> str:
+        raise NotImplementedError
+
+    def _expr(self, text: str | None, groups: list[list[str]], *, head: bool, multi: bool | None) -> str:
+        """An expression: the text expression, every facet group, optionally head rows only, only
+        (``multi=True``) or never (``False``) rows of multi-part entries."""
+        raise NotImplementedError
+
     def _query(
         self, phrases: Sequence[Phrase], groups: list[list[str]], *, head: bool = False, multi: bool | None = None
     ) -> tuple[str, list[Any]]:
-        """(SQL condition on the index, params): all phrases in one row, every facet group, optionally only
-        head rows, only (``multi=True``) or never (``False``) rows of multi-part entries."""
-        raise NotImplementedError
+        """(SQL condition, params): all phrases in one row, plus what ``_expr`` adds."""
+        text = self.and_.join(self._phrase(p) for p in phrases) or None
+        return self.match, [self._expr(text, groups, head=head, multi=multi)]
+
+    def _query_any(self, phrases: Sequence[Phrase], groups: list[list[str]]) -> tuple[str, list[Any]]:
+        """Rows of multi-part entries holding any of the phrases (for their relevance score)."""
+        text = self.or_.join(self._phrase(p) for p in phrases)
+        return self.match, [self._expr(text, groups, head=False, multi=True)]
+
+    def _run(self, sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
+        with connection.cursor() as cur:
+            cur.execute(sql, params)
+            return list(cur.fetchall())
 
     def _keys(self, cond: tuple[str, list[Any]], limit: int | None) -> list[int]:
         """Row keys matching, highest first."""
-        raise NotImplementedError
+        sql = f"SELECT {self.key} FROM {self.table} WHERE {cond[0]} ORDER BY {self.key} DESC"
+        if limit is None:
+            return [r[0] for r in self._run(sql, cond[1])]
+        return [r[0] for r in self._run(sql + " LIMIT %s", [*cond[1], limit])]
 
     def _count(self, cond: tuple[str, list[Any]], stop: int) -> int:
         """Matching rows, counted up to ``stop`` (no order: each engine counts the cheapest way)."""
-        raise NotImplementedError
+        sql = f"SELECT COUNT(*) FROM (SELECT {self.key} FROM {self.table} WHERE {cond[0]} LIMIT %s) s"
+        return int(self._run(sql, [*cond[1], stop])[0][0])
 
     def _nth_key(self, cond: tuple[str, list[Any]], n: int) -> int | None:
         """The key of the (n+1)-th newest matching row, or None when there are no more than n."""
+        sql = f"SELECT {self.key} FROM {self.table} WHERE {cond[0]} ORDER BY {self.key} DESC LIMIT 1 OFFSET %s"
+        rows = self._run(sql, [*cond[1], n])
+        return int(rows[0][0]) if rows else None
+
+    def _score(self, phrases: Sequence[Phrase]) -> tuple[str, list[Any], str, float]:
+        """(SQL score expression, its params, ORDER BY for best first, sign making higher better)."""
         raise NotImplementedError
 
     def _ranked(
         self, cond: tuple[str, list[Any]], phrases: Sequence[Phrase], limit: int | None, floor: int | None = None
     ) -> list[tuple[int, float]]:
         """(row key, score) matching with a key above ``floor``, best first (higher score is better)."""
-        raise NotImplementedError
+        expr, params, order, sign = self._score(phrases)
+        where = cond[0] + (f" AND {self.key} > %s" if floor is not None else "")
+        params = [*params, *cond[1], *([floor] if floor is not None else [])]
+        sql = f"SELECT {self.key}, {expr} FROM {self.table} WHERE {where} ORDER BY {order}, {self.key} DESC"
+        rows = self._run(sql, params) if limit is None else self._run(sql + " LIMIT %s", [*params, limit])
+        return [(r[0], sign * float(r[1])) for r in rows]
 
     # --- reading -------------------------------------------------------------------------------------
     def _multipart_entries(self, phrases: Sequence[Phrase], groups: list[list[str]]) -> set[int]:
@@ -286,9 +325,6 @@ class Backend:
             capped,
         )
 
-    def _query_any(self, phrases: Sequence[Phrase], groups: list[list[str]]) -> tuple[str, list[Any]]:
-        raise NotImplementedError
-
     @staticmethod
     def _entry_ids(head_keys: list[int]) -> dict[int, int]:
         if not head_keys:
@@ -310,6 +346,10 @@ def _fts5_term(t: str) -> str:
 
 class SQLiteBackend(Backend):
     vendor = "sqlite"
+    table, key, match = "search_fts", "rowid", "search_fts MATCH %s"
+
+    def _phrase(self, p: Phrase) -> str:
+        return _fts5_phrase(p)
 
     def _write_text(self, rows: list[Row]) -> None:
         with connection.cursor() as cur:
@@ -327,8 +367,7 @@ class SQLiteBackend(Backend):
                 chunk = ids[i : i + 500]
                 cur.execute(f"DELETE FROM search_fts WHERE rowid IN ({', '.join(['%s'] * len(chunk))})", chunk)
 
-    @staticmethod
-    def _expr(text: str | None, groups: list[list[str]], *, head: bool, multi: bool | None) -> str:
+    def _expr(self, text: str | None, groups: list[list[str]], *, head: bool, multi: bool | None) -> str:
         facets = [HEAD] if head else []
         facets += ["(" + " OR ".join(_fts5_term(t) for t in g) + ")" for g in groups]
         if multi:
@@ -341,47 +380,9 @@ class SQLiteBackend(Backend):
             expr = f"({expr}) NOT facets : {MULTI}"
         return expr
 
-    def _query(
-        self, phrases: Sequence[Phrase], groups: list[list[str]], *, head: bool = False, multi: bool | None = None
-    ) -> tuple[str, list[Any]]:
-        text = " AND ".join(_fts5_phrase(p) for p in phrases) or None
-        return "search_fts MATCH %s", [self._expr(text, groups, head=head, multi=multi)]
-
-    def _query_any(self, phrases: Sequence[Phrase], groups: list[list[str]]) -> tuple[str, list[Any]]:
-        text = " OR ".join(_fts5_phrase(p) for p in phrases)
-        return "search_fts MATCH %s", [self._expr(text, groups, head=False, multi=True)]
-
-    def _keys(self, cond: tuple[str, list[Any]], limit: int | None) -> list[int]:
-        sql = f"SELECT rowid FROM search_fts WHERE {cond[0]} ORDER BY rowid DESC"
-        with connection.cursor() as cur:
-            cur.execute(sql + (" LIMIT %s" if limit is not None else ""), [*cond[1], *([limit] if limit else [])])
-            return [r[0] for r in cur.fetchall()]
-
-    def _count(self, cond: tuple[str, list[Any]], stop: int) -> int:
-        with connection.cursor() as cur:
-            cur.execute(
-                f"SELECT COUNT(*) FROM (SELECT rowid FROM search_fts WHERE {cond[0]} LIMIT %s)", [*cond[1], stop]
-            )
-            return int(cur.fetchone()[0])
-
-    def _nth_key(self, cond: tuple[str, list[Any]], n: int) -> int | None:
-        with connection.cursor() as cur:
-            cur.execute(
-                f"SELECT rowid FROM search_fts WHERE {cond[0]} ORDER BY rowid DESC LIMIT 1 OFFSET %s", [*cond[1], n]
-            )
-            row = cur.fetchone()
-            return None if row is None else int(row[0])
-
-    def _ranked(
-        self, cond: tuple[str, list[Any]], phrases: Sequence[Phrase], limit: int | None, floor: int | None = None
-    ) -> list[tuple[int, float]]:
+    def _score(self, phrases: Sequence[Phrase]) -> tuple[str, list[Any], str, float]:
         # `rank` is bm25 with the column weights set by the migration (facets weigh nothing); lower is better.
-        where = cond[0] + (" AND rowid > %s" if floor is not None else "")
-        params = [*cond[1], *([floor] if floor is not None else []), *([limit] if limit else [])]
-        sql = f"SELECT rowid, rank FROM search_fts WHERE {where} ORDER BY rank, rowid DESC"
-        with connection.cursor() as cur:
-            cur.execute(sql + (" LIMIT %s" if limit is not None else ""), params)
-            return [(r[0], -float(r[1])) for r in cur.fetchall()]
+        return "rank", [], "rank", -1.0
 
 
 # --- PostgreSQL tsvector + GIN ---------------------------------------------------------------------
@@ -416,6 +417,11 @@ def tsvector_literal(
 
 class PostgresBackend(Backend):
     vendor = "postgresql"
+    table, key, match = "search_searchdocument", "id", "tsv @@ %s::tsquery"
+    and_, or_ = " & ", " | "
+
+    def _phrase(self, p: Phrase) -> str:
+        return _ts_phrase(p)
 
     def _write_text(self, rows: list[Row]) -> None:
         with connection.cursor() as cur:
@@ -427,8 +433,7 @@ class PostgresBackend(Backend):
     def _remove_text(self, ids: list[int] | None) -> None:
         return  # the vector lives on the document row itself
 
-    @staticmethod
-    def _tsquery(text: str | None, groups: list[list[str]], *, head: bool, multi: bool | None) -> str:
+    def _expr(self, text: str | None, groups: list[list[str]], *, head: bool, multi: bool | None) -> str:
         parts = [f"({text})"] if text else []
         if head:
             parts.append(_ts_lexeme("_" + HEAD))
@@ -439,52 +444,8 @@ class PostgresBackend(Backend):
             parts.append("!" + _ts_lexeme("_" + MULTI))
         return " & ".join(parts)
 
-    def _query(
-        self, phrases: Sequence[Phrase], groups: list[list[str]], *, head: bool = False, multi: bool | None = None
-    ) -> tuple[str, list[Any]]:
-        text = " & ".join(_ts_phrase(p) for p in phrases) or None
-        return "tsv @@ %s::tsquery", [self._tsquery(text, groups, head=head, multi=multi)]
-
-    def _query_any(self, phrases: Sequence[Phrase], groups: list[list[str]]) -> tuple[str, list[Any]]:
-        text = " | ".join(_ts_phrase(p) for p in phrases)
-        return "tsv @@ %s::tsquery", [self._tsquery(text, groups, head=False, multi=True)]
-
-    def _keys(self, cond: tuple[str, list[Any]], limit: int | None) -> list[int]:
-        sql = f"SELECT id FROM search_searchdocument WHERE {cond[0]} ORDER BY id DESC"
-        with connection.cursor() as cur:
-            cur.execute(sql + (" LIMIT %s" if limit is not None else ""), [*cond[1], *([limit] if limit else [])])
-            return [r[0] for r in cur.fetchall()]
-
-    def _count(self, cond: tuple[str, list[Any]], stop: int) -> int:
-        with connection.cursor() as cur:
-            cur.execute(
-                f"SELECT COUNT(*) FROM (SELECT 1 FROM search_searchdocument WHERE {cond[0]} LIMIT %s) s",
-                [*cond[1], stop],
-            )
-            return int(cur.fetchone()[0])
-
-    def _nth_key(self, cond: tuple[str, list[Any]], n: int) -> int | None:
-        with connection.cursor() as cur:
-            cur.execute(
-                f"SELECT id FROM search_searchdocument WHERE {cond[0]} ORDER BY id DESC LIMIT 1 OFFSET %s",
-                [*cond[1], n],
-            )
-            row = cur.fetchone()
-            return None if row is None else int(row[0])
-
-    def _ranked(
-        self, cond: tuple[str, list[Any]], phrases: Sequence[Phrase], limit: int | None, floor: int | None = None
-    ) -> list[tuple[int, float]]:
-        rank_q = " | ".join(_ts_phrase(p) for p in phrases)
-        where = cond[0] + (" AND id > %s" if floor is not None else "")
-        params = [rank_q, *cond[1], *([floor] if floor is not None else []), *([limit] if limit else [])]
-        sql = (
-            f"SELECT id, ts_rank(tsv, %s::tsquery) AS score FROM search_searchdocument WHERE {where} "
-            "ORDER BY score DESC, id DESC"
-        )
-        with connection.cursor() as cur:
-            cur.execute(sql + (" LIMIT %s" if limit is not None else ""), params)
-            return [(r[0], float(r[1])) for r in cur.fetchall()]
+    def _score(self, phrases: Sequence[Phrase]) -> tuple[str, list[Any], str, float]:
+        return "ts_rank(tsv, %s::tsquery)", [" | ".join(_ts_phrase(p) for p in phrases)], "2 DESC", 1.0
 
 
 def get_backend() -> Backend:
