@@ -90,8 +90,12 @@ def _index_parallel(ids: list[int], workers: int) -> None:
     batches = [ids[i : i + 1000] for i in range(0, len(ids), 1000)]
     backend = get_backend()
     with multiprocessing.get_context("fork").Pool(workers) as pool:
-        for docs in pool.imap(_documents, batches):
-            backend.replace(docs)
+        # A few batches in flight at a time: unbounded imap would pile finished documents up in memory
+        # whenever the single writer is slower than the workers (it is, on SQLite).
+        window = workers * 2
+        for w in range(0, len(batches), window):
+            for docs in pool.imap(_documents, batches[w : w + window]):
+                backend.replace(docs)
 
 
 def run_one(
@@ -148,11 +152,14 @@ def run_one(
     chars = sum(len(b) for b in Entry.objects.values_list("body", flat=True)[:2000]) / min(2000, size)
     print(f"corpus: {made['entries']:,} entries in {made['seconds']:.0f} s; mean body {chars:.0f} chars (HTML)")
 
-    if reuse and SearchDocument.objects.exists():
-        print(f"index: reused ({SearchDocument.objects.count():,} documents)", flush=True)
-    else:
-        # Oldest first, as `gongkai reindex` does: index keys then rise from batch to batch.
-        ids = list(Entry.objects.order_by("published_at", "pk").values_list("pk", flat=True))
+    # Oldest first, as `gongkai reindex` does: index keys then rise from batch to batch. Reusing a database,
+    # only entries missing from its index are indexed (an interrupted build resumes).
+    ids = list(Entry.objects.order_by("published_at", "pk").values_list("pk", flat=True))
+    if reuse:
+        done = set(SearchDocument.objects.values_list("entry_id", flat=True))
+        ids = [i for i in ids if i not in done]
+        print(f"index: {len(done):,} entries already indexed, {len(ids):,} to go", flush=True)
+    if ids:
         started = time.monotonic()
         if workers > 1:
             _index_parallel(ids, workers)
