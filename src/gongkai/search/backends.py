@@ -119,9 +119,6 @@ class Filters:
             out.append([f"v{self.validity}"])
         return out
 
-    def impossible(self) -> bool:
-        return any(not g for g in self.groups())
-
 
 @dataclass
 class Hits:
@@ -317,11 +314,12 @@ class Backend:
             keys = [k for k, _ in page]
         else:
             keys = sorted({entry_key(k) for k in self._keys(single, need)} | multi, reverse=True)[offset:need]
-        ids = self._entry_ids([k << 8 for k in keys])
+        ids = self._entry_ids([k << 8 for k in keys])  # part 0's key names the entry
+        found = {k: ids[k << 8] for k in keys if (k << 8) in ids}
         return Hits(
             total,
-            [ids[k << 8] for k in keys if (k << 8) in ids],
-            {ids[k << 8]: s for k, s in scores.items() if (k << 8) in ids},
+            [found[k] for k in keys if k in found],
+            {found[k]: s for k, s in scores.items() if k in found},
             capped,
         )
 
