@@ -108,3 +108,51 @@ def test_docs_page_and_schema(api, db):
         assert path in schema["paths"], path
     docs = api.get("/api/v1/docs")
     assert docs.status_code == 200 and b"swagger-ui" in docs.content
+
+
+def test_entries_list_cursor_walks_everything_past_the_count_limit(api, sample, tree, draft, publish, settings):
+    from gongkai.catalog.models import Entry
+
+    more = [publish(draft(title=f"第{n}批补贴名单公示")) for n in range(5)]
+    # Three entries in the same microsecond: the entry id breaks the tie, so none is skipped or repeated.
+    same = more[0].published_at
+    Entry.objects.filter(pk__in=[e.pk for e in more[1:4]]).update(published_at=same)
+    expected = list(
+        Entry.objects.filter(status="published").order_by("-published_at", "-id").values_list("index_number", flat=True)
+    )
+    assert len(expected) == 7
+    settings.GONGKAI_SEARCH_COUNT_LIMIT = 4
+    first = api.get("/api/v1/entries").json()
+    assert first["count"] == 4 and first["count_capped"] is True and first["pages"] == 1
+    assert len(first["results"]) == 4  # the page ends where the count does; the cursor goes on
+    past = api.get("/api/v1/entries", {"page": 2})
+    assert past.status_code == 400 and past.json()["error"]["field"] == "page"
+    assert "next_cursor" in past.json()["error"]["message"]
+    walked = [e["index_number"] for e in first["results"]]
+    cursor = first["next_cursor"]
+    while cursor:
+        body = api.get("/api/v1/entries", {"cursor": cursor}).json()
+        walked += [e["index_number"] for e in body["results"]]
+        cursor = body["next_cursor"]
+    assert walked == expected
+    settings.GONGKAI_SEARCH_COUNT_LIMIT = 10_000
+    second = api.get("/api/v1/entries", {"cursor": _cursor_after(expected[0])}).json()
+    assert [e["index_number"] for e in second["results"]] == expected[1:] and second["next_cursor"] is None
+
+
+def _cursor_after(index_number):
+    from gongkai.api.public import _cursor
+    from gongkai.catalog.models import Entry
+
+    return _cursor(Entry.objects.get(index_number=index_number))
+
+
+def test_entries_list_cursor_bad_input(api, sample):
+    for bad in ["x", "12-", "-5", "1" * 17 + "-1", "１２-３", "1-2-3"]:
+        response = api.get("/api/v1/entries", {"cursor": bad})
+        assert response.status_code == 400, bad
+        assert response.json()["error"]["field"] == "cursor" and "游标" in response.json()["error"]["message"]
+    with_q = api.get("/api/v1/entries", {"cursor": "1-1", "q": "低保"})
+    assert with_q.status_code == 400 and with_q.json()["error"]["field"] == "cursor"
+    far = api.get("/api/v1/entries", {"cursor": "1-1"}).json()  # before the first entry ever: nothing after it
+    assert far["results"] == [] and far["next_cursor"] is None

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date
+import re
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from django.db.models import QuerySet
+from django.conf import settings
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import Query, Router
 
 from gongkai.catalog.models import Category, Entry, EntryStatus
-from gongkai.core.errors import DomainError, NotFound
+from gongkai.core.errors import DomainError, NotFound, ValidationFailed
 from gongkai.orgs.models import UNIT_KINDS, Org
 from gongkai.portal import paths
 from gongkai.search import selectors as search
@@ -31,6 +34,17 @@ CATEGORY = Query(None, ge=1, le=2**62, description="目录类别编号（见 /ca
 YEAR = Query(None, ge=1949, le=2100, description="发布年份，如 2025")
 GENRE = Query(None, max_length=10, description="体裁，如 通知、公告、公示、办法、解读")
 VALIDITY = Query(None, max_length=10, description="有效性：valid 有效、expired 失效、repealed 废止、amended 已修改")
+CURSOR = Query(
+    None,
+    max_length=60,
+    description=(
+        "翻页游标：填上一页返回的 next_cursor，取其后的 20 条。按游标可以遍历全部信息（不受计数上限限制，"
+        "每页一样快）；给出游标时忽略 page。只用于不带 q 的列表"
+    ),
+)
+#: A list cursor is "<published_at in microseconds since 1970 UTC>-<entry id>" of the page's last entry.
+CURSOR_RE = re.compile(r"([0-9]{1,16})-([0-9]{1,18})")
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def entry_api_path(index_number: str) -> str:
@@ -103,8 +117,20 @@ def list_categories(request: HttpRequest, org: str = Query(..., max_length=40, d
     ]
 
 
-def _published() -> QuerySet[Entry]:
-    return Entry.objects.filter(status=EntryStatus.PUBLISHED).select_related("unit", "publisher", "category")
+def _cursor(entry: Entry) -> str:
+    assert entry.published_at is not None
+    delta = entry.published_at - EPOCH
+    return f"{(delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds}-{entry.pk}"
+
+
+def _after_cursor(qs: QuerySet[Entry], cursor: str) -> QuerySet[Entry]:
+    """Entries after the cursor's entry in list order (newest first, then highest id): a range on the
+    publication-time index, not an OFFSET, so page 50,000 costs what page 1 does."""
+    m = CURSOR_RE.fullmatch(cursor.strip())
+    if m is None:
+        raise ValidationFailed({"cursor": ["翻页游标无效：请原样使用上一页返回的 next_cursor"]})
+    at = EPOCH + timedelta(microseconds=int(m.group(1)))
+    return qs.filter(published_at__lte=at).filter(Q(published_at__lt=at) | Q(pk__lt=int(m.group(2))))
 
 
 @router.get("/entries", response={200: EntryPage, **ERRORS}, summary="已发布的政府信息（新发布的在前）")
@@ -117,29 +143,57 @@ def list_entries(
     validity: str | None = VALIDITY,
     q: str = Query("", description="检索词（同 /search，结果按发布时间排序）"),
     page: int = PAGE,
+    cursor: str | None = CURSOR,
 ) -> Any:
     flt = search.resolve_filters(unit=org, category=category, year=year, genre=genre, validity=validity)
     if q.strip():
+        if cursor:
+            raise ValidationFailed({"cursor": ["带检索词 q 的结果请用 page 翻页，游标只用于不带 q 的列表"]})
         result = search.search(q=q, filters=flt, order="newest", page=page, page_size=ENTRY_PAGE_SIZE)
         return {
             **_page(result.total, page, ENTRY_PAGE_SIZE),
             "count_capped": result.capped,
+            "next_cursor": None,
             "results": [entry_out(h.entry) for h in result.hits],
         }
-    qs = _published()
+    qs = Entry.objects.filter(status=EntryStatus.PUBLISHED)
     if flt.unit:
         qs = qs.filter(unit=flt.unit)
     if flt.category:
         qs = qs.filter(category_id__in=flt.backend_filters().category_ids or [])
     if flt.year:
-        qs = qs.filter(published_date__gte=date(flt.year, 1, 1), published_date__lte=date(flt.year, 12, 31))
+        # The local calendar year as a range of publication times: the same index serves filter and order.
+        tz = timezone.get_current_timezone()
+        start, end = datetime(flt.year, 1, 1, tzinfo=tz), datetime(flt.year + 1, 1, 1, tzinfo=tz)
+        qs = qs.filter(published_at__gte=start, published_at__lt=end)
     if flt.genre:
         qs = qs.filter(genre=flt.genre)
     if flt.validity:
         qs = qs.filter(validity=flt.validity)
-    count = qs.count()
-    rows = qs.order_by("-published_at", "-id")[(page - 1) * ENTRY_PAGE_SIZE : page * ENTRY_PAGE_SIZE]
-    return {**_page(count, page, ENTRY_PAGE_SIZE), "results": [entry_out(e) for e in rows]}
+    # Counted up to the search count limit, like search: an exact count of a million rows costs more than
+    # the page itself. Past the limit, pages stop and the cursor goes on.
+    limit = settings.GONGKAI_SEARCH_COUNT_LIMIT
+    counted = qs.order_by()[: limit + 1].count()
+    capped, count = counted > limit, min(counted, limit)
+    ordered = qs.select_related("unit", "publisher", "category").order_by("-published_at", "-id")
+    if cursor:
+        rows = list(_after_cursor(ordered, cursor)[: ENTRY_PAGE_SIZE + 1])
+        shown = ENTRY_PAGE_SIZE
+    else:
+        offset = (page - 1) * ENTRY_PAGE_SIZE
+        if capped and offset >= count:
+            told = f"按页码只能翻阅最新的 {count:,} 条（共 {count // ENTRY_PAGE_SIZE} 页），请用 next_cursor 继续"
+            raise ValidationFailed({"page": [told]})
+        # Pages end where a capped count does (as in search); the cursor goes on past it.
+        shown = min(ENTRY_PAGE_SIZE, count - offset) if capped else ENTRY_PAGE_SIZE
+        rows = list(ordered[offset : offset + shown + 1])
+    more, rows = len(rows) > shown, rows[:shown]
+    return {
+        **_page(count, page, ENTRY_PAGE_SIZE),
+        "count_capped": capped,
+        "next_cursor": _cursor(rows[-1]) if more else None,
+        "results": [entry_out(e) for e in rows],
+    }
 
 
 @router.get(

@@ -84,7 +84,16 @@ class OrgPage(Page):
 
 class EntryPage(Page):
     results: list[EntryOut]
-    count_capped: bool = Field(False, description="带检索词 q 时：为 true 表示匹配多于 count，只列出最新的 count 条")
+    count_capped: bool = Field(
+        False,
+        description=(
+            "为 true 表示符合条件的信息多于 count（计数上限）：按页码只能翻阅最新的 count 条；"
+            "不带 q 时可沿 next_cursor 继续取完"
+        ),
+    )
+    next_cursor: str | None = Field(
+        None, description="不带 q 时：下一页的游标（作为 cursor 参数传回）；没有更多信息时为 null"
+    )
 
 
 class SearchHitOut(EntryOut):

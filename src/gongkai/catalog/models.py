@@ -150,6 +150,10 @@ class Entry(models.Model):
             models.Index(fields=["category", "status", "-published_at"], name="entry_cat_pub"),
             models.Index(fields=["status", "-published_at"], name="entry_status_pub"),
             models.Index(fields=["unit", "status", "formed_date"], name="entry_unit_formed"),
+            # The open-data list filtered by validity or genre alone: rare values (废止, 公示) are found and
+            # counted from the index instead of walking every entry newest first.
+            models.Index(fields=["validity", "status", "-published_at"], name="entry_validity_pub"),
+            models.Index(fields=["genre", "status", "-published_at"], name="entry_genre_pub"),
         ]
         constraints = [
             models.UniqueConstraint(
