@@ -21,13 +21,14 @@ How a query stays fast on a million entries:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import connection, transaction
 
+from . import pg_index
 from .models import SearchDocument
 from .tokenizer import Phrase
 
@@ -41,8 +42,21 @@ CHUNK_OVERLAP = 400
 MAX_PARTS = 256
 
 KEY_EPOCH = datetime(1990, 1, 1, tzinfo=UTC)
+#: PostgreSQL with RUM: a phrase whose words occur together in at most this many rows is confirmed row by
+#: row through GIN (~15 µs a row); up to ``RUM_CANDIDATE_LIMIT`` rows, RUM confirms it in the index. Past
+#: that, GIN again: RUM reads every posting of the words whatever the LIMIT (55 ms just to count 10,000 rows
+#: of a word in 60% of 100,000 entries, measured), while GIN's row checks stop at the count limit.
+PHRASE_RECHECK_LIMIT = 2_000
+RUM_CANDIDATE_LIMIT = 30_000
 #: Index marks of a row: the entry's first part, and a row of an entry with several parts.
 HEAD, MULTI = "h", "mp"
+#: How each filter is spelt as an index term (``u12``: unit 12). Indexing and querying both go through
+#: ``facet``, so the two spellings cannot drift apart.
+FACET_PREFIXES = {"unit": "u", "category": "c", "year": "y", "genre": "g", "validity": "v"}
+
+
+def facet(name: str, value: object) -> str:
+    return f"{FACET_PREFIXES[name]}{value}"
 
 
 def doc_key(published_at: datetime, entry_id: int, part: int) -> int:
@@ -88,7 +102,13 @@ class DocumentText:
         return [(n, self.title if n == 0 else [], self.meta if n == 0 else [], c) for n, c in enumerate(chunks)]
 
     def facets(self, part: int, multipart: bool) -> list[str]:
-        marks = [f"u{self.unit_id}", f"c{self.category_id}", f"y{self.year}", f"g{self.genre}", f"v{self.validity}"]
+        marks = [
+            facet("unit", self.unit_id),
+            facet("category", self.category_id),
+            facet("year", self.year),
+            facet("genre", self.genre),
+            facet("validity", self.validity),
+        ]
         if part == 0:
             marks.append(HEAD)
         if multipart:
@@ -106,18 +126,14 @@ class Filters:
 
     def groups(self) -> list[list[str]]:
         """Facet terms: every group must hold, one term of a group suffices. An empty list matches nothing."""
-        out: list[list[str]] = []
-        if self.unit_ids is not None:
-            out.append([f"u{i}" for i in self.unit_ids])
-        if self.category_ids is not None:
-            out.append([f"c{i}" for i in self.category_ids])
-        if self.year is not None:
-            out.append([f"y{self.year}"])
-        if self.genre is not None:
-            out.append([f"g{self.genre}"])
-        if self.validity is not None:
-            out.append([f"v{self.validity}"])
-        return out
+        chosen: list[tuple[str, Sequence[object] | None]] = [
+            ("unit", self.unit_ids),
+            ("category", self.category_ids),
+            ("year", None if self.year is None else [self.year]),
+            ("genre", None if self.genre is None else [self.genre]),
+            ("validity", None if self.validity is None else [self.validity]),
+        ]
+        return [[facet(name, v) for v in values] for name, values in chosen if values is not None]
 
 
 @dataclass
@@ -131,6 +147,15 @@ class Hits:
 
 
 Row = tuple[int, list[str], list[str], list[str], list[str]]  # key, title, meta, body, facets
+
+
+class Cond(NamedTuple):
+    """A WHERE condition, its parameters, and (PostgreSQL) via which text index it should be answered."""
+
+    sql: str
+    params: list[Any]
+    via: str = ""
+    phrase: bool = False  # holds a phrase (words at consecutive positions), not words alone
 
 
 class Backend:
@@ -162,10 +187,13 @@ class Backend:
                         )
                     )
                     texts.append((key, title, meta, body, doc.facets(part, len(parts) > 1)))
-            SearchDocument.objects.bulk_create(rows, batch_size=500)
-            # In key order: FTS5 flushes its pending terms whenever a rowid is not above the previous one.
-            self._write_text(sorted(texts, key=lambda t: t[0]))
+            self._store(rows, texts)
         return len(rows)
+
+    def _store(self, rows: list[SearchDocument], texts: list[Row]) -> None:
+        SearchDocument.objects.bulk_create(rows, batch_size=500)
+        # In key order: FTS5 flushes its pending terms whenever a rowid is not above the previous one.
+        self._write_text(sorted(texts, key=lambda t: t[0]))
 
     def remove(self, entry_ids: Sequence[int]) -> None:
         if not entry_ids:
@@ -207,53 +235,66 @@ class Backend:
 
     def _query(
         self, phrases: Sequence[Phrase], groups: list[list[str]], *, head: bool = False, multi: bool | None = None
-    ) -> tuple[str, list[Any]]:
-        """(SQL condition, params): all phrases in one row, plus what ``_expr`` adds."""
+    ) -> Cond:
+        """All phrases in one row, plus what ``_expr`` adds."""
         text = self.and_.join(self._phrase(p) for p in phrases) or None
-        return self.match, [self._expr(text, groups, head=head, multi=multi)]
+        phrase = any(len(p.tokens) > 1 for p in phrases)
+        return Cond(self.match, [self._expr(text, groups, head=head, multi=multi)], phrase=phrase)
 
-    def _query_any(self, phrases: Sequence[Phrase], groups: list[list[str]]) -> tuple[str, list[Any]]:
+    def _query_any(self, phrases: Sequence[Phrase], groups: list[list[str]]) -> Cond:
         """Rows of multi-part entries holding any of the phrases (for their relevance score)."""
         text = self.or_.join(self._phrase(p) for p in phrases)
-        return self.match, [self._expr(text, groups, head=False, multi=True)]
+        phrase = any(len(p.tokens) > 1 for p in phrases)
+        return Cond(self.match, [self._expr(text, groups, head=False, multi=True)], phrase=phrase)
 
-    def _run(self, sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
+    def _via(self, cond: Cond, index: str) -> Cond:
+        """The condition, to be answered through this index (PostgreSQL; SQLite has one)."""
+        return cond
+
+    def _run(self, sql: str, params: list[Any], via: str = "", *, deep: bool = False) -> list[tuple[Any, ...]]:
+        """Run a query; ``deep``: it reads thousands of word matches in key order (a capped count's floor)."""
         with connection.cursor() as cur:
             cur.execute(sql, params)
             return list(cur.fetchall())
 
-    def _keys(self, cond: tuple[str, list[Any]], limit: int | None) -> list[int]:
+    def _keys(self, cond: Cond, limit: int | None) -> list[int]:
         """Row keys matching, highest first."""
-        sql = f"SELECT {self.key} FROM {self.table} WHERE {cond[0]} ORDER BY {self.key} DESC"
+        sql = f"SELECT {self.key} FROM {self.table} WHERE {cond.sql} ORDER BY {self.key} DESC"
         if limit is None:
-            return [r[0] for r in self._run(sql, cond[1])]
-        return [r[0] for r in self._run(sql + " LIMIT %s", [*cond[1], limit])]
+            return [r[0] for r in self._run(sql, cond.params, cond.via)]
+        return [r[0] for r in self._run(sql + " LIMIT %s", [*cond.params, limit], cond.via)]
 
-    def _count(self, cond: tuple[str, list[Any]], stop: int) -> int:
+    def _count(self, cond: Cond, stop: int) -> int:
         """Matching rows, counted up to ``stop`` (no order: each engine counts the cheapest way)."""
-        sql = f"SELECT COUNT(*) FROM (SELECT {self.key} FROM {self.table} WHERE {cond[0]} LIMIT %s) s"
-        return int(self._run(sql, [*cond[1], stop])[0][0])
+        sql = f"SELECT COUNT(*) FROM (SELECT {self.key} FROM {self.table} WHERE {cond.sql} LIMIT %s) s"
+        return int(self._run(sql, [*cond.params, stop], cond.via)[0][0])
 
-    def _nth_key(self, cond: tuple[str, list[Any]], n: int) -> int | None:
+    def _nth_key(self, cond: Cond, n: int) -> int | None:
         """The key of the (n+1)-th newest matching row, or None when there are no more than n."""
-        sql = f"SELECT {self.key} FROM {self.table} WHERE {cond[0]} ORDER BY {self.key} DESC LIMIT 1 OFFSET %s"
-        rows = self._run(sql, [*cond[1], n])
+        sql = f"SELECT {self.key} FROM {self.table} WHERE {cond.sql} ORDER BY {self.key} DESC LIMIT 1 OFFSET %s"
+        rows = self._run(sql, [*cond.params, n], cond.via, deep=not cond.phrase)
         return int(rows[0][0]) if rows else None
 
-    def _score(self, phrases: Sequence[Phrase]) -> tuple[str, list[Any], str, float]:
-        """(SQL score expression, its params, ORDER BY for best first, sign making higher better)."""
+    def _score(self, phrases: Sequence[Phrase]) -> tuple[str, list[Any], str, Callable[[float], float], str]:
+        """(SQL score expression, its params, ORDER BY for best first, turning its value into a score where
+        higher is better, the index that should answer)."""
         raise NotImplementedError
 
     def _ranked(
-        self, cond: tuple[str, list[Any]], phrases: Sequence[Phrase], limit: int | None, floor: int | None = None
+        self, cond: Cond, phrases: Sequence[Phrase], limit: int | None, floor: int | None = None
     ) -> list[tuple[int, float]]:
         """(row key, score) matching with a key above ``floor``, best first (higher score is better)."""
-        expr, params, order, sign = self._score(phrases)
-        where = cond[0] + (f" AND {self.key} > %s" if floor is not None else "")
-        params = [*params, *cond[1], *([floor] if floor is not None else [])]
-        sql = f"SELECT {self.key}, {expr} FROM {self.table} WHERE {where} ORDER BY {order}, {self.key} DESC"
-        rows = self._run(sql, params) if limit is None else self._run(sql + " LIMIT %s", [*params, limit])
-        return [(r[0], sign * float(r[1])) for r in rows]
+        expr, params, order, to_score, index = self._score(phrases)
+        cond = self._via(cond, index)
+        where = cond.sql + (f" AND {self.key} > %s" if floor is not None else "")
+        params = [*params, *cond.params, *([floor] if floor is not None else [])]
+        sql = f"SELECT {self.key}, {expr} FROM {self.table} WHERE {where} ORDER BY {order}"
+        rows = (
+            self._run(sql, params, cond.via)
+            if limit is None
+            else self._run(sql + " LIMIT %s", [*params, limit], cond.via)
+        )
+        return [(r[0], to_score(float(r[1]))) for r in rows]
 
     # --- reading -------------------------------------------------------------------------------------
     def _multipart_entries(self, phrases: Sequence[Phrase], groups: list[list[str]]) -> set[int]:
@@ -378,14 +419,22 @@ class SQLiteBackend(Backend):
             expr = f"({expr}) NOT facets : {MULTI}"
         return expr
 
-    def _score(self, phrases: Sequence[Phrase]) -> tuple[str, list[Any], str, float]:
+    def _score(self, phrases: Sequence[Phrase]) -> tuple[str, list[Any], str, Callable[[float], float], str]:
         # `rank` is bm25 with the column weights set by the migration (facets weigh nothing); lower is better.
-        return "rank", [], "rank", -1.0
+        return "rank", [], "rank, rowid DESC", lambda rank: -rank, ""
 
 
 # --- PostgreSQL tsvector + GIN ---------------------------------------------------------------------
 def _ts_lexeme(t: str) -> str:
     return "'" + t.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def _ts_and(p: Phrase) -> str:
+    """The phrase's words in any order and place: what GIN can answer without reading a row."""
+    parts = [_ts_lexeme(t) for t in p.tokens]
+    if p.prefix:
+        parts[-1] += ":*"
+    return "(" + " & ".join(parts) + ")"
 
 
 def _ts_phrase(p: Phrase) -> str:
@@ -421,11 +470,15 @@ class PostgresBackend(Backend):
     def _phrase(self, p: Phrase) -> str:
         return _ts_phrase(p)
 
-    def _write_text(self, rows: list[Row]) -> None:
+    def _store(self, rows: list[SearchDocument], texts: list[Row]) -> None:
+        # The row and its vector in one INSERT (inserting, then updating the vector, wrote every row twice).
+        vectors = {k: tsvector_literal(t, m, b, f) for k, t, m, b, f in texts}
+        columns = ("id", "entry_id", "part", "unit_id", "category_id", "year", "genre", "validity", "published_at")
         with connection.cursor() as cur:
             cur.executemany(
-                "UPDATE search_searchdocument SET tsv = %s::tsvector WHERE id = %s",
-                [(tsvector_literal(t, m, b, f), k) for k, t, m, b, f in rows],
+                f"INSERT INTO search_searchdocument ({', '.join(columns)}, tsv) "
+                f"VALUES ({', '.join(['%s'] * len(columns))}, %s::tsvector)",
+                [[*(getattr(r, c) for c in columns), vectors[r.id]] for r in sorted(rows, key=lambda r: r.id)],
             )
 
     def _remove_text(self, ids: list[int] | None) -> None:
@@ -442,16 +495,58 @@ class PostgresBackend(Backend):
             parts.append("!" + _ts_lexeme("_" + MULTI))
         return " & ".join(parts)
 
-    def _score(self, phrases: Sequence[Phrase]) -> tuple[str, list[Any], str, float]:
-        return "ts_rank(tsv, %s::tsquery)", [" | ".join(_ts_phrase(p) for p in phrases)], "2 DESC", 1.0
+    def _query(
+        self, phrases: Sequence[Phrase], groups: list[list[str]], *, head: bool = False, multi: bool | None = None
+    ) -> Cond:
+        cond = super()._query(phrases, groups, head=head, multi=multi)
+        return self._via(cond, self._index_for(phrases, groups, multi))
 
-    def _count(self, cond: tuple[str, list[Any]], stop: int) -> int:
-        # Under LIMIT the planner likes a sequential scan, which reads and decompresses every row's vector;
-        # the GIN bitmap answers word (non-phrase) queries without touching them: 17 ms instead of 224 ms
-        # for 10,000 of 60,000 rows, measured.
+    def _query_any(self, phrases: Sequence[Phrase], groups: list[list[str]]) -> Cond:
+        return self._via(super()._query_any(phrases, groups), self._index_for(phrases, groups, True))
+
+    def _via(self, cond: Cond, index: str) -> Cond:
+        if index == "rum" and cond.via != "rum":
+            return Cond(f"{cond.sql} AND {pg_index.RUM_PREDICATE}", cond.params, "rum", cond.phrase)
+        return cond if cond.via else cond._replace(via=index)  # a RUM condition stays one (same answers)
+
+    def _index_for(self, phrases: Sequence[Phrase], groups: list[list[str]], multi: bool | None) -> str:
+        """GIN answers words and filters exactly from its bitmap; a phrase it can only confirm row by row,
+        reading each candidate's vector. RUM confirms phrases from the positions in the index, but walks
+        long posting lists to do it. So: GIN unless a query has a phrase and the rows holding all of its
+        words are too many to confirm one by one but not so many that RUM's postings outweigh them (counted
+        on GIN's bitmap, which reads no vector)."""
+        if pg_index.kind() != "rum" or not any(len(p.tokens) > 1 for p in phrases):
+            return "gin"  # words alone: GIN's bitmap is exact
+        words = " & ".join(_ts_and(p) for p in phrases)
+        sql = f"SELECT COUNT(*) FROM (SELECT id FROM {self.table} WHERE {self.match} LIMIT %s) s"
+        expr = self._expr(words, groups, head=False, multi=multi)
+        candidates = self._run(sql, [expr, RUM_CANDIDATE_LIMIT + 1], "gin")[0][0]
+        return "rum" if PHRASE_RECHECK_LIMIT < candidates <= RUM_CANDIDATE_LIMIT else "gin"
+
+    def _score(self, phrases: Sequence[Phrase]) -> tuple[str, list[Any], str, Callable[[float], float], str]:
+        query = " | ".join(_ts_phrase(p) for p in phrases)
+        if pg_index.kind() == "rum":
+            # RUM orders by its distance (1 / rank) straight from the index and reads no vector from a row.
+            # Ordered by the distance alone: a second sort key makes PostgreSQL sort every match itself.
+            return "tsv <=> %s::tsquery", [query], "2", lambda d: 1.0 / d if d > 0 else 0.0, "rum"
+        return "ts_rank(tsv, %s::tsquery)", [query], "2 DESC, id DESC", lambda rank: rank, "gin"
+
+    def _run(self, sql: str, params: list[Any], via: str = "", *, deep: bool = False) -> list[tuple[Any, ...]]:
+        # Every search query goes through a text index, never a scan that reads each row's vector (under
+        # LIMIT the planner likes a sequential scan, which decompresses vector after vector). GIN is used
+        # through its bitmap: 17 ms instead of 224 ms to count 10,000 of 60,000 rows, measured. RUM through
+        # a plain index scan, which confirms phrases from the stored positions (its bitmap would not). Only
+        # conditions carrying RUM's predicate (``_via``) can use RUM at all.
+        # Both settings every time: inside an enclosing transaction a SET LOCAL outlives this block.
         with transaction.atomic(), connection.cursor() as cur:
             cur.execute("SET LOCAL enable_seqscan = off")
-            return super()._count(cond, stop)
+            cur.execute(f"SET LOCAL enable_bitmapscan = {'off' if via == 'rum' else 'on'}")
+            # Deep in key order, walking the primary key reads the vector of every row it passes (283 ms for
+            # the 10,001st newest of 30,000 matches of a word); GIN's bitmap and a sort read none (~10 ms).
+            # (A phrase must read vectors either way, and the walk stops sooner than confirming them all.)
+            cur.execute(f"SET LOCAL enable_indexscan = {'off' if deep and via != 'rum' else 'on'}")
+            cur.execute(sql, params)
+            return list(cur.fetchall())
 
 
 def get_backend() -> Backend:
