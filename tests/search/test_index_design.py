@@ -98,3 +98,15 @@ def test_migrate_refills_an_index_emptied_by_a_migration(draft, publish, people,
     SearchDocument.objects.filter(entry=entry).update(validity="expired")
     rebuild_if_empty(sender=None, verbosity=0)
     assert SearchDocument.objects.get(entry=entry).validity == "expired"
+
+
+def test_searchindex_command_says_what_answers(db):
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.db import connection
+
+    out = StringIO()
+    call_command("searchindex", stdout=out)
+    # SQLite has one engine and nothing to switch; PostgreSQL names its indexes (switching: test_pg_index.py).
+    assert ("FTS5" if connection.vendor == "sqlite" else "GIN") in out.getvalue()

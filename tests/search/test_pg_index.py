@@ -138,3 +138,20 @@ def test_interrupted_bulk_load_still_restores_rum(db):
         raise KeyboardInterrupt
     pg_index.forget()
     assert pg_index.kind() == "rum"
+
+
+def test_searchindex_command_shows_and_switches(db):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    def run(*args: str) -> str:
+        out = StringIO()
+        call_command("searchindex", *args, stdout=out)
+        return out.getvalue()
+
+    if pg_index.kind() != "rum":
+        pytest.fail("no RUM index on this database")
+    assert "GIN + RUM" in run()
+    assert "只有 GIN" in run("--gin") and pg_index.kind() == "gin"
+    assert "GIN + RUM" in run("--rum") and pg_index.kind() == "rum"

@@ -1,4 +1,5 @@
-"""Two engines behind one interface, chosen by the database: SQLite FTS5 and PostgreSQL tsvector + GIN.
+"""Two engines behind one interface, chosen by the database: SQLite FTS5 and PostgreSQL tsvector with a
+GIN index, plus a RUM index when the extension is there (``pg_index``; chosen per query, ``_index_for``).
 
 Both receive the same tokens (``tokenizer.tokens``) and answer the same phrase queries.
 
@@ -424,7 +425,7 @@ class SQLiteBackend(Backend):
         return "rank", [], "rank, rowid DESC", lambda rank: -rank, ""
 
 
-# --- PostgreSQL tsvector + GIN ---------------------------------------------------------------------
+# --- PostgreSQL tsvector + GIN (+ RUM) -------------------------------------------------------------
 def _ts_lexeme(t: str) -> str:
     return "'" + t.replace("\\", "\\\\").replace("'", "''") + "'"
 
