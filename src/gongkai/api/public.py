@@ -156,7 +156,7 @@ def list_entries(
             "next_cursor": None,
             "results": [entry_out(h.entry) for h in result.hits],
         }
-    qs = Entry.objects.filter(status=EntryStatus.PUBLISHED)
+    qs = Entry.objects.filter(status=EntryStatus.PUBLISHED).exclude(published_at=None)  # cursors need the time
     if flt.unit:
         qs = qs.filter(unit=flt.unit)
     if flt.category:
@@ -182,7 +182,8 @@ def list_entries(
     else:
         offset = (page - 1) * ENTRY_PAGE_SIZE
         if capped and offset >= count:
-            told = f"按页码只能翻阅最新的 {count:,} 条（共 {count // ENTRY_PAGE_SIZE} 页），请用 next_cursor 继续"
+            pages = _page(count, page, ENTRY_PAGE_SIZE)["pages"]
+            told = f"按页码只能翻阅最新的 {count:,} 条（共 {pages} 页），请用 next_cursor 继续"
             raise ValidationFailed({"page": [told]})
         # Pages end where a capped count does (as in search); the cursor goes on past it.
         shown = min(ENTRY_PAGE_SIZE, count - offset) if capped else ENTRY_PAGE_SIZE
