@@ -150,6 +150,11 @@ class Hits:
 Row = tuple[int, list[str], list[str], list[str], list[str]]  # key, title, meta, body, facets
 
 
+def has_phrase(phrases: Sequence[Phrase]) -> bool:
+    """Some phrase has words at consecutive positions (more than one token), not a single word."""
+    return any(len(p.tokens) > 1 for p in phrases)
+
+
 class Cond(NamedTuple):
     """A WHERE condition, its parameters, and (PostgreSQL) via which text index it should be answered."""
 
@@ -239,14 +244,12 @@ class Backend:
     ) -> Cond:
         """All phrases in one row, plus what ``_expr`` adds."""
         text = self.and_.join(self._phrase(p) for p in phrases) or None
-        phrase = any(len(p.tokens) > 1 for p in phrases)
-        return Cond(self.match, [self._expr(text, groups, head=head, multi=multi)], phrase=phrase)
+        return Cond(self.match, [self._expr(text, groups, head=head, multi=multi)], phrase=has_phrase(phrases))
 
     def _query_any(self, phrases: Sequence[Phrase], groups: list[list[str]]) -> Cond:
         """Rows of multi-part entries holding any of the phrases (for their relevance score)."""
         text = self.or_.join(self._phrase(p) for p in phrases)
-        phrase = any(len(p.tokens) > 1 for p in phrases)
-        return Cond(self.match, [self._expr(text, groups, head=False, multi=True)], phrase=phrase)
+        return Cond(self.match, [self._expr(text, groups, head=False, multi=True)], phrase=has_phrase(phrases))
 
     def _via(self, cond: Cond, index: str) -> Cond:
         """The condition, to be answered through this index (PostgreSQL; SQLite has one)."""
@@ -430,19 +433,13 @@ def _ts_lexeme(t: str) -> str:
     return "'" + t.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-def _ts_and(p: Phrase) -> str:
-    """The phrase's words in any order and place: what GIN can answer without reading a row."""
+def _ts_phrase(p: Phrase, joiner: str = " <-> ") -> str:
+    """The phrase as a tsquery; with ``joiner=" & "`` its words in any order and place (what GIN can answer
+    without reading a row)."""
     parts = [_ts_lexeme(t) for t in p.tokens]
     if p.prefix:
         parts[-1] += ":*"
-    return "(" + " & ".join(parts) + ")"
-
-
-def _ts_phrase(p: Phrase) -> str:
-    parts = [_ts_lexeme(t) for t in p.tokens]
-    if p.prefix:
-        parts[-1] += ":*"
-    return "(" + " <-> ".join(parts) + ")"
+    return "(" + joiner.join(parts) + ")"
 
 
 def tsvector_literal(
@@ -500,25 +497,26 @@ class PostgresBackend(Backend):
         self, phrases: Sequence[Phrase], groups: list[list[str]], *, head: bool = False, multi: bool | None = None
     ) -> Cond:
         cond = super()._query(phrases, groups, head=head, multi=multi)
-        return self._via(cond, self._index_for(phrases, groups, multi))
+        return self._via(cond, self._index_for(cond, phrases, groups, multi))
 
     def _query_any(self, phrases: Sequence[Phrase], groups: list[list[str]]) -> Cond:
-        return self._via(super()._query_any(phrases, groups), self._index_for(phrases, groups, True))
+        cond = super()._query_any(phrases, groups)
+        return self._via(cond, self._index_for(cond, phrases, groups, True))
 
     def _via(self, cond: Cond, index: str) -> Cond:
         if index == "rum" and cond.via != "rum":
             return Cond(f"{cond.sql} AND {pg_index.RUM_PREDICATE}", cond.params, "rum", cond.phrase)
         return cond if cond.via else cond._replace(via=index)  # a RUM condition stays one (same answers)
 
-    def _index_for(self, phrases: Sequence[Phrase], groups: list[list[str]], multi: bool | None) -> str:
+    def _index_for(self, cond: Cond, phrases: Sequence[Phrase], groups: list[list[str]], multi: bool | None) -> str:
         """GIN answers words and filters exactly from its bitmap; a phrase it can only confirm row by row,
         reading each candidate's vector. RUM confirms phrases from the positions in the index, but walks
         long posting lists to do it. So: GIN unless a query has a phrase and the rows holding all of its
         words are too many to confirm one by one but not so many that RUM's postings outweigh them (counted
         on GIN's bitmap, which reads no vector)."""
-        if pg_index.kind() != "rum" or not any(len(p.tokens) > 1 for p in phrases):
+        if pg_index.kind() != "rum" or not cond.phrase:
             return "gin"  # words alone: GIN's bitmap is exact
-        words = " & ".join(_ts_and(p) for p in phrases)
+        words = " & ".join(_ts_phrase(p, " & ") for p in phrases)
         sql = f"SELECT COUNT(*) FROM (SELECT id FROM {self.table} WHERE {self.match} LIMIT %s) s"
         expr = self._expr(words, groups, head=False, multi=multi)
         candidates = self._run(sql, [expr, RUM_CANDIDATE_LIMIT + 1], "gin")[0][0]
