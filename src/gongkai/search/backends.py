@@ -31,7 +31,7 @@ from django.db import connection, transaction
 
 from . import pg_index
 from .models import SearchDocument
-from .tokenizer import Phrase
+from .tokenizer import Phrase, is_cjk_pair
 
 #: Gap between fields and chunk boundaries: a token the tokenizer never produces, so no phrase spans it.
 GAP = "§"
@@ -239,17 +239,23 @@ class Backend:
         (``multi=True``) or never (``False``) rows of multi-part entries."""
         raise NotImplementedError
 
+    def _has_phrase(self, phrases: Sequence[Phrase]) -> bool:
+        """Some phrase needs words at consecutive positions, as this index spells it."""
+        return has_phrase(phrases)
+
     def _query(
         self, phrases: Sequence[Phrase], groups: list[list[str]], *, head: bool = False, multi: bool | None = None
     ) -> Cond:
         """All phrases in one row, plus what ``_expr`` adds."""
         text = self.and_.join(self._phrase(p) for p in phrases) or None
-        return Cond(self.match, [self._expr(text, groups, head=head, multi=multi)], phrase=has_phrase(phrases))
+        expr = self._expr(text, groups, head=head, multi=multi)
+        return Cond(self.match, [expr], phrase=self._has_phrase(phrases))
 
     def _query_any(self, phrases: Sequence[Phrase], groups: list[list[str]]) -> Cond:
         """Rows of multi-part entries holding any of the phrases (for their relevance score)."""
         text = self.or_.join(self._phrase(p) for p in phrases)
-        return Cond(self.match, [self._expr(text, groups, head=False, multi=True)], phrase=has_phrase(phrases))
+        expr = self._expr(text, groups, head=False, multi=True)
+        return Cond(self.match, [expr], phrase=self._has_phrase(phrases))
 
     def _via(self, cond: Cond, index: str) -> Cond:
         """The condition, to be answered through this index (PostgreSQL; SQLite has one)."""
@@ -433,29 +439,95 @@ def _ts_lexeme(t: str) -> str:
     return "'" + t.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-def _ts_phrase(p: Phrase, joiner: str = " <-> ") -> str:
-    """The phrase as a tsquery; with ``joiner=" & "`` its words in any order and place (what GIN can answer
-    without reading a row)."""
-    parts = [_ts_lexeme(t) for t in p.tokens]
+#: On PostgreSQL every 3- and 4-character piece of a CJK run is a lexeme too, at the position of the bigram
+#: it starts with (``人居环境`` → ``人居 居环 环境 境`` plus ``人居环 居环境 人居环境``). A query word of 2–4
+#: characters is then one lexeme, answered exactly from GIN's bitmap like any word, instead of a phrase of
+#: bigrams confirmed row by row; a longer word is a phrase of 4-grams, far rarer than its bigrams.
+NGRAM_MAX = 4
+
+
+def ngram_lexemes(tokens: Sequence[str], i: int) -> list[str]:
+    """The 3- to ``NGRAM_MAX``-character pieces starting at bigram ``tokens[i]`` (none for other tokens)."""
+    first = tokens[i]
+    if not is_cjk_pair(first):
+        return []
+    out: list[str] = []
+    gram, last = first, first
+    for nxt in tokens[i + 1 : i + NGRAM_MAX - 1]:
+        if not is_cjk_pair(nxt) or nxt[0] != last[1]:
+            break  # the run ends (its trailing single character, a gap, another word)
+        gram += nxt[1]
+        last = nxt
+        out.append(gram)
+    return out
+
+
+def ngram_terms(p: Phrase) -> list[tuple[str, int]]:
+    """(lexeme, offset) that a phrase becomes on an index with n-grams: each run of bigrams as the fewest
+    pieces of at most ``NGRAM_MAX`` characters that cover it, at the offsets of their first bigrams
+    (``政府信息公开`` → ``政府信息`` at 0, ``信息公开`` at 2); other tokens as they are.
+
+    Consecutive pieces share at least one character. A piece at a position means its run goes on there, so
+    overlapping pieces are in one run. Pieces merely side by side are not: the next run starts at the position
+    after a run's last character, so ``危房改造`` <4> ``人居环境`` would also match ``危房改造。人居环境``."""
+    toks, out, i = p.tokens, [], 0
+    step = NGRAM_MAX - 1
+    while i < len(toks):
+        j = i + 1
+        while j < len(toks) and is_cjk_pair(toks[j]) and is_cjk_pair(toks[j - 1]) and toks[j][0] == toks[j - 1][1]:
+            j += 1
+        if not is_cjk_pair(toks[i]) or j == i + 1:
+            out.append((toks[i], i))  # a word, a single character, a lone bigram
+        else:
+            run = toks[i] + "".join(t[1] for t in toks[i + 1 : j])
+            starts = list(range(0, max(len(run) - step, 1), step))
+            if starts[-1] + NGRAM_MAX < len(run):
+                starts.append(len(run) - NGRAM_MAX)
+            out += [(run[s : s + NGRAM_MAX], i + s) for s in starts]
+        i = j
+    return out
+
+
+def _ts_phrase(p: Phrase, *, ngrams: bool, adjacent: bool = True) -> str:
+    """The phrase as a tsquery: its lexemes at their distances (``<->``, ``<2>``…), or with
+    ``adjacent=False`` in any order and place (what GIN can answer without reading a row)."""
+    terms = ngram_terms(p) if ngrams else [(t, n) for n, t in enumerate(p.tokens)]
+    parts = [_ts_lexeme(t) for t, _ in terms]
     if p.prefix:
         parts[-1] += ":*"
-    return "(" + joiner.join(parts) + ")"
+    if not adjacent:
+        return "(" + " & ".join(parts) + ")"
+    query = parts[0]
+    for (_, before), (_, at), part in zip(terms, terms[1:], parts[1:], strict=False):
+        query += (" <-> " if at - before == 1 else f" <{at - before}> ") + part
+    return "(" + query + ")"
 
 
 def tsvector_literal(
-    title: list[str], meta: list[str], body: list[str], facets: Sequence[str] = (), body_weight: str = "C"
+    title: list[str],
+    meta: list[str],
+    body: list[str],
+    facets: Sequence[str] = (),
+    body_weight: str = "C",
+    *,
+    ngrams: bool = True,
 ) -> str:
-    """A ``tsvector`` built from our tokens directly (no PostgreSQL parser or dictionary involved). Facets
-    become lexemes ``_u12``, ``_h``…: the underscore never appears in a token of a user's query."""
+    """A ``tsvector`` built from our tokens directly (no PostgreSQL parser or dictionary involved), with the
+    n-grams of ``NGRAM_MAX`` at their bigrams' positions. Facets become lexemes ``_u12``, ``_h``…: the
+    underscore never appears in a token of a user's query."""
     positions: dict[str, list[str]] = {}
     pos = 0
     for tokens, weight in ((title, "A"), (meta, "B"), (body, body_weight)):
         pos += 1  # a gap between fields: no phrase crosses them
-        for tok in tokens:
+        for n, tok in enumerate(tokens):
             pos += 1
             if tok == GAP:
                 continue
-            positions.setdefault(tok, []).append(f"{min(pos, 16383)}{weight}")
+            at = f"{min(pos, 16383)}{weight}"
+            positions.setdefault(tok, []).append(at)
+            if ngrams:
+                for gram in ngram_lexemes(tokens, n):
+                    positions.setdefault(gram, []).append(at)
     words = [f"{_ts_lexeme(tok)}:{','.join(p[:256])}" for tok, p in positions.items()]
     return " ".join(words + [_ts_lexeme("_" + f) for f in facets])
 
@@ -465,8 +537,18 @@ class PostgresBackend(Backend):
     table, key, match = "search_searchdocument", "id", "tsv @@ %s::tsquery"
     and_, or_ = " & ", " | "
 
+    @property
+    def ngrams(self) -> bool:
+        """The index holds the n-gram lexemes (``pg_index.ngrams``); until then phrases stay bigrams."""
+        return pg_index.ngrams()
+
     def _phrase(self, p: Phrase) -> str:
-        return _ts_phrase(p)
+        return _ts_phrase(p, ngrams=self.ngrams)
+
+    def _has_phrase(self, phrases: Sequence[Phrase]) -> bool:
+        if not self.ngrams:
+            return has_phrase(phrases)
+        return any(len(ngram_terms(p)) > 1 for p in phrases)
 
     def _store(self, rows: list[SearchDocument], texts: list[Row]) -> None:
         # The row and its vector in one INSERT (inserting, then updating the vector, wrote every row twice).
@@ -481,6 +563,10 @@ class PostgresBackend(Backend):
 
     def _remove_text(self, ids: list[int] | None) -> None:
         return  # the vector lives on the document row itself
+
+    def clear(self) -> None:
+        super().clear()
+        pg_index.mark_ngrams()  # every row written from now on has the n-grams
 
     def _expr(self, text: str | None, groups: list[list[str]], *, head: bool, multi: bool | None) -> str:
         parts = [f"({text})"] if text else []
@@ -516,14 +602,14 @@ class PostgresBackend(Backend):
         on GIN's bitmap, which reads no vector)."""
         if pg_index.kind() != "rum" or not cond.phrase:
             return "gin"  # words alone: GIN's bitmap is exact
-        words = " & ".join(_ts_phrase(p, " & ") for p in phrases)
+        words = " & ".join(_ts_phrase(p, ngrams=self.ngrams, adjacent=False) for p in phrases)
         sql = f"SELECT COUNT(*) FROM (SELECT id FROM {self.table} WHERE {self.match} LIMIT %s) s"
         expr = self._expr(words, groups, head=False, multi=multi)
         candidates = self._run(sql, [expr, RUM_CANDIDATE_LIMIT + 1], "gin")[0][0]
         return "rum" if PHRASE_RECHECK_LIMIT < candidates <= RUM_CANDIDATE_LIMIT else "gin"
 
     def _score(self, phrases: Sequence[Phrase]) -> tuple[str, list[Any], str, Callable[[float], float], str]:
-        query = " | ".join(_ts_phrase(p) for p in phrases)
+        query = " | ".join(self._phrase(p) for p in phrases)
         if pg_index.kind() == "rum":
             # RUM orders by its distance (1 / rank) straight from the index and reads no vector from a row.
             # Ordered by the distance alone: a second sort key makes PostgreSQL sort every match itself.

@@ -12,6 +12,7 @@ word took ~170 ms through GIN and 11–16 ms through RUM; relevance order for a 
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -26,19 +27,48 @@ RUM, GIN = "search_doc_rum", "search_doc_tsv"
 #: planner may pick RUM's bitmap, which confirms phrases row by row like GIN, only slower.
 RUM_PREDICATE = "id >= 0"
 
-#: Index kind per database (alias, name): looked up once per process, reset by ``forget``.
-_known: dict[tuple[str, str], str] = {}
+#: The column comment that says every row's vector holds the n-gram lexemes (``backends.NGRAM_MAX``).
+#: Written by migration ``0004`` on an empty index, by ``clear`` and at the end of a whole ``reindex``; until
+#: then queries use bigram phrases, which older vectors answer the same, only slower.
+NGRAM_MARK = "gongkai:ngrams-2-4"
+#: How long a process trusts what it looked up (another process may switch the index or finish a reindex).
+CACHE_SECONDS = 60.0
+
+#: (alias, name, what) -> (value, when looked up).
+_known: dict[tuple[str, str, str], tuple[object, float]] = {}
+
+
+def _lookup(conn: Any, what: str, sql: str, params: list[Any]) -> Any:
+    conn = conn or default_connection
+    key = (conn.alias, str(conn.settings_dict.get("NAME")), what)
+    hit = _known.get(key)
+    if hit is None or time.monotonic() - hit[1] > CACHE_SECONDS:
+        with conn.cursor() as cur:
+            cur.execute(sql, params)
+            row = cur.fetchone()
+        hit = _known[key] = (row[0] if row else None, time.monotonic())
+    return hit[0]
 
 
 def kind(conn: Any = None) -> str:
     """ "rum" when this database has the RUM index (next to GIN), else "gin"."""
+    sql = "SELECT 1 FROM pg_indexes WHERE tablename = %s AND indexname = %s"
+    return "rum" if _lookup(conn, "kind", sql, [TABLE, RUM]) else "gin"
+
+
+def ngrams(conn: Any = None) -> bool:
+    """Every vector holds the n-gram lexemes, so queries may use them."""
+    sql = "SELECT col_description(attrelid, attnum) FROM pg_attribute WHERE attrelid = %s::regclass AND attname = 'tsv'"
+    return _lookup(conn, "ngrams", sql, [TABLE]) == NGRAM_MARK
+
+
+def mark_ngrams(conn: Any = None, on: bool = True) -> None:
+    """Record that every row's vector holds the n-grams (``on=False``: that some may not)."""
     conn = conn or default_connection
-    key = (conn.alias, str(conn.settings_dict.get("NAME")))
-    if key not in _known:
-        with conn.cursor() as cur:
-            cur.execute("SELECT 1 FROM pg_indexes WHERE tablename = %s AND indexname = %s", [TABLE, RUM])
-            _known[key] = "rum" if cur.fetchone() else "gin"
-    return _known[key]
+    with conn.cursor() as cur:
+        mark = f"'{NGRAM_MARK}'" if on else "NULL"
+        cur.execute(f"COMMENT ON COLUMN {TABLE}.tsv IS {mark}")
+    forget()
 
 
 def forget() -> None:

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 _RUN = re.compile(rf"([{_CJK}]+)|((?:(?![{_CJK}])[^\W_])+)")
+_CJK_PAIR = re.compile(rf"[{_CJK}]{{2}}")
 
 #: Longest accepted query (characters) and most terms; longer input is refused with a clear message.
 MAX_QUERY_CHARS = 100
@@ -48,6 +49,11 @@ def tokens(text: str) -> list[str]:
         else:
             out.append(run)
     return out
+
+
+def is_cjk_pair(token: str) -> bool:
+    """A bigram of a CJK run (not a two-letter ASCII word, not a run's trailing single character)."""
+    return _CJK_PAIR.fullmatch(token) is not None
 
 
 @dataclass(frozen=True)

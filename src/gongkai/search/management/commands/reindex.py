@@ -6,6 +6,7 @@ from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.db import connection
 from tqdm import tqdm
 
 from gongkai.catalog.models import Entry, EntryStatus
@@ -49,4 +50,8 @@ class Command(BaseCommand):
             stale = stale.filter(entry__unit__code=opts["unit"])
         stale_ids = sorted(set(stale.values_list("entry_id", flat=True)))
         get_backend().remove(stale_ids)
+        if not opts["unit"] and connection.vendor == "postgresql" and not pg_index.ngrams():
+            # Every row has just been written in the current format: queries may now use the n-grams.
+            pg_index.mark_ngrams()
+            self.stdout.write("检索索引已启用新格式（三、四个字的词按单个词条检索）。")
         self.stdout.write(f"已索引 {len(ids)} 条信息（{rows} 个检索文档），移除 {len(stale_ids)} 条不再公开的信息。")
