@@ -16,8 +16,8 @@ from django.core.management import call_command
 from django.db import connection
 
 from gongkai.search import backends, pg_index
-from gongkai.search.backends import NGRAM_MAX, ngram_lexemes, ngram_terms
-from gongkai.search.tokenizer import phrase, tokens
+from gongkai.search.backends import NGRAM_MAX, ngram_terms
+from gongkai.search.tokenizer import is_cjk_pair, phrase, tokens
 
 from .test_pg_index import routes  # noqa: F401  (fixture)
 from .test_recall import found, samples, truth
@@ -48,12 +48,42 @@ def test_other_tokens_pass_through_unchanged():
     assert ngram_terms(phrase("a级")) == [("a", 0), ("级", 1)]
 
 
-def test_index_side_ngrams_stop_at_the_end_of_a_run():
-    toks = tokens("人居环境，整治 ab")
-    grams = {t: ngram_lexemes(toks, n) for n, t in enumerate(toks)}
-    assert grams["人居"] == ["人居环", "人居环境"]
-    assert grams["环境"] == []  # "境" closes the run: nothing crosses the comma
-    assert grams["整治"] == [] and grams["ab"] == []
+def _lexemes(literal: str) -> dict[str, set[str]]:
+    out = {}
+    for word in literal.split():
+        lexeme, _, at = word.rpartition(":")
+        out[lexeme.strip("'")] = set(at.split(","))
+    return out
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_the_vector_holds_every_piece_of_each_run_at_its_start(seed):
+    """Against a slow reference: each substring of 2-NGRAM_MAX characters of a CJK run, at the position of
+    the bigram it starts with; nothing across punctuation, ASCII or field boundaries."""
+    rng = random.Random(seed)
+    bits = [*CJK[:6], "，", " ", "ab", "2025", "。"]
+    fields = ["".join(rng.choice(bits) for _ in range(rng.randint(0, 60))) for _ in range(3)]
+    toks = [tokens(f) for f in fields]
+    got = _lexemes(backends.tsvector_literal(*toks))
+    expected: dict[str, set[str]] = {}
+    pos = 0
+    for field_tokens, weight in zip(toks, "ABC", strict=True):
+        pos += 1
+        for n, tok in enumerate(field_tokens):
+            pos += 1
+            expected.setdefault(tok, set()).add(f"{pos}{weight}")
+            if is_cjk_pair(tok):
+                gram = tok
+                for nxt in field_tokens[n + 1 : n + NGRAM_MAX - 1]:
+                    if not is_cjk_pair(nxt):
+                        break
+                    gram += nxt[1]
+                    expected.setdefault(gram, set()).add(f"{pos}{weight}")
+    capped = {k: v for k, v in expected.items() if len(v) <= 256}
+    assert {k: v for k, v in got.items() if k in capped} == capped
+    assert set(got) == set(expected)
+    assert "人居环境" in _lexemes(backends.tsvector_literal(tokens("人居环境整治"), [], []))
+    assert "环境整" not in _lexemes(backends.tsvector_literal(tokens("人居环境，整治"), [], []))
 
 
 pg = pytest.mark.postgres_only

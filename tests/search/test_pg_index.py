@@ -152,6 +152,8 @@ def test_searchindex_command_shows_and_switches(db):
 
     if pg_index.kind() != "rum":
         pytest.fail("no RUM index on this database")
-    assert "GIN + RUM" in run()
+    assert "GIN + RUM" in run() and "各为一个词条" in run()
+    pg_index.mark_ngrams(on=False)
+    assert "运行 gongkai reindex 启用新格式" in run()
     assert "只有 GIN" in run("--gin") and pg_index.kind() == "gin"
     assert "GIN + RUM" in run("--rum") and pg_index.kind() == "rum"

@@ -22,6 +22,7 @@ How a query stays fast on a million entries:
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -446,22 +447,6 @@ def _ts_lexeme(t: str) -> str:
 NGRAM_MAX = 4
 
 
-def ngram_lexemes(tokens: Sequence[str], i: int) -> list[str]:
-    """The 3- to ``NGRAM_MAX``-character pieces starting at bigram ``tokens[i]`` (none for other tokens)."""
-    first = tokens[i]
-    if not is_cjk_pair(first):
-        return []
-    out: list[str] = []
-    gram, last = first, first
-    for nxt in tokens[i + 1 : i + NGRAM_MAX - 1]:
-        if not is_cjk_pair(nxt) or nxt[0] != last[1]:
-            break  # the run ends (its trailing single character, a gap, another word)
-        gram += nxt[1]
-        last = nxt
-        out.append(gram)
-    return out
-
-
 def ngram_terms(p: Phrase) -> list[tuple[str, int]]:
     """(lexeme, offset) that a phrase becomes on an index with n-grams: each run of bigrams as the fewest
     pieces of at most ``NGRAM_MAX`` characters that cover it, at the offsets of their first bigrams
@@ -515,19 +500,31 @@ def tsvector_literal(
     """A ``tsvector`` built from our tokens directly (no PostgreSQL parser or dictionary involved), with the
     n-grams of ``NGRAM_MAX`` at their bigrams' positions. Facets become lexemes ``_u12``, ``_h``…: the
     underscore never appears in a token of a user's query."""
-    positions: dict[str, list[str]] = {}
+    positions: defaultdict[str, list[str]] = defaultdict(list)
     pos = 0
     for tokens, weight in ((title, "A"), (meta, "B"), (body, body_weight)):
         pos += 1  # a gap between fields: no phrase crosses them
-        for n, tok in enumerate(tokens):
+        # The n-grams (NGRAM_MAX = 4) end at the current bigram and start one or two positions back: found
+        # in one pass from the last two bigrams of the current run (a 2-character token continuing the
+        # previous bigram is in the same run: tokens() ends every run with its single last character).
+        back1 = back2 = ""  # the previous bigram of this run and the one before it ("" if none)
+        at1 = at2 = ""
+        for tok in tokens:
             pos += 1
-            if tok == GAP:
-                continue
             at = f"{min(pos, 16383)}{weight}"
-            positions.setdefault(tok, []).append(at)
-            if ngrams:
-                for gram in ngram_lexemes(tokens, n):
-                    positions.setdefault(gram, []).append(at)
+            positions[tok].append(at)
+            if not ngrams:
+                continue
+            if len(tok) == 2 and back1 and back1[1] == tok[0]:
+                positions[back1[0] + tok].append(at1)
+                if back2:
+                    positions[back2[0] + back1[0] + tok].append(at2)
+                back2, at2, back1, at1 = back1, at1, tok, at
+            elif len(tok) == 2 and is_cjk_pair(tok):
+                back2, at2, back1, at1 = "", "", tok, at  # a run starts
+            else:
+                back1 = back2 = ""  # a single character, a word, a gap: the run is over
+    positions.pop(GAP, None)
     words = [f"{_ts_lexeme(tok)}:{','.join(p[:256])}" for tok, p in positions.items()]
     return " ".join(words + [_ts_lexeme("_" + f) for f in facets])
 

@@ -1,12 +1,14 @@
 """The PostgreSQL search vectors are always in a GIN index, and also in a RUM index when the ``rum``
 extension is there (a separate package, ``postgresql-NN-rum``).
 
-GIN knows which rows hold a word: words and filters are answered from its bitmap alone, but a phrase (every
-query word of three or more characters is a phrase of bigrams) must be confirmed on each candidate row,
-reading its whole vector from TOAST. RUM also keeps the positions, so it confirms phrases in the index, and
-it can return rows in relevance order. Measured on 100,000 entries: counting 10,000 matches of a 4-character
-word took ~170 ms through GIN and 11–16 ms through RUM; relevance order for a 2-character word 237 ms
-(``ts_rank`` over every match) and 22–33 ms. The backend picks the index per query (``backends``).
+GIN knows which rows hold a word: words and filters are answered from its bitmap alone, but a phrase must be
+confirmed on each candidate row, reading its whole vector from TOAST. Since 3- and 4-character pieces of CJK
+runs are lexemes too (``backends.NGRAM_MAX``; marked on the column, ``ngrams``), only query words of five or
+more characters and mixed terms like ``2025年`` are phrases. RUM also keeps the positions, so it confirms
+phrases in the index, and it can return rows in relevance order. Measured on 100,000 entries before the
+n-grams: counting 10,000 matches of a 4-character phrase of bigrams took ~170 ms through GIN and 11–16 ms
+through RUM; relevance order for a 2-character word 237 ms (``ts_rank`` over every match) and 22–33 ms. The
+backend picks the index per query (``backends``).
 """
 
 from __future__ import annotations

@@ -40,3 +40,9 @@ class Command(BaseCommand):
         )
         available = "可用" if pg_index.rum_available(connection) else "未安装"
         self.stdout.write(f"检索索引：{note}；rum 扩展：{available}")
+        if pg_index.ngrams(connection):
+            self.stdout.write("索引格式：二至四个字的词各为一个词条（由 GIN 直接精确回答）")
+        else:
+            self.stdout.write(
+                "索引格式：旧格式，三个字以上的词按二元组短语检索（结果相同，较慢）；运行 gongkai reindex 启用新格式"
+            )
