@@ -122,3 +122,8 @@ def test_round_trip_with_dumpdata_when_pg_dump_is_missing(world, tmp_path, monke
     for label in rows:
         assert after[label] == rows[label], label
     assert audit.verify() == []
+    # The search index is rebuilt, vectors included (they are not model fields, so the copy lacks them).
+    from gongkai.search import selectors
+
+    assert rows["search.SearchDocument"]
+    assert [h.entry.title for h in selectors.search(q="已公开的通知").hits] == ["已公开的通知"]

@@ -107,7 +107,8 @@ def _dump_database(db_dir: Path) -> str:
             cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         # Every table with its primary keys as they are: restore flushes and reloads the exact rows. XML, not
         # JSON: Django's JSON encoder cuts times to milliseconds, which would break the audit chain's hashes.
-        call_command("dumpdata", format="xml", output=str(db_dir / "data.xml"), verbosity=0)
+        # The search index is left out: its text vectors are not model fields (restore rebuilds it).
+        call_command("dumpdata", format="xml", exclude=["search"], output=str(db_dir / "data.xml"), verbosity=0)
     return "dumpdata"
 
 
@@ -213,6 +214,11 @@ def _restore_database(folder: Path, kind: str) -> None:
     with transaction.atomic():
         call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
         call_command("loaddata", str(folder / "db" / "data.xml"), verbosity=0)
+    # The copy has no search index (dumpdata cannot carry the vectors): build it from the restored entries.
+    from gongkai.search.backends import get_backend
+
+    get_backend().clear()
+    call_command("reindex", verbosity=0)
 
 
 def _replace_dir(src: Path, target: Path) -> None:
