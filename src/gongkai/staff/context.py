@@ -7,6 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from gongkai.orgs import permissions as perms
+from gongkai.orgs.models import Role
 
 
 def staff_nav(request: HttpRequest) -> dict[str, Any]:
@@ -16,4 +17,5 @@ def staff_nav(request: HttpRequest) -> dict[str, Any]:
     return {
         "nav_accounts": perms.can_manage_accounts(user),
         "nav_audit": perms.can_read_audit(user),
+        "nav_tokens": bool(perms.units_for(user, Role.UNIT_ADMIN)),
     }

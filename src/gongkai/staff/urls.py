@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import catalog_views, views
+from . import catalog_views, token_views, views
 
 app_name = "staff"
 urlpatterns = [
@@ -21,6 +21,8 @@ urlpatterns = [
     path("signoff/", views.signoff_queue, name="signoff_queue"),
     path("catalog/", catalog_views.catalog, name="catalog"),
     path("catalog/<int:pk>/<slug:action>/", catalog_views.category_action, name="category_action"),
+    path("api-tokens/", token_views.api_tokens, name="api_tokens"),
+    path("api-tokens/<int:pk>/revoke/", token_views.api_token_revoke, name="api_token_revoke"),
 ]
 # Security baseline (gongkai.core): password change, second factor, lockouts, password reset, audit log.
 from gongkai.core import security_views  # noqa: E402
