@@ -15,7 +15,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from gongkai.search import backends, pg_index
+from gongkai.search import backends, pg_index, selectors
 from gongkai.search.backends import NGRAM_MAX, ngram_terms
 from gongkai.search.tokenizer import is_cjk_pair, phrase, tokens
 
@@ -190,3 +190,21 @@ def test_the_longest_chunk_of_distinct_characters_fits_a_vector(db):
         )
         size, hit = cur.fetchone()
     assert size < 1_048_576 and hit
+
+
+@pg
+def test_a_page_of_a_dense_phrase_walks_the_key_order(corpus, routes, settings):  # noqa: F811
+    """Past the count limit a phrase's newest page is read along the key (the bitmap would confirm every
+    candidate first); the answers are the same either way."""
+    word = "耕地地力保护补贴"
+    expected = truth(corpus, word)
+    assert len(expected) > 6
+    settings.GONGKAI_SEARCH_COUNT_LIMIT = 5
+    routes.clear()
+    page = selectors.search(q=word, order="newest", page_size=5)
+    assert page.capped and routes.count("gin/walk") == 1  # only the page query walks
+    newest = sorted(corpus, key=lambda e: (e.published_at, e.pk), reverse=True)
+    assert [h.entry.pk for h in page.hits] == [e.pk for e in newest if e.pk in expected][:5]
+    routes.clear()
+    settings.GONGKAI_SEARCH_COUNT_LIMIT = 10_000
+    assert found(word) == expected and not any(r.endswith("/walk") for r in routes)  # not dense: no walk

@@ -28,9 +28,11 @@ def routes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     taken: list[str] = []
     run = backends.PostgresBackend._run
 
-    def spy(self: Any, sql: str, params: list[Any], via: str = "", *, deep: bool = False) -> list[tuple[Any, ...]]:
-        taken.append(via)
-        return run(self, sql, params, via, deep=deep)
+    def spy(
+        self: Any, sql: str, params: list[Any], via: str = "", *, deep: bool = False, walk: bool = False
+    ) -> list[tuple[Any, ...]]:
+        taken.append(via + ("/walk" if walk else ""))
+        return run(self, sql, params, via, deep=deep, walk=walk)
 
     monkeypatch.setattr(backends.PostgresBackend, "_run", spy)
     yield taken
