@@ -10,7 +10,8 @@ from django.urls import reverse
 
 from gongkai.api.models import ApiToken
 from gongkai.core.models import AuditEvent
-from tests.factories import PASSWORD, category
+from tests.api.test_write import new_draft
+from tests.factories import PASSWORD
 
 URL = "/staff/api-tokens/"
 
@@ -23,17 +24,6 @@ def login(client):
         return client
 
     return run
-
-
-def _draft(client, raw, tree):
-    payload = {
-        "category": category(tree.town).pk,
-        "title": "业务系统推送的通知",
-        "formed_date": "2025-03-03",
-        "publisher": tree.office.code,
-        "body": "<p>正文</p>",
-    }
-    return client.post("/api/v1/drafts", payload, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {raw}")
 
 
 def test_admin_issues_a_token_shown_once_and_revokes_it(login, people, tree):
@@ -55,7 +45,7 @@ def test_admin_issues_a_token_shown_once_and_revokes_it(login, people, tree):
     assert AuditEvent.objects.filter(action="api.token_issue", actor=people["admin"]).exists()
 
     # The token acts as the drafter through the write API…
-    created = _draft(c, raw, tree)
+    created = new_draft(c, raw, tree)
     assert created.status_code == 201, created.content
     # …the list shows its prefix and use, never the token again.
     listing = c.get(URL).content.decode()
@@ -66,7 +56,7 @@ def test_admin_issues_a_token_shown_once_and_revokes_it(login, people, tree):
     token.refresh_from_db()
     assert token.revoked_at is not None
     assert AuditEvent.objects.filter(action="api.token_revoke", actor=people["admin"]).exists()
-    assert _draft(c, raw, tree).status_code == 401
+    assert new_draft(c, raw, tree).status_code == 401
     again = c.post(reverse("staff:api_token_revoke", args=[token.pk]), follow=True)
     assert "已经吊销过了" in again.content.decode()
 
