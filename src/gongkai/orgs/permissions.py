@@ -110,6 +110,11 @@ def can_manage_unit(user: Any, unit: Org) -> bool:
     return Role.UNIT_ADMIN in unit_roles(user, unit)
 
 
+def managed_units(user: Any) -> list[Org]:
+    """The units whose disclosure office this user administers (catalog, API tokens), in tree order."""
+    return list(Org.objects.filter(pk__in=units_for(user, Role.UNIT_ADMIN)).order_by("path"))
+
+
 def can_manage_accounts(user: Any) -> bool:
     return bool(getattr(user, "is_superuser", False)) or has_role(user, Role.SYSADMIN)
 

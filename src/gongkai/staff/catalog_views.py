@@ -13,19 +13,13 @@ from gongkai.catalog import categories as svc
 from gongkai.catalog.models import Category
 from gongkai.core.errors import DomainError, ValidationFailed
 from gongkai.orgs import permissions as perms
-from gongkai.orgs.models import Org, Role
 
 from .forms import CategoryForm, apply_errors, category_label
 
 
-def _managed_units(request: HttpRequest) -> list[Org]:
-    ids = perms.units_for(request.user, Role.UNIT_ADMIN)
-    return list(Org.objects.filter(pk__in=ids).order_by("path"))
-
-
 @login_required
 def catalog(request: HttpRequest) -> HttpResponse:
-    units = _managed_units(request)
+    units = perms.managed_units(request.user)
     if not units:
         return render(request, "staff/catalog.html", {"units": []})
     unit = next((u for u in units if str(u.pk) == request.GET.get("unit")), units[0])

@@ -21,7 +21,7 @@ from gongkai.api.models import ApiToken
 from gongkai.api.tokens import issue_token, revoke_token
 from gongkai.core.errors import DomainError, ValidationFailed
 from gongkai.orgs import permissions as perms
-from gongkai.orgs.models import Membership, Org, Role
+from gongkai.orgs.models import Membership, Org
 
 from .forms import apply_errors
 
@@ -41,14 +41,9 @@ class TokenForm(forms.Form):
     )
 
 
-def _managed_units(request: HttpRequest) -> list[Org]:
-    return list(Org.objects.filter(pk__in=perms.units_for(request.user, Role.UNIT_ADMIN)).order_by("path"))
-
-
 def _staff_of(unit: Org) -> list[Any]:
     """Active users holding a role that acts inside this unit (its own offices included)."""
-    below = Org.objects.filter(path__startswith=f"{unit.path}{unit.pk}/").values("pk")
-    ids = Membership.objects.filter(org__in=[unit.pk, *(o["pk"] for o in below)]).values("user")
+    ids = Membership.objects.filter(org__in=unit.subtree()).values("user")
     users = get_user_model().objects.filter(pk__in=ids, is_active=True).order_by("username")
     return [u for u in users if perms.unit_roles(u, unit)]
 
@@ -66,7 +61,7 @@ def _form(data: Any, staff: list[Any]) -> TokenForm:
 
 @login_required
 def api_tokens(request: HttpRequest) -> HttpResponse:
-    units = _managed_units(request)
+    units = perms.managed_units(request.user)
     if not units:
         return render(request, "staff/api_tokens.html", {"units": []}, status=403)
     wanted = request.POST.get("unit") or request.GET.get("unit")
