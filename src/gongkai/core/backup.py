@@ -217,7 +217,7 @@ def _restore_database(folder: Path, kind: str) -> None:
     # The copy has no search index (dumpdata cannot carry the vectors): build it from the restored entries.
     from gongkai.search.backends import get_backend
 
-    get_backend().clear()
+    get_backend().clear()  # empty after the flush already; on PostgreSQL this records the vectors' format
     call_command("reindex", verbosity=0)
 
 
