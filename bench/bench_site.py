@@ -50,9 +50,10 @@ def measure_publication(entries: int, units: int, runs: int) -> dict[str, float]
     from django.conf import settings
 
     from bench import corpus
+    from gongkai.accounts.services import create_user
     from gongkai.catalog import services
     from gongkai.orgs.models import Role
-    from gongkai.orgs.services import create_user, grant_role
+    from gongkai.orgs.services import grant_role
     from gongkai.portal import builder, paths, writer
 
     t0 = time.monotonic()

@@ -193,8 +193,8 @@ def make_entries(
 ) -> int:
     from tqdm import tqdm
 
+    from gongkai.accounts.services import create_user
     from gongkai.catalog.models import Entry, EntryStatus, Genre, IndexCounter
-    from gongkai.orgs.services import create_user
 
     User = __import__("django.contrib.auth", fromlist=["get_user_model"]).get_user_model()
     user = User.objects.filter(username="bench").first() or create_user(

@@ -5,11 +5,12 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
+from gongkai.accounts.services import create_user
 from gongkai.catalog import services
 from gongkai.catalog.categories import seed_catalog
 from gongkai.catalog.models import Category
 from gongkai.orgs.models import OrgKind, Role
-from gongkai.orgs.services import create_org, create_user, grant_role
+from gongkai.orgs.services import create_org, grant_role
 
 PASSWORD = "Gk-test-2025!"
 _seq = itertools.count(1)

@@ -46,7 +46,6 @@ ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,l
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -62,6 +61,7 @@ INSTALLED_APPS = [
     "gongkai.core",
     "gongkai.workdays",
     "gongkai.orgs",
+    "gongkai.accounts",
     "gongkai.catalog",
     "gongkai.screening",
     "gongkai.applications",
@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "gongkai.reports",
     "gongkai.search",
     "gongkai.api",
+    "gongkai.ops",
     "ninja",
 ]
 
@@ -79,7 +80,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Outermost of ours, so CSP and friends also land on error and "暂时无法服务" pages.
-    "gongkai.core.security.SecurityHeadersMiddleware",
+    "gongkai.core.headers.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -87,7 +88,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     # Holds a staff session at the second-factor and forced-password-change pages until they are done.
-    "gongkai.core.security.StaffGateMiddleware",
+    "gongkai.accounts.security.StaffGateMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "gongkai.core.middleware.FriendlyErrorMiddleware",
@@ -136,13 +137,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "gongkai.core.passwords.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "gongkai.accounts.passwords.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     # 等保: three of upper/lower/digit/symbol.
-    {"NAME": "gongkai.core.passwords.ComplexityValidator", "OPTIONS": {"min_classes": 3}},
+    {"NAME": "gongkai.accounts.passwords.ComplexityValidator", "OPTIONS": {"min_classes": 3}},
     # Not a check: its password_changed hook stamps the change date the expiry rule reads.
-    {"NAME": "gongkai.core.passwords.ChangeRecorder"},
+    {"NAME": "gongkai.accounts.passwords.ChangeRecorder"},
 ]
 # Days after which a password must be changed; 0 turns expiry off.
 GONGKAI_PASSWORD_MAX_AGE_DAYS = int(os.environ.get("GONGKAI_PASSWORD_MAX_AGE_DAYS", "90"))
@@ -154,14 +155,14 @@ OTP_TOTP_ISSUER = os.environ.get("GONGKAI_OTP_ISSUER", "政务公开工作平台
 
 # Lockout (django-axes): 5 failures lock the account *and*, separately, the address for 15 minutes.
 AUTHENTICATION_BACKENDS = [
-    "gongkai.core.security.LockoutBackend",
+    "gongkai.accounts.security.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = int(os.environ.get("GONGKAI_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("GONGKAI_LOCKOUT_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "gongkai.core.security.lockout_response"
+AXES_LOCKOUT_CALLABLE = "gongkai.accounts.security.lockout_response"
 AXES_VERBOSE = False
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -228,7 +229,7 @@ TASKS = {
 }
 
 # Per-address rate limits, "scope=requests/seconds,…" (scopes: submit, track, api_submit, search, api, api_write).
-from gongkai.core.ratelimit import parse_limits as _parse_limits  # noqa: E402
+from gongkai.core.limits import parse_limits as _parse_limits  # noqa: E402
 
 GONGKAI_RATE_LIMITS = _parse_limits(os.environ.get("GONGKAI_RATE_LIMITS", ""))
 #: Search counts matches exactly up to this many; past it the newest this many are paged and ranked.

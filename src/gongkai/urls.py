@@ -1,10 +1,10 @@
-from django.contrib import admin
 from django.urls import include, path
 
 from gongkai.api.main import api
 
+# No Django admin: every write goes through the audited services (issue 15), so nothing edits users, TOTP
+# devices or lockouts behind the audit log's back.
 urlpatterns = [
-    path("admin/", admin.site.urls),
     path("staff/applications/", include("gongkai.applications.staff_urls")),
     path("staff/screening/", include("gongkai.screening.urls")),
     path("staff/reports/", include("gongkai.reports.urls")),

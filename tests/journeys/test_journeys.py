@@ -18,8 +18,8 @@ from typing import Any
 import pytest
 from openpyxl import Workbook, load_workbook
 
+from gongkai.accounts.models import PasswordState
 from gongkai.catalog.models import Category, Entry, EntryStatus
-from gongkai.core.models import PasswordState
 from gongkai.portal.builder import build_site
 from gongkai.workdays.calendar import calendar
 from tests.browser import DESKTOP, PHONE, SHOTS

@@ -10,8 +10,8 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from gongkai.core import audit
-from gongkai.core.backup import BackupError, verify
 from gongkai.core.models import AuditEvent
+from gongkai.ops.backup import BackupError, verify
 
 
 def snapshot_rows() -> dict[str, list[dict]]:
@@ -109,7 +109,7 @@ def test_backup_refuses_a_non_empty_folder(world, tmp_path):
 
 @pytest.mark.postgres_only
 def test_round_trip_with_dumpdata_when_pg_dump_is_missing(world, tmp_path, monkeypatch):
-    import gongkai.core.backup as backup_module
+    import gongkai.ops.backup as backup_module
 
     monkeypatch.setattr(backup_module.shutil, "which", lambda name: None)
     rows = snapshot_rows()

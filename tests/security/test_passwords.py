@@ -10,10 +10,11 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from gongkai.core import passwords
+from gongkai.accounts import passwords
+from gongkai.accounts.models import PasswordState
+from gongkai.accounts.services import create_user
 from gongkai.core.errors import NotAllowed, ValidationFailed
-from gongkai.core.models import AuditEvent, PasswordState
-from gongkai.orgs.services import create_user
+from gongkai.core.models import AuditEvent
 from tests.factories import PASSWORD
 
 from .conftest import form_login

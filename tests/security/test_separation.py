@@ -8,12 +8,13 @@ import io
 import pytest
 from django.urls import reverse
 
+from gongkai.accounts.services import create_user
 from gongkai.catalog import selectors, services
 from gongkai.core import audit
 from gongkai.core.errors import NotAllowed
 from gongkai.core.models import AuditEvent
 from gongkai.orgs.models import Role
-from gongkai.orgs.services import create_user, grant_role
+from gongkai.orgs.services import grant_role
 
 
 def test_sysadmin_manages_accounts(people, tree):

@@ -313,17 +313,3 @@ class Notice(models.Model):
 
     def __str__(self) -> str:
         return self.message
-
-
-class RateBucket(models.Model):
-    """Requests per hashed client address, scope and time window (the public form's rate limit)."""
-
-    key = models.CharField(max_length=64)
-    window_start = models.DateTimeField()
-    count = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["key", "window_start"], name="unique_rate_bucket")]
-
-    def __str__(self) -> str:
-        return f"{self.window_start} {self.count}"

@@ -10,11 +10,12 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 
+from gongkai.core import ratelimit
 from gongkai.core.errors import ValidationFailed
 from gongkai.core.middleware import client_address
 from gongkai.orgs.models import UNIT_KINDS, Org
 
-from . import intake, ratelimit, selectors
+from . import intake, selectors
 from .choices import LetterKind
 from .forms import ApplicantForm, TrackForm, apply_errors
 from .models import Application, Letter

@@ -54,21 +54,15 @@ class AuditChainHead(models.Model):
         return f"{self.count} events, head {self.last_hash[:12]}"
 
 
-class PasswordState(models.Model):
-    """When a user's password last changed, and whether it must change before any other work.
+class RateBucket(models.Model):
+    """Requests per hashed client address, scope and time window (``core.ratelimit``)."""
 
-    Kept beside the user rather than on it so the platform keeps Django's stock ``User``.
-    """
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, verbose_name="用户", on_delete=models.CASCADE, related_name="password_state"
-    )
-    changed_at = models.DateTimeField("密码修改时间")
-    must_change = models.BooleanField("下次登录须修改密码", default=False)
+    key = models.CharField(max_length=64)
+    window_start = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
 
     class Meta:
-        verbose_name = "密码状态"
-        verbose_name_plural = "密码状态"
+        constraints = [models.UniqueConstraint(fields=["key", "window_start"], name="unique_core_rate_bucket")]
 
     def __str__(self) -> str:
-        return f"{self.user_id} {self.changed_at:%Y-%m-%d}{' 须修改' if self.must_change else ''}"
+        return f"{self.window_start} {self.count}"

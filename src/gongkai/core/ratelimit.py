@@ -18,16 +18,9 @@ from django.db.models import F
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 
-#: scope → (requests allowed, window in seconds). Override with ``GONGKAI_RATE_LIMITS`` (and, for the
-#: application scopes, the older ``GONGKAI_APPLY_RATE_LIMITS`` setting).
-DEFAULT_LIMITS: dict[str, tuple[int, int]] = {
-    "submit": (5, 3600),
-    "track": (20, 600),
-    "api_submit": (5, 3600),
-    "search": (60, 60),
-    "api": (300, 60),
-    "api_write": (60, 60),
-}
+from .limits import limits
+from .middleware import client_address
+from .models import RateBucket
 
 
 @dataclass(frozen=True)
@@ -44,28 +37,6 @@ class Verdict:
         )
 
 
-def limits() -> dict[str, tuple[int, int]]:
-    return {
-        **DEFAULT_LIMITS,
-        **getattr(settings, "GONGKAI_RATE_LIMITS", {}),
-        **getattr(settings, "GONGKAI_APPLY_RATE_LIMITS", {}),
-    }
-
-
-def parse_limits(value: str) -> dict[str, tuple[int, int]]:
-    """``"search=60/60,api=300/60"`` → ``{"search": (60, 60), "api": (300, 60)}``; bad parts are refused."""
-    out: dict[str, tuple[int, int]] = {}
-    for part in (p.strip() for p in value.split(",")):
-        if not part:
-            continue
-        scope, _, spec = part.partition("=")
-        count, _, window = spec.partition("/")
-        if not (scope.strip() and count.strip().isdigit() and window.strip().isdigit() and int(window) > 0):
-            raise ValueError(f"GONGKAI_RATE_LIMITS 格式应为 范围=次数/秒数，如 search=60/60（无法理解：{part}）")
-        out[scope.strip()] = (int(count), int(window))
-    return out
-
-
 def json_429(verdict: Verdict) -> JsonResponse:
     """The API's 429: the usual error body, in Chinese, with Retry-After."""
     response = JsonResponse(
@@ -78,14 +49,10 @@ def json_429(verdict: Verdict) -> JsonResponse:
 
 
 def hit_request(scope: str, request: HttpRequest) -> Verdict:
-    from gongkai.core.middleware import client_address
-
     return hit(scope, client_address(request))
 
 
 def hit(scope: str, address: str | None) -> Verdict:
-    from gongkai.applications.models import RateBucket  # the table predates this module
-
     allowed, window = limits()[scope]
     now = timezone.now()
     start_ts = int(now.timestamp()) // window * window

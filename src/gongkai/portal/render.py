@@ -253,7 +253,7 @@ def not_found() -> Rendered:
 def robots() -> Rendered:
     body = (
         "User-agent: *\nAllow: /\n"
-        "Disallow: /staff/\nDisallow: /admin/\nDisallow: /apply/\nDisallow: /api/\nDisallow: /search/\n"
+        "Disallow: /staff/\nDisallow: /apply/\nDisallow: /api/\nDisallow: /search/\n"
         "Disallow: /*/print/\n"
         f"Sitemap: {paths.absolute(paths.sitemap_index())}\n"
     )

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .mask import MaskRefused
+from .values import MaskRefused
 
 OK, UNREADABLE, MANUAL = "ok", "unreadable", "needs_manual_review"
 STATUS_LABELS = {OK: "已扫描", UNREADABLE: "无法读取", MANUAL: "需人工审查"}

@@ -11,61 +11,13 @@ import html
 import io
 import re
 from collections.abc import Callable, Collection, Iterable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from .scanner import Finding
+from .extract import check_zip, decode_text
+from .scanner import Finding, scan_text
+from .values import MaskRefused, mask_value
 
-_DIGITS = re.compile(r"[0-9Xx]")
-
-
-class MaskRefused(Exception):
-    """The file cannot be masked safely; ``reason`` says why, in Chinese."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-
-
-def _keep(value: str, head: int, tail: int) -> str:
-    chars = [c for c in value if c.isalnum()]
-    if len(chars) <= head + tail:
-        return "*" * len(chars)
-    return "".join(chars[:head]) + "*" * (len(chars) - head - tail) + "".join(chars[len(chars) - tail :])
-
-
-def mask_value(kind: str, raw: str) -> str:
-    """The value as it may be shown: enough to recognise a row, not enough to use the number."""
-    if kind == "id_card":
-        return _keep(raw, 6, 4)
-    if kind == "mobile":
-        digits = re.sub(r"[^0-9]", "", raw)
-        prefix = "+86 " if len(digits) > 11 else ""
-        return prefix + _keep(digits[-11:], 3, 4)
-    if kind == "bank_card":
-        return _keep(raw, 4, 4)
-    if kind == "landline":
-        m = re.search(r"(0[0-9]{2,3})[^0-9]*([2-9][0-9]{6,7})", raw)
-        if m is None:  # one unseparated run such as 057188880101
-            digits = re.sub(r"[^0-9]", "", raw)
-            area_len = 3 if digits.startswith(("010", "02")) else 4
-            area, local = digits[:area_len], digits[area_len:]
-        else:
-            area, local = m.group(1), m.group(2)
-        return f"{area}-{_keep(local, 0, 4)}"
-    if kind == "email":
-        local, _, domain = raw.partition("@")
-        return (local[:1] + "***@" + domain) if local else "***"
-    if kind in ("passport", "permit"):
-        return _keep(raw, 1, 2)
-    if kind == "plate":
-        compact = re.sub(r"[·•\s]", "", raw)
-        return compact[:2] + "*" * (len(compact) - 4) + compact[-2:]
-    if kind == "address":
-        return _DIGITS.sub("*", raw)
-    if kind == "account_name":
-        return raw[:1] + "*" * (len(raw) - 1)
-    return "*" * len(raw)
+__all__ = ["MaskRefused", "mask_file", "mask_html", "mask_text", "mask_value"]
 
 
 def apply(text: str, findings: Iterable[Finding]) -> str:
@@ -76,12 +28,10 @@ def apply(text: str, findings: Iterable[Finding]) -> str:
     return out
 
 
-Scan = Callable[[str], "list[Finding]"]
+Scan = Callable[[str], list[Finding]]
 
 
 def _scanner(unit_words: Iterable[Any]) -> Scan:
-    from .scanner import scan_text
-
     words = list(unit_words)
     return lambda text: scan_text(text, unit_words=words)
 
@@ -134,8 +84,6 @@ def mask_html(body: str, kinds: Collection[str], *, unit_words: Iterable[Any] = 
 
 def mask_csv(data: bytes, kinds: Collection[str], *, unit_words: Iterable[Any] = ()) -> tuple[bytes, int]:
     """A masked copy of a CSV, in the encoding it came in (GBK files stay GBK for the officers' Excel)."""
-    from .extract import decode_text
-
     text, encoding = decode_text(data)
     scan = _scanner(unit_words)
     count = 0
@@ -172,8 +120,6 @@ def _cell_text(value: Any) -> str | None:
 def mask_xlsx(data: bytes, kinds: Collection[str], *, unit_words: Iterable[Any] = ()) -> tuple[bytes, int]:
     """A masked copy of an XLSX workbook. Numbers that held an identifier become masked text."""
     import openpyxl
-
-    from .extract import check_zip
 
     check_zip(data)
     scan = _scanner(unit_words)
@@ -265,8 +211,6 @@ def mask_file(
 
 
 def _mask_plain(data: bytes, kinds: Collection[str], unit_words: Iterable[Any]) -> tuple[bytes, int]:
-    from .extract import decode_text
-
     text, encoding = decode_text(data)
     masked, count = mask_text(text, kinds, unit_words=unit_words)
     return masked.encode("utf-8-sig" if encoding == "utf-8-sig" else encoding, errors="strict"), count

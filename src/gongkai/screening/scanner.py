@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from .mask import mask_value
+from .values import mask_value
 
 HIGH, MEDIUM, LOW = "high", "medium", "low"
 SEVERITY_LABELS = {HIGH: "高", MEDIUM: "中", LOW: "低"}

@@ -25,7 +25,7 @@ urlpatterns = [
     path("api-tokens/<int:pk>/revoke/", token_views.api_token_revoke, name="api_token_revoke"),
 ]
 # Security baseline (gongkai.core): password change, second factor, lockouts, password reset, audit log.
-from gongkai.core import security_views  # noqa: E402
+from gongkai.accounts import views as security_views  # noqa: E402
 
 urlpatterns += [
     path("password/", security_views.password_change, name="password_change"),

@@ -19,8 +19,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from . import audit
-from .errors import ValidationFailed
+from gongkai.core import audit
+from gongkai.core.errors import ValidationFailed
+from gongkai.orgs.permissions import can_manage_accounts, require
+
 from .models import PasswordState
 
 _CLASSES = (
@@ -123,8 +125,6 @@ def change_own_password(*, user: Any, old_password: str, new_password: str) -> N
 
 def admin_reset_password(*, actor: Any, user: Any, new_password: str) -> None:
     """An administrator sets a temporary password; the user must replace it at the next login."""
-    from gongkai.orgs.permissions import can_manage_accounts, require
-
     require(can_manage_accounts(actor), "只有系统管理员可以重置密码")
     try:
         validate_password(new_password, user)

@@ -12,13 +12,14 @@ from django.db import transaction
 from django.utils import timezone
 from tqdm import tqdm
 
+from gongkai.accounts.services import create_user
 from gongkai.catalog import services
 from gongkai.catalog.categories import seed_catalog
 from gongkai.catalog.indexing import assign_index_number
 from gongkai.catalog.models import Category, Entry, EntryStatus, EntryVersion, Genre, Validity
 from gongkai.catalog.timeliness import lag_workdays
 from gongkai.orgs.models import Org, OrgKind, Role
-from gongkai.orgs.services import create_org, create_user, grant_role
+from gongkai.orgs.services import create_org, grant_role
 from gongkai.workdays.calendar import add_workdays
 
 DEMO_PASSWORD = "Demo-2025-gk!"

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from gongkai.core.backup import BackupError, restore, verify
+from gongkai.ops.backup import BackupError, restore, verify
 
 
 class Command(BaseCommand):

@@ -33,6 +33,9 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django.utils import timezone
 
+from gongkai.portal.writer import site_lock, swap_in
+from gongkai.search.backends import get_backend
+
 FORMAT = 1
 MANIFEST = "manifest.json"
 
@@ -129,8 +132,6 @@ def backup(out: Path | str) -> Result:
     kind = _dump_database(out / "db")
     _copy_tree(Path(settings.MEDIA_ROOT), out / "media")
     site = Path(settings.SITE_DIR)
-    from gongkai.portal.writer import site_lock
-
     with site_lock(site):
         _copy_tree(site, out / "site")
     files = {p.relative_to(out).as_posix(): _sha256(p) for p in _walk(out)}
@@ -215,8 +216,6 @@ def _restore_database(folder: Path, kind: str) -> None:
         call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
         call_command("loaddata", str(folder / "db" / "data.xml"), verbosity=0)
     # The copy has no search index (dumpdata cannot carry the vectors): build it from the restored entries.
-    from gongkai.search.backends import get_backend
-
     get_backend().clear()  # empty after the flush already; on PostgreSQL this records the vectors' format
     call_command("reindex", verbosity=0)
 
@@ -241,8 +240,6 @@ def restore(folder: Path | str) -> dict[str, Any]:
     _restore_database(folder, manifest["database"])
     _replace_dir(folder / "media", Path(settings.MEDIA_ROOT))
     site = Path(settings.SITE_DIR)
-    from gongkai.portal.writer import site_lock, swap_in
-
     with site_lock(site):
         # Same atomic symlink swap as a site build: a visitor sees the old site or the restored one.
         build = Path(tempfile.mkdtemp(prefix="restore-", dir=site.parent))

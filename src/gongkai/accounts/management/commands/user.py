@@ -6,9 +6,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from gongkai.accounts.services import create_user
 from gongkai.core.errors import ValidationFailed
 from gongkai.orgs.models import Org, Role
-from gongkai.orgs.services import create_user, grant_role
+from gongkai.orgs.services import grant_role
 
 
 class Command(BaseCommand):

@@ -1,6 +1,5 @@
-"""Web hardening and the staff login around Django's own: headers, lockout, second factor, forced change.
+"""The staff login around Django's own: lockout, second factor, forced password change.
 
-- ``SecurityHeadersMiddleware`` puts a strict CSP and related headers on every response.
 - ``LockoutBackend`` is axes' lockout check; ``lockout_response`` is its Chinese answer (HTTP 429).
 - ``StaffGateMiddleware`` holds a freshly logged-in session at the TOTP step (when the user has a device
   or a role that requires one) and then at the change-password page (first login, reset, expiry).
@@ -22,31 +21,15 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from . import audit, passwords
+from gongkai.core import audit
+from gongkai.orgs.permissions import has_role
+
+from . import passwords
 
 #: Session key: password accepted, second factor still owed.
 OTP_PENDING = "gongkai_otp_pending"
-
-
-# --------------------------------------------------------------------------- headers
-
-
-class SecurityHeadersMiddleware:
-    """Headers Django 5.2 does not set itself. ``setdefault`` lets a view that needs a different
-    policy (none does today) say so explicitly."""
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        response = self.get_response(request)
-        response.setdefault("Content-Security-Policy", settings.GONGKAI_CSP)
-        response.setdefault("Permissions-Policy", settings.GONGKAI_PERMISSIONS_POLICY)
-        response.setdefault("Referrer-Policy", settings.SECURE_REFERRER_POLICY or "same-origin")
-        response.setdefault("X-Content-Type-Options", "nosniff")
-        response.setdefault("X-Frame-Options", "DENY")
-        return response
 
 
 # --------------------------------------------------------------------------- lockout
@@ -86,14 +69,10 @@ def lockout_response(request: HttpRequest, original_response: Any = None, creden
 
 
 def otp_required(user: Any) -> bool:
-    from gongkai.orgs.permissions import has_role
-
     return has_role(user, *settings.GONGKAI_OTP_REQUIRED_ROLES)
 
 
 def confirmed_device(user: Any) -> Any:
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
     return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("id").first()
 
 

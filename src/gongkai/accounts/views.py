@@ -32,11 +32,12 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from gongkai.core import audit
+from gongkai.core.errors import NotAllowed, ValidationFailed
+from gongkai.core.models import AuditEvent
 from gongkai.orgs import permissions as perms
 
-from . import audit, passwords
-from .errors import NotAllowed, ValidationFailed
-from .models import AuditEvent
+from . import passwords
 from .security import OTP_PENDING, confirmed_device, otp_required, safe_next
 
 # --------------------------------------------------------------------------- password

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "gongkai.accounts"
+    label = "accounts"
+    verbose_name = "账号与安全"
+
+    def ready(self) -> None:
+        # Connects the receivers that audit login, logout, failed login and lockout.
+        from . import security  # noqa: F401
