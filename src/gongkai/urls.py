@@ -11,7 +11,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("staff/", include("gongkai.staff.urls")),
     path("apply/", include("gongkai.applications.urls")),
-    path("search/", include("gongkai.search.urls")),
+    path("search/", include("gongkai.portal.search_urls")),
     path("", include("gongkai.portal.urls")),
 ]
 

@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from gongkai.workdays.calendar import CalendarNotLoaded, add_workdays, count_workdays
 
-from .choices import RECEIPT_RULE, ConsultationParty, EventKind, Status
+from .choices import OPEN_STATUSES, RECEIPT_RULE, ConsultationParty, EventKind, Status
 from .models import Application, ClockEvent
 
 ANSWER_DAYS = 20
@@ -291,7 +291,6 @@ def refresh(application: Application, today: date | None = None) -> ClockState:
 
 def recompute_open(years: set[int] | None = None) -> int:
     """Recompute every open case (after a calendar change). Returns how many changed."""
-    from .choices import OPEN_STATUSES
 
     changed = 0
     qs = Application.objects.filter(status__in=OPEN_STATUSES)

@@ -15,10 +15,11 @@ from gongkai.core.errors import ValidationFailed
 from gongkai.documents.chinese import arabic_date, document_number
 from gongkai.documents.docx import OfficialLetter, letter_docx, letter_html
 from gongkai.documents.pdf import render_pdf
+from gongkai.orgs import permissions as perms
 from gongkai.workdays.calendar import CalendarNotLoaded, add_workdays
 
 from . import clock, numbering
-from .access import require_handle
+from .access import can_edit_templates, require_handle
 from .choices import DECISION_LETTERS, Delivery, EventKind, FeeBasis, InfoForm, LetterKind
 from .models import Application, ClockEvent, Letter, LetterTemplate
 
@@ -242,9 +243,6 @@ def save_template(
     *, actor: Any, unit: Any, kind: str, title: str, number_prefix: str, salutation: str, body: str
 ) -> LetterTemplate:
     """The unit's own wording of one letter kind (the platform default stays for the other units)."""
-    from gongkai.orgs import permissions as perms
-
-    from .access import can_edit_templates
 
     perms.require(can_edit_templates(actor, unit), "只有公开办管理员可以修改告知书模板")
     if kind not in LetterKind.values:

@@ -15,6 +15,7 @@ from gongkai.workdays.calendar import CalendarNotLoaded, add_workdays
 from . import access
 from .choices import CHANNEL_REPORT_KEY, OPEN_STATUSES, REPORT_COLUMNS, AppealKind, AppealOutcome, Status
 from .models import Appeal, Application, ResultCode
+from .numbering import code_matches
 
 
 def handled_cases(user: Any) -> QuerySet[Application]:
@@ -190,7 +191,6 @@ def appeal_counts_for_year(unit: Org | int, year: int, *, include_subunits: bool
 
 def find_by_tracking(tracking: str, code: str) -> Application | None:
     """The case whose number and query code match (constant-time), or None — never says which failed."""
-    from .numbering import code_matches
 
     app = Application.objects.select_related("unit").filter(tracking_number=tracking.strip().upper()).first()
     if app is None:

@@ -21,10 +21,12 @@ from gongkai.applications.models import Application
 from gongkai.catalog.models import Category, Entry, EntryStatus
 from gongkai.catalog.timeliness import LIMIT_WORKDAYS
 from gongkai.core.errors import ValidationFailed
+from gongkai.documents.pdf import render_pdf
 from gongkai.orgs.models import Org, OrgKind
 from gongkai.workdays.calendar import CalendarNotLoaded, calendar
 
 from .numbers import percent
+from .render import document_style
 
 DEAD_SITE_DAYS = 14  # 首页不更新: no update in 2 weeks (spec §4.1)
 FRESHNESS_DAYS = {"dynamic": 14, "policy": 183}  # 动态/要闻 2 weeks; 通知公告/政策文件 6 months
@@ -204,7 +206,6 @@ def title(data: dict[str, Any]) -> str:
 
 
 def to_html(data: dict[str, Any], *, standalone: bool = True) -> str:
-    from .render import document_style
 
     css = "table{border-collapse:collapse;width:100%;font-size:10pt}td,th{border:1px solid #000;padding:2px 4px}"
     if standalone:
@@ -249,7 +250,6 @@ def to_xlsx(data: dict[str, Any]) -> bytes:
 
 
 def to_pdf(data: dict[str, Any]) -> bytes:
-    from gongkai.documents.pdf import render_pdf
 
     css = (
         '@page { size: A4 landscape; margin: 20mm; } html { font-family: "GK Serif"; font-size: 11pt; } '

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from typing import Any
 from xml.sax.saxutils import escape
 
+from gongkai.documents.fonts import FACES, ensure_face
+
 from . import spec
 
 FONT = "GK Sans, Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, SimHei, sans-serif"
@@ -132,8 +134,6 @@ def to_svg(chart: Chart) -> str:
 def to_png(chart: Chart, scale: int = 2) -> bytes:
     """The same chart drawn with Pillow (DOCX cannot show SVG everywhere)."""
     from PIL import Image, ImageDraw, ImageFont
-
-    from gongkai.documents.fonts import FACES, ensure_face
 
     face = next(f for f in FACES if f.key == "gk-sans")
     font = ImageFont.truetype(str(ensure_face(face)), 12 * scale)

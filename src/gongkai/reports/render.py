@@ -13,11 +13,14 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
+from gongkai.documents import docx as d
+from gongkai.documents.pdf import render_pdf
 from gongkai.orgs.models import Org
 
 from . import charts as charts_mod
 from . import layout, narrative, spec
 from .annual import annual_report_data, extra_facts
+from .models import AnnualReport
 
 FORMATS = ("html", "json", "xlsx", "docx", "pdf")
 CONTENT_TYPES = {
@@ -69,7 +72,6 @@ class ReportDocument:
 
 def build(org: Org, year: Any, *, include_children: bool = False) -> ReportDocument:
     """The numbers as of now, and the narrative the office saved (or the pre-filled one)."""
-    from .models import AnnualReport
 
     data = annual_report_data(org, year, include_children=include_children)
     saved = AnnualReport.objects.filter(unit=org, year=data["year"], include_children=include_children).first()
@@ -124,7 +126,6 @@ svg text { font-family: "GK Sans"; }
 
 
 def to_pdf(doc: ReportDocument) -> bytes:
-    from gongkai.documents.pdf import render_pdf
 
     return render_pdf(to_html(doc, standalone=False), css=PDF_CSS, families=("GK Serif", "GK Sans"))
 
@@ -196,8 +197,6 @@ def to_xlsx(doc: ReportDocument) -> bytes:
 def to_docx(doc: ReportDocument) -> bytes:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Pt
-
-    from gongkai.documents import docx as d
 
     document: Any = d.new_document()
     d.add_title(document, doc.title)

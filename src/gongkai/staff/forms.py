@@ -9,6 +9,7 @@ from django import forms
 from django.utils.html import escape
 
 from gongkai.catalog.models import Category, DisclosureMode, Genre, Validity
+from gongkai.catalog.services import field_errors
 from gongkai.core.errors import ValidationFailed
 from gongkai.orgs.models import Org
 
@@ -108,7 +109,6 @@ class CategoryForm(forms.Form):
 def add_domain_errors(form: EntryForm, unit: Org) -> None:
     """After the form's own checks failed, also show the business-rule errors of the fields that passed,
     so the officer sees every problem at once rather than one round at a time."""
-    from gongkai.catalog.services import field_errors
 
     data = {k: v for k, v in form.service_data().items() if k in form.cleaned_data and k != "reason"}
     for field, messages in field_errors(unit, data).items():
