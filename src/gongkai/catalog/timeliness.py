@@ -1,4 +1,4 @@
-"""《条例》 Art. 26: publish within the publication period (rule ``publication``, 20 working days) of the date the
+"""《条例》 Art. 26: publish within the publication period (rule ``publication``) of the date the
 information was formed or changed; the staff dashboard warns from the platform's ``publication_warning``
 threshold on."""
 

@@ -255,8 +255,11 @@ def _row(path: Path, number: int, raw: Any) -> Period:
 
 def read(path: Path = DATA_FILE) -> PeriodTable:
     """Parse and check a data file (every row complete, no overlapping rows of one key)."""
-    with path.open(encoding="utf-8") as fh:
-        doc = yaml.safe_load(fh)
+    try:
+        with path.open(encoding="utf-8") as fh:
+            doc = yaml.safe_load(fh)
+    except (yaml.YAMLError, ValueError) as exc:  # ValueError: a date YAML recognises but cannot build (2019-13-01)
+        raise RulesDataError(f"{path.name}：无法解析（{exc}）") from exc
     rows = doc.get("periods") if isinstance(doc, dict) else None
     if not isinstance(rows, list) or not rows:
         raise RulesDataError(f"{path.name}：缺少 periods 列表")
