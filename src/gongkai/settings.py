@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "gongkai.core",
+    "gongkai.rules",
     "gongkai.workdays",
     "gongkai.orgs",
     "gongkai.accounts",

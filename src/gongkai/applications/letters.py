@@ -10,6 +10,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from gongkai import rules
 from gongkai.core import audit
 from gongkai.core.errors import ValidationFailed
 from gongkai.documents.chinese import arabic_date, document_number
@@ -71,10 +72,13 @@ def reconsideration_body(app: Application) -> str:
     return parent.name if parent is not None else "上一级行政机关"
 
 
-def appeal_wording(app: Application) -> str:
+def appeal_wording(app: Application, on: date | None = None) -> str:
+    """救济途径: the periods for 行政复议 and 行政诉讼 in force on the letter's date (rules ``reconsideration``
+    and ``litigation``)."""
+    review, suit = rules.get("reconsideration", on=on), rules.get("litigation", on=on)
     return (
-        f"如对本答复不服，可以自收到本答复之日起六十日内向{reconsideration_body(app)}申请行政复议，"
-        "或者自收到本答复之日起六个月内向人民法院提起行政诉讼。"
+        f"如对本答复不服，可以自收到本答复之日起{review.chinese}内向{reconsideration_body(app)}申请行政复议，"
+        f"或者自收到本答复之日起{suit.chinese}内向人民法院提起行政诉讼。"
     )
 
 
@@ -91,7 +95,10 @@ def context(app: Application, kind: str, on: date) -> dict[str, str]:
         "联系电话": unit.phone,
         "地址": unit.address,
         "获取方式": _delivery_text(app),
-        "救济途径": appeal_wording(app) if kind in DECISION_LETTERS else "",
+        "救济途径": appeal_wording(app, on) if kind in DECISION_LETTERS else "",
+        # The periods a letter quotes come from the rules table, so the editable templates never retype them.
+        "征求意见时限": rules.get("consultation", on=on).text,
+        "缴费时限": rules.get("fee_payment", on=on).text,
     }
     reply = getattr(app, "reply", None)
     if reply is not None:
@@ -121,11 +128,13 @@ def context(app: Application, kind: str, on: date) -> dict[str, str]:
             }
         )
     if (ev := _last(app, EventKind.CONSULTATION_STARTED)) is not None:
+        period = clock.consultation_rule(ev.party)
         values.update(
             {
                 "第三方": ev.detail,
                 "征求事项": ev.data.get("matter") or "申请公开的信息",
-                "回复期限": _d(state.consultation_due or _add(ev.on, clock.CONSULTATION_DAYS)),
+                "征求意见时限": period.text,
+                "回复期限": _d(state.consultation_due or _add(ev.on, period.workdays)),
             }
         )
     fee = app.fee_notices.order_by("-issued_on", "-id").first()
@@ -135,7 +144,7 @@ def context(app: Application, kind: str, on: date) -> dict[str, str]:
                 "收费方式": FeeBasis(fee.basis).label,
                 "计算过程": fee.breakdown,
                 "金额": f"{fee.amount:.2f}",
-                "缴费期限": _d(_add(fee.delivered_on, clock.FEE_PAYMENT_DAYS)),
+                "缴费期限": _d(_add(fee.delivered_on, rules.get("fee_payment").workdays)),
                 "缴费方式": f"持本通知书到{unit.name}政务服务窗口缴纳，或按本机关告知的非税收入缴款方式缴纳",
             }
         )

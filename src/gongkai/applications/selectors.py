@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from gongkai import rules
 from gongkai.orgs.models import Org
 from gongkai.workdays.calendar import CalendarNotLoaded, add_workdays
 
@@ -41,10 +42,15 @@ def case_for(user: Any, pk: int) -> tuple[Application | None, bool]:
 
 
 def due_soon_limit(today: date | None = None) -> date | None:
+    """The last due date that counts as "due soon" (rule ``due_soon``, a platform threshold)."""
     try:
-        return add_workdays(today or timezone.localdate(), 5)
+        return add_workdays(today or timezone.localdate(), rules.get("due_soon").workdays)
     except CalendarNotLoaded:
         return None
+
+
+def due_soon_label() -> str:
+    return f"{rules.get('due_soon').text}内到期"
 
 
 @dataclass

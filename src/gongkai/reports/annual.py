@@ -13,10 +13,10 @@ from django.db.models import Avg, Count, Max, Q, QuerySet, Sum
 from django.db.models.functions import ExtractMonth, ExtractYear
 from django.utils import timezone
 
+from gongkai import rules
 from gongkai.applications import selectors as app_selectors
 from gongkai.applications.models import Application, FeeNotice
 from gongkai.catalog.models import Category, Entry, EntryStatus, Validity
-from gongkai.catalog.timeliness import LIMIT_WORKDAYS
 from gongkai.core.errors import ValidationFailed
 from gongkai.orgs.models import Org
 from gongkai.workdays.calendar import CalendarNotLoaded, count_workdays
@@ -139,7 +139,7 @@ def entry_statistics(org: Org, year: int, *, include_children: bool = False) -> 
     t = in_year.aggregate(
         avg=Avg("lag_workdays"),
         max=Max("lag_workdays"),
-        over=Count("pk", filter=Q(lag_workdays__gt=LIMIT_WORKDAYS)),
+        over=Count("pk", filter=Q(lag_workdays__gt=rules.get("publication").workdays)),  # Art. 26
     )
     timeliness = {
         "avg_workdays": one_decimal(t["avg"]),

@@ -13,6 +13,7 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
+from gongkai import rules
 from gongkai.documents import docx as d
 from gongkai.documents.pdf import render_pdf
 from gongkai.orgs.models import Org
@@ -184,7 +185,8 @@ def to_xlsx(doc: ReportDocument) -> bytes:
     stats.append(["条数", *[h["count"] for h in e["history"]]])
     stats.append([])
     t = e["timeliness"]
-    stats.append(["平均工作日", t["avg_workdays"], "最长工作日", t["max_workdays"], "超过20个工作日", t["over_limit"]])
+    over = f"超过{rules.get('publication').text}"  # Art. 26
+    stats.append(["平均工作日", t["avg_workdays"], "最长工作日", t["max_workdays"], over, t["over_limit"]])
     stats.append([])
     stats.append(["申请渠道", *[label for _, label in spec.CHANNELS]])
     stats.append(["件数", *[doc.data["applications"]["by_channel"][k] for k, _ in spec.CHANNELS]])

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.html import escape
 
+from gongkai import rules
 from gongkai.catalog.models import Category, DisclosureMode, Genre, Validity
 from gongkai.catalog.services import field_errors
 from gongkai.core.errors import ValidationFailed
@@ -45,7 +46,7 @@ class EntryForm(forms.Form):
     formed_date = forms.DateField(
         label="成文日期",
         widget=DateInput(),
-        help_text="信息形成或变更之日，20 个工作日公开时限从次日起算",
+        help_text=f"信息形成或变更之日，{rules.get('publication').spaced}公开时限从次日起算",
         error_messages={"required": "成文日期不能为空", "invalid": "成文日期格式应为 YYYY-MM-DD"},
     )
     effective_date = forms.DateField(label="实施日期", widget=DateInput(), required=False)

@@ -227,7 +227,7 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "versions": entry.versions.select_related("created_by"),
             "lag": lag,
             "screening": screening,
-            "lag_over": lag is not None and lag > 20,
+            "lag_over": entry.published_late,
         },
     )
 
