@@ -51,7 +51,7 @@ T = TypeVar("T")
 FORGET_AFTER = timedelta(days=7)
 
 
-SIGNAL_NAMES = {signal.SIGTERM: "停止信号（SIGTERM）", signal.SIGINT: "中断信号（Ctrl+C）"}
+SIGNAL_NAMES: dict[int, str] = {signal.SIGTERM: "停止信号（SIGTERM）", signal.SIGINT: "中断信号（Ctrl+C）"}
 if hasattr(signal, "SIGQUIT"):
     SIGNAL_NAMES[signal.SIGQUIT] = "退出信号（SIGQUIT）"
 
