@@ -143,6 +143,7 @@ class Heartbeat:
     def _loop(self) -> None:
         try:
             while not self._stop.wait(self.interval):
+                self.worker.say_stopping()
                 try:
                     self.worker.write_heartbeat()
                 except Exception as exc:
@@ -176,6 +177,10 @@ class Worker:
         self.task_retry_seconds = float(settings.GONGKAI_WORKER_TASK_RETRY_MINUTES) * 60
         self.heartbeat = Heartbeat(self, float(settings.GONGKAI_WORKER_HEARTBEAT_SECONDS))
         self.stopping = False
+        self.stop_signal: int | None = None
+        self._stop_at = 0.0
+        self._stop_said = False
+        self._cleaning = False
         self.current: DBTaskResult | None = None
         self.current_id = ""  # read by the heartbeat thread
         self.tasks_run = 0
@@ -189,13 +194,27 @@ class Worker:
                 signal.signal(sig, self._on_signal)
 
     def _on_signal(self, signum: int, frame: FrameType | None) -> None:
-        name = SIGNAL_NAMES.get(signum, f"信号 {signum}")
-        if self.stopping:
-            log.warning("再次收到%s：立即退出，正在执行的任务放回队列", name)
+        # Only flags here: logging from a signal handler can be cut off by the next signal. The loop and the
+        # heartbeat thread say what is happening (say_stopping).
+        if self._cleaning:
+            return
+        if self.stop_signal is None:
+            self.stop_signal, self._stop_at, self.stopping = signum, time.monotonic(), True
+            return
+        # Ctrl+C reaches the whole process group and a supervisor may send TERM at the same moment: signals
+        # within a second of the first are one request. A later one means "now".
+        if time.monotonic() - self._stop_at >= 1.0:
+            self.stop_signal = signum
             raise SystemExit(1)
-        self.stopping = True
+
+    def say_stopping(self) -> None:
+        """Log the stop request once, from ordinary code (the loop, or the heartbeat thread mid-task)."""
+        if not self.stopping or self._stop_said or self.stop_signal is None:
+            return
+        self._stop_said = True
+        name = SIGNAL_NAMES.get(self.stop_signal, f"信号 {self.stop_signal}")
         if self.current is not None:
-            log.warning("收到%s：当前任务完成后退出（再发一次立即退出）", name)
+            log.warning("收到%s：当前任务完成后退出（再发一次立即退出，任务放回队列）", name)
         else:
             log.warning("收到%s：任务进程退出", name)
 
@@ -204,6 +223,7 @@ class Worker:
         deadline = time.monotonic() + seconds
         while True:
             if self.stopping:
+                self.say_stopping()
                 raise Stop
             left = deadline - time.monotonic()
             if left <= 0:
@@ -431,7 +451,13 @@ class Worker:
                 self.sleep(self.interval)
         except Stop:
             pass
+        except SystemExit:
+            name = SIGNAL_NAMES.get(self.stop_signal or 0, "信号")
+            log.warning("再次收到%s：立即退出", name)
+            raise
         finally:
+            self._cleaning = True  # further signals would cut the clean-up short
+            self.say_stopping()
             self.heartbeat.stop()
             self._release()
             log.info("任务进程已停止，共执行 %d 个任务", self.tasks_run)
