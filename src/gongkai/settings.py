@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "gongkai.reports",
     "gongkai.search",
     "gongkai.api",
+    "gongkai.worker",
     "gongkai.ops",
     "ninja",
 ]

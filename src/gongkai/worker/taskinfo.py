@@ -13,6 +13,8 @@ from typing import Any
 
 from django_tasks_db.models import DBTaskResult
 
+from gongkai.catalog.models import Category, Entry
+
 SUBJECT_LABELS = {"entry": "信息", "category": "栏目", "unit": "单位"}
 
 
@@ -63,8 +65,6 @@ def label(row: DBTaskResult) -> str:
 def unit_ids(rows: Iterable[DBTaskResult]) -> dict[str, int | None]:
     """Task id → the unit it works for (None: platform-wide or unknown, for system administrators only).
     Two queries at most, whatever the number of rows."""
-    from gongkai.catalog.models import Category, Entry
-
     rows = list(rows)
     subjects = {str(row.pk): _subject(row) for row in rows}
     wanted: dict[str, set[int]] = {"entry": set(), "category": set()}
