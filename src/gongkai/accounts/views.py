@@ -33,6 +33,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from gongkai.core import audit
+from gongkai.core.audit_actions import Action
 from gongkai.core.errors import NotAllowed, ValidationFailed
 from gongkai.core.models import AuditEvent
 from gongkai.orgs import permissions as perms
@@ -73,7 +74,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
 # --------------------------------------------------------------------------- second factor
 
 
-def _finish_otp(request: HttpRequest, device: TOTPDevice, action: str) -> HttpResponse:
+def _finish_otp(request: HttpRequest, device: TOTPDevice, action: Action) -> HttpResponse:
     otp_login(request, device)
     request.session.pop(OTP_PENDING, None)
     user: Any = request.user  # authenticated here: the view is login_required
@@ -90,10 +91,10 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         allowed, _ = device.verify_is_allowed()
         if allowed and device.verify_token(request.POST.get("token", "").strip()):
-            return _finish_otp(request, device, "auth.otp_verify")
+            return _finish_otp(request, device, Action.AUTH_OTP_VERIFY)
         error = "动态验证码不正确或已过期，请查看验证器中最新的 6 位数字" if allowed else "尝试次数过多，请稍后再试"
         user: Any = request.user
-        audit.record("auth.otp_verify", actor=user, obj=user, success=False)
+        audit.record(Action.AUTH_OTP_VERIFY, actor=user, obj=user, success=False)
     return render(
         request,
         "staff/otp_verify.html",
@@ -128,7 +129,7 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
                 device.confirmed = True
                 device.save(update_fields=["confirmed"])
                 TOTPDevice.objects.filter(user=user, confirmed=False).delete()
-            return _finish_otp(request, device, "auth.otp_enrol")
+            return _finish_otp(request, device, Action.AUTH_OTP_ENROL)
         error = (
             "动态验证码不正确，请确认已扫描下方二维码，并输入验证器显示的 6 位数字"
             if allowed
@@ -180,7 +181,7 @@ def unlock(request: HttpRequest, pk: int) -> HttpResponse:
         if attempt.ip_address:
             axes_reset(ip=attempt.ip_address)
         audit.record(
-            "auth.unlock",
+            Action.AUTH_UNLOCK,
             actor=request.user,
             object_type="auth.user",
             object_id=(attempt.username or attempt.ip_address or "")[:64],
@@ -245,7 +246,7 @@ def audit_export(request: HttpRequest) -> StreamingHttpResponse:
     perms.require(perms.can_read_audit(request.user), "只有审计员可以导出审计日志")
     events, params, _ = _filtered_events(request)
     # The export contains account names and addresses: the export itself is an audited event.
-    audit.record("audit.export", actor=request.user, object_type="core.auditevent", changes={"filters": params})
+    audit.record(Action.AUDIT_EXPORT, actor=request.user, object_type="core.auditevent", changes={"filters": params})
     writer = csv.writer(_Echo())
     header = ["编号", "时间", "操作人", "地址", "动作", "对象类型", "对象", "单位", "结果", "原状态", "新状态", "说明"]
 

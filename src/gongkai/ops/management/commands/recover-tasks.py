@@ -9,6 +9,7 @@ from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from gongkai.core import audit
+from gongkai.core.audit_actions import Action
 
 
 class Command(BaseCommand):
@@ -31,5 +32,7 @@ class Command(BaseCommand):
         names = list(stuck.values_list("task_path", flat=True))
         count = stuck.update(status=TaskResultStatus.READY, started_at=None)
         if count:
-            audit.record("tasks.recovered", object_type="task", comment=f"{count} 个：{', '.join(sorted(set(names)))}")
+            audit.record(
+                Action.TASKS_RECOVERED, object_type="task", comment=f"{count} 个：{', '.join(sorted(set(names)))}"
+            )
         self.stdout.write(f"重新排队 {count} 个中断的任务")
