@@ -13,6 +13,7 @@ It imports no models at load time: ``core.models`` imports ``Action`` for the fi
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -172,7 +173,6 @@ FIELD_LABELS: dict[str, str] = {
     "ip_address": "IP 地址",
     "is_workday": "是否工作日",
     "kind": "类型",
-    "lag_workdays": "发布用时（工作日）",
     "letter": "文书",
     "masked": "打码处数",
     "name": "名称",
@@ -211,6 +211,9 @@ def _model(object_type: str) -> type[models.Model] | None:
         return None
 
 
+# Cached: the CSV export labels every row of a log that can hold millions of events, and the models do
+# not change while the process runs.
+@functools.cache
 def _field(object_type: str, name: str) -> models.Field[Any, Any] | None:
     model = _model(object_type)
     if model is None:
@@ -222,10 +225,27 @@ def _field(object_type: str, name: str) -> models.Field[Any, Any] | None:
     return field if isinstance(field, models.Field) else None
 
 
+@functools.cache
+def _choices(field: models.Field[Any, Any]) -> dict[Any, str]:
+    return {value: str(label) for value, label in field.flatchoices}
+
+
 def _choice_label(field: models.Field[Any, Any] | None, value: Any) -> Any:
     if field is None or not field.choices or isinstance(value, list | dict):
         return value
-    return dict(field.flatchoices).get(value, value)
+    return _choices(field).get(value, value)
+
+
+# Object types that are not a model (``apps.get_model`` cannot name them).
+OBJECT_LABELS: dict[str, str] = {"task": "后台任务", "screening.scan": "保密审查扫描"}
+
+
+def object_label(object_type: str) -> str:
+    """``catalog.entry`` → 政府信息: the model's verbose_name, else the mapping, else the code."""
+    model = _model(object_type)
+    if model is not None:
+        return str(model._meta.verbose_name)
+    return OBJECT_LABELS.get(object_type, object_type)
 
 
 def state_label(object_type: str, value: str) -> str:
@@ -244,9 +264,18 @@ def field_label(object_type: str, key: str) -> str:
     return FIELD_LABELS.get(key, key)
 
 
+def show_value(value: Any) -> str:
+    """A recorded value as text: nothing is （空）, a list is joined with 、, a mapping lists its filled keys."""
+    if isinstance(value, list):
+        return "、".join(show_value(v) for v in value) or "（空）"
+    if isinstance(value, dict):
+        return "，".join(f"{k}={show_value(v)}" for k, v in value.items() if v not in (None, "", [])) or "（空）"
+    return "（空）" if value is None or value == "" else str(value)
+
+
 @dataclass(frozen=True)
 class ChangeRow:
-    """One ``changes`` entry as shown: ``before``/``after`` when the service recorded a pair, else ``value``."""
+    """One ``changes`` entry as shown: ``before → after`` when the service recorded a pair, else the value."""
 
     key: str
     label: str
@@ -254,6 +283,18 @@ class ChangeRow:
     before: Any = None
     after: Any = None
     value: Any = None
+
+    @property
+    def before_text(self) -> str:
+        return show_value(self.before)
+
+    @property
+    def after_text(self) -> str:
+        return show_value(self.after)
+
+    @property
+    def text(self) -> str:
+        return f"{self.before_text} → {self.after_text}" if self.is_pair else show_value(self.value)
 
 
 def change_rows(object_type: str, changes: Mapping[str, Any] | None) -> list[ChangeRow]:
@@ -276,14 +317,4 @@ def change_rows(object_type: str, changes: Mapping[str, Any] | None) -> list[Cha
 
 def changes_text(object_type: str, changes: Mapping[str, Any] | None) -> str:
     """One line for the CSV export: ``标题：旧 → 新；行数：12``."""
-
-    def show(value: Any) -> str:
-        if isinstance(value, list):
-            return "、".join(show(v) for v in value) or "（空）"
-        return "（空）" if value is None or value == "" else str(value)
-
-    parts = []
-    for row in change_rows(object_type, changes):
-        text = f"{show(row.before)} → {show(row.after)}" if row.is_pair else show(row.value)
-        parts.append(f"{row.label}：{text}")
-    return "；".join(parts)
+    return "；".join(f"{row.label}：{row.text}" for row in change_rows(object_type, changes))

@@ -11,7 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 
-from .audit_actions import Action, ChangeRow, change_rows, state_label
+from .audit_actions import Action, ChangeRow, change_rows, object_label, state_label
 
 
 class AuditEvent(models.Model):
@@ -49,6 +49,9 @@ class AuditEvent(models.Model):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_type}#{self.object_id}"
 
     # What the staff history and the auditor's viewer show; the stored codes stay as they are.
+
+    def object_type_display(self) -> str:
+        return object_label(self.object_type)
 
     def from_state_display(self) -> str:
         return state_label(self.object_type, self.from_state)
