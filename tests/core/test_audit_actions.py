@@ -184,6 +184,8 @@ def test_auditor_viewer_shows_labels_and_filters_by_them(client, people, submitt
     table = html.split("<tbody>", 1)[1]
     assert "提交保密审查" in table and "草稿 → 待审核" in table and "政府信息 #" in table
     assert "entry.submit" not in table and "catalog.entry" not in table
+    # The changed fields by name, never their values: the auditor reads no draft content.
+    assert "变更：" in table and "标题" in table and "关于村级公益事业建设" not in html
     # The filter offers the names; the codes are only the option values the query string carries.
     assert '<option value="entry.submit">提交保密审查</option>' in html
     assert '<option value="entry">公开信息：全部</option>' in html
@@ -199,11 +201,12 @@ def test_csv_has_the_label_and_the_code(client, people, submitted):
     body = b"".join(export.streaming_content).decode("utf-8-sig")
     header, *rows = list(csv.reader(io.StringIO(body)))
     col = {name: i for i, name in enumerate(header)}
-    assert {"动作", "动作代码", "原状态", "新状态", "变更内容"} <= set(col)
+    assert {"动作", "动作代码", "原状态", "新状态", "变更字段"} <= set(col)
     by_code = {r[col["动作代码"]]: r for r in rows}
     submit = by_code["entry.submit"]
     assert (submit[col["动作"]], submit[col["原状态"]], submit[col["新状态"]]) == ("提交保密审查", "草稿", "待审核")
-    assert "标题：（空） → 关于村级公益事业建设一事一议的公告" in by_code["entry.create"][col["变更内容"]]
+    assert "标题" in by_code["entry.create"][col["变更字段"]].split("、")
+    assert "关于村级公益事业建设" not in body
 
 
 # --------------------------------------------------------------------------- chains written before the enum

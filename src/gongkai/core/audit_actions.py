@@ -8,6 +8,7 @@ reworded at any time, it is never hashed.
 The rest of the module turns an event's raw codes into what the staff history and the auditor's viewer
 show: the Chinese status label for ``from_state``/``to_state``, and Chinese names for the keys of
 ``changes`` (the model field's ``verbose_name`` when the object's model is known, else ``FIELD_LABELS``).
+The staff history shows the values too; the auditor gets the names only (``changed_fields``).
 It imports no models at load time: ``core.models`` imports ``Action`` for the field's choices.
 """
 
@@ -265,11 +266,9 @@ def field_label(object_type: str, key: str) -> str:
 
 
 def show_value(value: Any) -> str:
-    """A recorded value as text: nothing is （空）, a list is joined with 、, a mapping lists its filled keys."""
+    """A recorded value as text: nothing is （空）, a list is joined with 、."""
     if isinstance(value, list):
         return "、".join(show_value(v) for v in value) or "（空）"
-    if isinstance(value, dict):
-        return "，".join(f"{k}={show_value(v)}" for k, v in value.items() if v not in (None, "", [])) or "（空）"
     return "（空）" if value is None or value == "" else str(value)
 
 
@@ -315,6 +314,11 @@ def change_rows(object_type: str, changes: Mapping[str, Any] | None) -> list[Cha
     return rows
 
 
-def changes_text(object_type: str, changes: Mapping[str, Any] | None) -> str:
-    """One line for the CSV export: ``标题：旧 → 新；行数：12``."""
-    return "；".join(f"{row.label}：{row.text}" for row in change_rows(object_type, changes))
+def changed_fields(object_type: str, changes: Mapping[str, Any] | None) -> list[str]:
+    """The Chinese names of the changed keys, without their values.
+
+    What the auditor's viewer and CSV show: the auditor checks who changed what and when, but reads no
+    business content (三员分立: draft titles and bodies, applicants' data stay with the unit's staff, and
+    the permission matrix test checks that no auditor page carries them).
+    """
+    return [field_label(object_type, key) for key in (changes or {})]

@@ -11,7 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 
-from .audit_actions import Action, ChangeRow, change_rows, object_label, state_label
+from .audit_actions import Action, ChangeRow, change_rows, changed_fields, object_label, state_label
 
 
 class AuditEvent(models.Model):
@@ -59,9 +59,17 @@ class AuditEvent(models.Model):
     def to_state_display(self) -> str:
         return state_label(self.object_type, self.to_state)
 
-    def change_rows(self) -> list[ChangeRow]:
+    def _changes(self) -> dict[str, Any]:
         changes: Any = self.changes
-        return change_rows(self.object_type, changes if isinstance(changes, dict) else {})
+        return changes if isinstance(changes, dict) else {}
+
+    def change_rows(self) -> list[ChangeRow]:
+        """Names and values, for staff who may read the object (the entry history)."""
+        return change_rows(self.object_type, self._changes())
+
+    def changed_fields(self) -> list[str]:
+        """Names only, for the auditor (see ``audit_actions.changed_fields``)."""
+        return changed_fields(self.object_type, self._changes())
 
 
 class AuditChainHead(models.Model):
