@@ -134,14 +134,6 @@ def grouped_choices() -> list[tuple[str, str, list[tuple[str, str]]]]:
     return [(prefix, GROUPS.get(prefix, prefix), items) for prefix, items in groups.items()]
 
 
-def action_label(code: str) -> str:
-    """The Chinese name of a stored action; a code this version does not know shows as itself."""
-    try:
-        return str(Action(code).label)
-    except ValueError:
-        return code
-
-
 # Which field holds the status that ``from_state``/``to_state`` record, per object type. Objects not
 # listed (users, tokens, …) record no states.
 STATE_FIELDS: dict[str, str] = {
