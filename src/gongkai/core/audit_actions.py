@@ -82,13 +82,13 @@ class Action(models.TextChoices):
     # --- 工作日 (workdays/services.py)
     CALENDAR_OVERRIDE = "calendar.override", "调整工作日"
     CALENDAR_IMPORT = "calendar.import", "导入节假日安排"
-    # --- 组织机构与账号 (orgs/services.py)
+    # --- 组织机构与账号 (orgs/services.py, accounts/services.py)
     ORG_CREATE = "org.create", "新建机构"
     ORG_UPDATE = "org.update", "修改机构"
     USER_CREATE = "user.create", "新建账号"
     PERMISSION_GRANT = "permission.grant", "授予角色"
     PERMISSION_REVOKE = "permission.revoke", "撤销角色"
-    # --- 登录与账号安全 (core/security.py, passwords.py, security_views.py)
+    # --- 登录与账号安全 (accounts/security.py, passwords.py, views.py)
     AUTH_LOGIN = "auth.login", "登录"
     AUTH_LOGIN_FAILED = "auth.login_failed", "登录失败"
     AUTH_LOCKOUT = "auth.lockout", "账号锁定"
@@ -101,7 +101,7 @@ class Action(models.TextChoices):
     # --- 开放接口 (api/tokens.py)
     API_TOKEN_ISSUE = "api.token_issue", "发放接口令牌"
     API_TOKEN_REVOKE = "api.token_revoke", "吊销接口令牌"
-    # --- 审计与运维
+    # --- 审计与运维 (accounts/views.py, ops/ recover-tasks)
     AUDIT_EXPORT = "audit.export", "导出审计日志"
     TASKS_RECOVERED = "tasks.recovered", "恢复中断的后台任务"
 
