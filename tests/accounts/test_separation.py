@@ -11,6 +11,7 @@ from django.urls import reverse
 from gongkai.accounts.services import create_user
 from gongkai.catalog import selectors, services
 from gongkai.core import audit
+from gongkai.core.audit_actions import Action
 from gongkai.core.errors import NotAllowed
 from gongkai.core.models import AuditEvent
 from gongkai.orgs.models import Role
@@ -55,24 +56,25 @@ def test_auditor_changes_nothing(people, tree, draft):
 
 def test_auditor_reads_filters_and_exports(client, people, draft):
     draft(title="审计对象")
-    audit.record("config.change", actor=people["admin"], comment="调整保留期限")
+    audit.record(Action.ORG_UPDATE, actor=people["admin"], comment="调整保留期限")
     client.force_login(people["auditor"])
     page = client.get(reverse("staff:audit_log"))
     html = page.content.decode()
-    assert page.status_code == 200 and "config.change" in html and "entry.create" in html
-    only = client.get(reverse("staff:audit_log"), {"action": "config.change", "user": "town_admin"}).content.decode()
-    assert "调整保留期限" in only and "entry.create</td>" not in only
+    rows_html = html.split("<tbody>", 1)[1]  # the filter's select lists every action; the table is what matters
+    assert page.status_code == 200 and "修改机构" in rows_html and "新建草稿" in rows_html
+    only = client.get(reverse("staff:audit_log"), {"action": "org.update", "user": "town_admin"}).content.decode()
+    assert "调整保留期限" in only and "新建草稿" not in only.split("<tbody>", 1)[1]
     # A day with nothing: an empty page, and a bad date is named in Chinese rather than crashing.
     empty = client.get(reverse("staff:audit_log"), {"from": "2001-01-01", "to": "2001-01-02"}).content.decode()
     assert "没有符合条件的记录" in empty
     bad = client.get(reverse("staff:audit_log"), {"from": "昨天"}).content.decode()
     assert "开始日期格式应为" in bad
-    export = client.get(reverse("staff:audit_export"), {"action": "config.change"})
+    export = client.get(reverse("staff:audit_export"), {"action": "org.update"})
     assert export.status_code == 200 and export["Content-Type"].startswith("text/csv")
     body = b"".join(export.streaming_content).decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(body)))
-    assert rows[0][:5] == ["编号", "时间", "操作人", "地址", "动作"]
-    assert [r[4] for r in rows[1:]] == ["config.change"]
+    assert rows[0][:6] == ["编号", "时间", "操作人", "地址", "动作", "动作代码"]
+    assert [r[4:6] for r in rows[1:]] == [["修改机构", "org.update"]]
     assert AuditEvent.objects.filter(action="audit.export", actor=people["auditor"]).exists()
     assert audit.verify() == []
 

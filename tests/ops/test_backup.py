@@ -10,6 +10,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from gongkai.core import audit
+from gongkai.core.audit_actions import Action
 from gongkai.core.models import AuditEvent
 from gongkai.ops.backup import BackupError, verify
 
@@ -55,7 +56,7 @@ def test_round_trip(world, tmp_path, draft):
 
     # Change everything after the backup: new rows, a deleted file, an edited file, a changed site.
     draft(title="备份之后的草稿")
-    audit.record("config.change", comment="备份之后")
+    audit.record(Action.TASKS_RECOVERED, comment="备份之后")
     (Path(settings.MEDIA_ROOT) / "attachments" / "2025" / "附件一.pdf").unlink()
     (Path(settings.MEDIA_ROOT) / "later.txt").write_text("later")
     (Path(settings.SITE_DIR) / "index.html").write_text("defaced")
@@ -116,7 +117,7 @@ def test_round_trip_with_dumpdata_when_pg_dump_is_missing(world, tmp_path, monke
     out = tmp_path / "bk"
     call_command("backup", str(out), verbosity=0)
     assert verify(out)["database"] == "dumpdata"
-    audit.record("config.change", comment="备份之后")
+    audit.record(Action.TASKS_RECOVERED, comment="备份之后")
     call_command("restore", str(out), verbosity=0)
     after = snapshot_rows()
     for label in rows:

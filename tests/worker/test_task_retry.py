@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from gongkai.core.audit_actions import Action
 from gongkai.core.errors import NotAllowed
 from gongkai.core.models import AuditEvent
 from gongkai.screening.tasks import rescan_published_entries
@@ -46,7 +47,7 @@ def test_the_units_admin_retries_a_failed_task(client, people, town_task, tree):
     assert response.status_code == 302 and response["Location"] == reverse("staff:dashboard")
     town_task.refresh_from_db()
     assert town_task.status == "READY" and town_task.finished_at is None and town_task.worker_ids == []
-    event = AuditEvent.objects.get(action="task.retry")
+    event = AuditEvent.objects.get(action=Action.TASKS_RETRY)
     assert event.actor == people["admin"] and event.object_id == str(town_task.pk)
     assert event.org_code == tree.town.code and (event.from_state, event.to_state) == ("FAILED", "READY")
     assert "更新检索索引" in event.comment and "OSError" in event.comment
@@ -65,7 +66,7 @@ def test_get_does_not_retry(client, people, town_task):
 def test_others_are_refused(client, people, town_task, role):
     assert retry(client, people[role], town_task).status_code == 403
     town_task.refresh_from_db()
-    assert town_task.status == "FAILED" and not AuditEvent.objects.filter(action="task.retry").exists()
+    assert town_task.status == "FAILED" and not AuditEvent.objects.filter(action=Action.TASKS_RETRY).exists()
 
 
 def test_the_system_administrator_retries_platform_wide_tasks_a_unit_admin_cannot(client, people):
@@ -84,4 +85,4 @@ def test_unknown_task_is_404_and_a_task_that_has_not_failed_is_left_alone(client
     response = client.post(reverse("worker:task_retry", args=[waiting.id]), follow=True)
     assert "只有失败的任务可以重试" in response.content.decode()
     assert DBTaskResult.objects.get(pk=waiting.id).status == "READY"
-    assert not AuditEvent.objects.filter(action="task.retry").exists()
+    assert not AuditEvent.objects.filter(action=Action.TASKS_RETRY).exists()

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from gongkai.core import audit
+from gongkai.core.audit_actions import Action
 from gongkai.core.errors import ValidationFailed
 from gongkai.orgs.permissions import can_manage_accounts, require
 
@@ -120,7 +121,7 @@ def change_own_password(*, user: Any, old_password: str, new_password: str) -> N
     with transaction.atomic():
         user.set_password(new_password)
         user.save(update_fields=["password"])
-        audit.record("auth.password_change", actor=user, obj=user)
+        audit.record(Action.AUTH_PASSWORD_CHANGE, actor=user, obj=user)
 
 
 def admin_reset_password(*, actor: Any, user: Any, new_password: str) -> None:
@@ -134,4 +135,4 @@ def admin_reset_password(*, actor: Any, user: Any, new_password: str) -> None:
         user.set_password(new_password)
         user.save(update_fields=["password"])
         require_change(user)
-        audit.record("auth.password_reset", actor=actor, obj=user, changes={"username": user.username})
+        audit.record(Action.AUTH_PASSWORD_RESET, actor=actor, obj=user, changes={"username": user.username})

@@ -24,6 +24,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from gongkai.core import audit
+from gongkai.core.audit_actions import Action
 from gongkai.orgs.permissions import has_role
 
 from . import passwords
@@ -135,7 +136,7 @@ def _address(request: HttpRequest | None) -> str | None:
 
 @receiver(user_logged_in, dispatch_uid="gongkai_audit_login")
 def _on_login(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
-    audit.record("auth.login", actor=user, obj=user, address=_address(request))
+    audit.record(Action.AUTH_LOGIN, actor=user, obj=user, address=_address(request))
     # Only an interactive login (a POSTed form) owes the second factor: code that logs a user in
     # directly (tests, the shell) has no browser to ask, and no network client can reach that path.
     if request is not None and request.method == "POST" and otp_owed(user):
@@ -145,7 +146,7 @@ def _on_login(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any
 @receiver(user_logged_out, dispatch_uid="gongkai_audit_logout")
 def _on_logout(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
     if user is not None:
-        audit.record("auth.logout", actor=user, obj=user, address=_address(request))
+        audit.record(Action.AUTH_LOGOUT, actor=user, obj=user, address=_address(request))
 
 
 @receiver(user_login_failed, dispatch_uid="gongkai_audit_login_failed")
@@ -153,7 +154,7 @@ def _on_login_failed(sender: Any, credentials: dict[str, Any], request: HttpRequ
     # Django has already masked the password in ``credentials``; the username is what was typed.
     username = str(credentials.get("username", ""))[:150]
     audit.record(
-        "auth.login_failed",
+        Action.AUTH_LOGIN_FAILED,
         object_type="auth.user",
         object_id=username[:64],
         success=False,
@@ -165,7 +166,7 @@ def _on_login_failed(sender: Any, credentials: dict[str, Any], request: HttpRequ
 @receiver(user_locked_out, dispatch_uid="gongkai_audit_lockout")
 def _on_locked_out(sender: Any, request: HttpRequest, username: str | None, ip_address: str | None, **kw: Any) -> None:
     audit.record(
-        "auth.lockout",
+        Action.AUTH_LOCKOUT,
         object_type="auth.user",
         object_id=(username or "")[:64],
         success=False,

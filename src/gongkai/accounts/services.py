@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from gongkai.core import audit
+from gongkai.core.audit_actions import Action
 from gongkai.core.errors import ValidationFailed
 from gongkai.orgs.permissions import can_manage_accounts, require
 
@@ -42,5 +43,5 @@ def create_user(
             # An administrator chose this password, so it is not the user's secret: change it at first login.
             # (actor=None is the operator's own bootstrap or seeding, where no second person knows it.)
             require_change(candidate)
-        audit.record("user.create", actor=actor, obj=candidate, changes={"username": username})
+        audit.record(Action.USER_CREATE, actor=actor, obj=candidate, changes={"username": username})
     return candidate

@@ -12,6 +12,7 @@ from django.utils import timezone
 from ninja.security import HttpBearer
 
 from gongkai.core import audit
+from gongkai.core.audit_actions import Action
 from gongkai.core.errors import ValidationFailed
 from gongkai.orgs import permissions as perms
 from gongkai.orgs.models import Org
@@ -41,7 +42,9 @@ def issue_token(*, actor: Any, user: Any, unit: Org, name: str) -> tuple[ApiToke
         token = ApiToken.objects.create(
             name=name.strip()[:100], user=user, unit=unit, prefix=raw[:12], digest=_digest(raw)
         )
-        audit.record("api.token_issue", actor=actor, obj=token, org_code=unit.code, comment=f"{token.prefix}… {name}")
+        audit.record(
+            Action.API_TOKEN_ISSUE, actor=actor, obj=token, org_code=unit.code, comment=f"{token.prefix}… {name}"
+        )
     return token, raw
 
 
@@ -51,7 +54,7 @@ def revoke_token(*, actor: Any, token: ApiToken) -> ApiToken:
     with transaction.atomic():
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
-        audit.record("api.token_revoke", actor=actor, obj=token, org_code=token.unit.code, comment=token.prefix)
+        audit.record(Action.API_TOKEN_REVOKE, actor=actor, obj=token, org_code=token.unit.code, comment=token.prefix)
     return token
 
 

@@ -11,6 +11,7 @@ from django.db.models import Sum
 
 from gongkai import rules
 from gongkai.core import audit
+from gongkai.core.audit_actions import Action
 from gongkai.core.errors import InvalidTransition, ValidationFailed
 
 from . import clock, fees
@@ -40,10 +41,10 @@ def _begin(actor: Any, application: Application, on: Any, label: str) -> tuple[A
     return app, day
 
 
-def _finish(actor: Any, app: Application, action: str, before: str, **changes: Any) -> Application:
+def _finish(actor: Any, app: Application, action: Action, before: str, **changes: Any) -> Application:
     clock.refresh(app)
     audit.record(
-        f"application.{action}",
+        action,
         actor=actor,
         obj=app,
         org_code=app.unit.code,
@@ -80,7 +81,7 @@ def request_correction(*, actor: Any, application: Application, on: Any, items: 
         if due_day <= day:
             raise ValidationFailed({"due": ["补正期限应晚于通知日期，并给申请人合理的时间"]})
         add_event(app, EventKind.CORRECTION_REQUESTED, day, actor, detail=items, data={"due": due_day.isoformat()})
-        return _finish(actor, app, "correction_request", Status.IN_PROGRESS, due=due_day)
+        return _finish(actor, app, Action.APPLICATION_CORRECTION_REQUEST, Status.IN_PROGRESS, due=due_day)
 
 
 def record_correction(*, actor: Any, application: Application, on: Any, note: str = "") -> Application:
@@ -90,7 +91,7 @@ def record_correction(*, actor: Any, application: Application, on: Any, note: st
         if app.status != Status.AWAITING_CORRECTION:
             raise InvalidTransition("该申请没有待补正的通知", field="on")
         add_event(app, EventKind.CORRECTION_RECEIVED, day, actor, detail=note.strip())
-        return _finish(actor, app, "correction_receive", Status.AWAITING_CORRECTION, on=day)
+        return _finish(actor, app, Action.APPLICATION_CORRECTION_RECEIVE, Status.AWAITING_CORRECTION, on=day)
 
 
 def start_consultation(
@@ -108,7 +109,7 @@ def start_consultation(
         add_event(
             app, EventKind.CONSULTATION_STARTED, day, actor, party=party, detail=who, data={"matter": matter.strip()}
         )
-        return _finish(actor, app, "consultation_start", Status.IN_PROGRESS, party=party)
+        return _finish(actor, app, Action.APPLICATION_CONSULTATION_START, Status.IN_PROGRESS, party=party)
 
 
 def end_consultation(*, actor: Any, application: Application, on: Any, outcome: str = "") -> Application:
@@ -117,7 +118,7 @@ def end_consultation(*, actor: Any, application: Application, on: Any, outcome: 
         if app.status != Status.IN_CONSULTATION:
             raise InvalidTransition("该申请没有正在进行的征求意见", field="on")
         add_event(app, EventKind.CONSULTATION_ENDED, day, actor, detail=(outcome or "").strip())
-        return _finish(actor, app, "consultation_end", Status.IN_CONSULTATION)
+        return _finish(actor, app, Action.APPLICATION_CONSULTATION_END, Status.IN_CONSULTATION)
 
 
 def extend(
@@ -190,7 +191,7 @@ def extend(
                 "notified_on": notified.isoformat(),
             },
         )
-        return _finish(actor, app, "extend", app.status, days=n, approved_by=approved_by.pk)
+        return _finish(actor, app, Action.APPLICATION_EXTEND, app.status, days=n, approved_by=approved_by.pk)
 
 
 def prior_items(app: Application, on: date) -> int:
@@ -261,7 +262,7 @@ def issue_fee_notice(
             detail=q.breakdown,
             data={"amount": str(q.amount), "delivered_on": delivered.isoformat(), "notice": notice.pk},
         )
-        _finish(actor, app, "fee_notice", Status.IN_PROGRESS, amount=q.amount, basis=basis)
+        _finish(actor, app, Action.APPLICATION_FEE_NOTICE, Status.IN_PROGRESS, amount=q.amount, basis=basis)
     return notice
 
 
@@ -277,4 +278,4 @@ def record_payment(*, actor: Any, application: Application, on: Any) -> Applicat
         notice.paid_on = day
         notice.save(update_fields=["paid_on"])
         add_event(app, EventKind.FEE_PAID, day, actor, data={"amount": str(notice.amount)})
-        return _finish(actor, app, "fee_paid", Status.AWAITING_FEE, paid_on=day)
+        return _finish(actor, app, Action.APPLICATION_FEE_PAID, Status.AWAITING_FEE, paid_on=day)

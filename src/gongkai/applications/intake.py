@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from gongkai.core import audit
+from gongkai.core.audit_actions import Action
 from gongkai.core.errors import InvalidTransition, ValidationFailed
 from gongkai.orgs.models import Org
 
@@ -175,7 +176,7 @@ def submit_online(*, unit: Org, data: dict[str, Any]) -> tuple[Application, str]
         add_event(app, EventKind.SUBMITTED, app.submitted_on, None)
         clock.refresh(app)
         audit.record(
-            "application.submit",
+            Action.APPLICATION_SUBMIT,
             obj=app,
             org_code=unit.code,
             to_state=app.status,
@@ -238,7 +239,7 @@ def enter_application(
             add_event(app, EventKind.RECEIVED, received, actor)
         clock.refresh(app)
         audit.record(
-            "application.enter",
+            Action.APPLICATION_ENTER,
             actor=actor,
             obj=app,
             org_code=unit.code,
@@ -274,7 +275,7 @@ def confirm_receipt(*, actor: Any, application: Application, received_on: Any) -
         add_event(app, EventKind.RECEIVED, day, actor, detail="双方确认收到")
         clock.refresh(app)
         audit.record(
-            "application.receive",
+            Action.APPLICATION_RECEIVE,
             actor=actor,
             obj=app,
             org_code=app.unit.code,
@@ -323,7 +324,7 @@ def transfer(*, actor: Any, application: Application, to_unit: Org, on: Any, rea
         clock.refresh(app)
         clock.refresh(new)
         audit.record(
-            "application.transfer",
+            Action.APPLICATION_TRANSFER,
             actor=actor,
             obj=app,
             org_code=app.unit.code,

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from gongkai import rules
 from gongkai.core import audit
+from gongkai.core.audit_actions import Action
 from gongkai.core.errors import ValidationFailed
 from gongkai.documents.chinese import arabic_date, document_number
 from gongkai.documents.docx import OfficialLetter, letter_docx, letter_html
@@ -202,7 +203,7 @@ def generate(*, actor: Any, application: Application, kind: str, on: Any = None)
         row.pdf.save(f"{stem}.pdf", ContentFile(pdf_bytes), save=False)
         row.save()
         audit.record(
-            "application.letter",
+            Action.APPLICATION_LETTER,
             actor=actor,
             obj=application,
             org_code=application.unit.code,
@@ -238,7 +239,7 @@ def upload(*, actor: Any, application: Application, kind: str, title: str, uploa
         row.uploaded.save(f"{application.tracking_number}-{kind}{suffix}", upload, save=False)
         row.save()
         audit.record(
-            "application.letter_upload",
+            Action.APPLICATION_LETTER_UPLOAD,
             actor=actor,
             obj=application,
             org_code=application.unit.code,
@@ -273,7 +274,7 @@ def save_template(
             },
         )
         audit.record(
-            "application.template",
+            Action.APPLICATION_TEMPLATE,
             actor=actor,
             obj=obj,
             org_code=unit.code,

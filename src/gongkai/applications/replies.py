@@ -7,6 +7,7 @@ from typing import Any
 from django.db import transaction
 
 from gongkai.core import audit
+from gongkai.core.audit_actions import Action
 from gongkai.core.errors import InvalidTransition, ValidationFailed
 
 from . import clock
@@ -76,7 +77,7 @@ def reply(
         )
         clock.refresh(app)
         audit.record(
-            "application.reply",
+            Action.APPLICATION_REPLY,
             actor=actor,
             obj=app,
             org_code=app.unit.code,
@@ -155,7 +156,7 @@ def record_appeal(
             created_by=actor,
         )
         audit.record(
-            "application.appeal",
+            Action.APPLICATION_APPEAL,
             actor=actor,
             obj=appeal,
             org_code=application.unit.code,
@@ -180,7 +181,7 @@ def decide_appeal(*, actor: Any, appeal: Appeal, outcome: str, decided_on: Any =
         appeal.outcome, appeal.decided_on = outcome, day
         appeal.save(update_fields=["outcome", "decided_on"])
         audit.record(
-            "application.appeal_decide",
+            Action.APPLICATION_APPEAL_DECIDE,
             actor=actor,
             obj=appeal,
             org_code=appeal.application.unit.code,

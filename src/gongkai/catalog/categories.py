@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from gongkai.core import audit
+from gongkai.core.audit_actions import Action
 from gongkai.core.errors import NotAllowed, ValidationFailed
 from gongkai.orgs import permissions as perms
 from gongkai.orgs.models import Org
@@ -55,7 +56,7 @@ def seed_catalog(*, actor: Any, unit: Org, tree: list[dict[str, Any]] | None = N
 
     with transaction.atomic():
         walk(tree if tree is not None else load_default_catalog(), None)
-        audit.record("catalog.seed", actor=actor, obj=unit, org_code=unit.code, changes={"created": created})
+        audit.record(Action.CATALOG_SEED, actor=actor, obj=unit, org_code=unit.code, changes={"created": created})
     return created
 
 
@@ -90,7 +91,7 @@ def create_category(
             sort_order=(last or 0) + 1,
             path=f"{parent.path}{parent.pk}/" if parent else "/",
         )
-        audit.record("category.create", actor=actor, obj=cat, org_code=unit.code, changes={"name": [None, name]})
+        audit.record(Action.CATEGORY_CREATE, actor=actor, obj=cat, org_code=unit.code, changes={"name": [None, name]})
     return cat
 
 
@@ -106,7 +107,11 @@ def rename_category(*, actor: Any, category: Category, name: str) -> Category:
         category.name = name
         category.save(update_fields=["name"])
         audit.record(
-            "category.rename", actor=actor, obj=category, org_code=category.unit.code, changes={"name": [old, name]}
+            Action.CATEGORY_RENAME,
+            actor=actor,
+            obj=category,
+            org_code=category.unit.code,
+            changes={"name": [old, name]},
         )
         if old != name:
             category_id = category.pk
@@ -129,7 +134,11 @@ def move_category(*, actor: Any, category: Category, direction: int) -> None:
             siblings[idx].sort_order, siblings[other].sort_order = other, idx
         Category.objects.bulk_update(siblings, ["sort_order"])
         audit.record(
-            "category.move", actor=actor, obj=category, org_code=category.unit.code, changes={"direction": direction}
+            Action.CATEGORY_MOVE,
+            actor=actor,
+            obj=category,
+            org_code=category.unit.code,
+            changes={"direction": direction},
         )
 
 
@@ -139,7 +148,10 @@ def set_retired(*, actor: Any, category: Category, retired: bool) -> Category:
         category.is_retired = retired
         category.save(update_fields=["is_retired"])
         audit.record(
-            "category.retire" if retired else "category.restore", actor=actor, obj=category, org_code=category.unit.code
+            Action.CATEGORY_RETIRE if retired else Action.CATEGORY_RESTORE,
+            actor=actor,
+            obj=category,
+            org_code=category.unit.code,
         )
     return category
 
@@ -150,7 +162,7 @@ def delete_category(*, actor: Any, category: Category) -> None:
         raise NotAllowed("该类别下已有信息或子类别，不能删除，只能停用")
     with transaction.atomic():
         audit.record(
-            "category.delete",
+            Action.CATEGORY_DELETE,
             actor=actor,
             obj=category,
             org_code=category.unit.code,

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from gongkai.core import audit
+from gongkai.core.audit_actions import Action
 from gongkai.core.errors import NotAllowed, ValidationFailed
 from gongkai.orgs import permissions as perms
 from gongkai.orgs.models import Org
@@ -166,7 +167,7 @@ def create_draft(*, actor: Any, unit: Org, **data: Any) -> Entry:
         entry = Entry(unit=unit, created_by=actor, status=EntryStatus.DRAFT, **fields)
         entry.save()
         audit.record(
-            "entry.create",
+            Action.ENTRY_CREATE,
             actor=actor,
             obj=entry,
             org_code=unit.code,
@@ -190,7 +191,7 @@ def update_draft(*, actor: Any, entry: Entry, **data: Any) -> Entry:
             setattr(entry, key, value)
         entry.save()
         audit.record(
-            "entry.update",
+            Action.ENTRY_UPDATE,
             actor=actor,
             obj=entry,
             org_code=entry.unit.code,
@@ -216,7 +217,7 @@ def submit_for_review(*, actor: Any, entry: Entry, comment: str = "") -> Entry:
         entry.return_reason = ""
         entry.save(update_fields=["status", "return_reason", "updated_at"])
         audit.record(
-            "entry.submit",
+            Action.ENTRY_SUBMIT,
             actor=actor,
             obj=entry,
             org_code=entry.unit.code,
@@ -237,7 +238,7 @@ def review_pass(*, actor: Any, entry: Entry, comment: str = "") -> Entry:
             raise ValidationFailed({"screening": reasons})
         entry.save(update_fields=["status", "updated_at"])
         audit.record(
-            "entry.review_pass",
+            Action.ENTRY_REVIEW_PASS,
             actor=actor,
             obj=entry,
             org_code=entry.unit.code,
@@ -248,14 +249,14 @@ def review_pass(*, actor: Any, entry: Entry, comment: str = "") -> Entry:
     return entry
 
 
-def _return(actor: Any, entry: Entry, name: str, comment: str, allowed: Any, message: str) -> Entry:
+def _return(actor: Any, entry: Entry, name: str, action: Action, comment: str, allowed: Any, message: str) -> Entry:
     with transaction.atomic():
         entry, previous = _transition(actor, entry, name, comment)
         perms.require(allowed(actor, entry), message)
         entry.return_reason = comment.strip()
         entry.save(update_fields=["status", "return_reason", "updated_at"])
         audit.record(
-            f"entry.{name}",
+            action,
             actor=actor,
             obj=entry,
             org_code=entry.unit.code,
@@ -267,11 +268,15 @@ def _return(actor: Any, entry: Entry, name: str, comment: str, allowed: Any, mes
 
 
 def review_return(*, actor: Any, entry: Entry, comment: str) -> Entry:
-    return _return(actor, entry, "review_return", comment, perms.can_review, "只有本单位审核人可以退回")
+    return _return(
+        actor, entry, "review_return", Action.ENTRY_REVIEW_RETURN, comment, perms.can_review, "只有本单位审核人可以退回"
+    )
 
 
 def sign_return(*, actor: Any, entry: Entry, comment: str) -> Entry:
-    return _return(actor, entry, "sign_return", comment, perms.can_sign, "只有本单位审签领导可以退回")
+    return _return(
+        actor, entry, "sign_return", Action.ENTRY_SIGN_RETURN, comment, perms.can_sign, "只有本单位审签领导可以退回"
+    )
 
 
 def sign_and_publish(*, actor: Any, entry: Entry, comment: str = "") -> Entry:
@@ -294,7 +299,7 @@ def sign_and_publish(*, actor: Any, entry: Entry, comment: str = "") -> Entry:
             entry=entry, number=entry.version, snapshot=_snapshot(entry), reason="首次发布", created_by=actor
         )
         audit.record(
-            "entry.publish",
+            Action.ENTRY_PUBLISH,
             actor=actor,
             obj=entry,
             org_code=entry.unit.code,
@@ -315,7 +320,7 @@ def withdraw(*, actor: Any, entry: Entry, reason: str) -> Entry:
         entry.withdrawn_reason = reason.strip()
         entry.save()
         audit.record(
-            "entry.withdraw",
+            Action.ENTRY_WITHDRAW,
             actor=actor,
             obj=entry,
             org_code=entry.unit.code,
@@ -367,7 +372,7 @@ def set_validity(
             created_by=actor,
         )
         audit.record(
-            "entry.validity",
+            Action.ENTRY_VALIDITY,
             actor=actor,
             obj=entry,
             org_code=entry.unit.code,
@@ -400,7 +405,7 @@ def edit_published(*, actor: Any, entry: Entry, reason: str, **data: Any) -> Ent
             entry=entry, number=entry.version, snapshot=_snapshot(entry), reason=reason.strip(), created_by=actor
         )
         audit.record(
-            "entry.edit_published",
+            Action.ENTRY_EDIT_PUBLISHED,
             actor=actor,
             obj=entry,
             org_code=entry.unit.code,
@@ -424,7 +429,7 @@ def set_related(*, actor: Any, entry: Entry, related: list[Entry]) -> Entry:
         before = sorted(entry.related.values_list("pk", flat=True))
         entry.related.set(related)
         audit.record(
-            "entry.related",
+            Action.ENTRY_RELATED,
             actor=actor,
             obj=entry,
             org_code=entry.unit.code,
@@ -460,7 +465,7 @@ def add_attachment(*, actor: Any, entry: Entry, name: str, stream: IO[bytes]) ->
         att.file.save(checked.name, ContentFile(checked.data), save=False)
         att.save()
         audit.record(
-            "entry.attachment_add",
+            Action.ENTRY_ATTACHMENT_ADD,
             actor=actor,
             obj=entry,
             org_code=entry.unit.code,
@@ -476,7 +481,7 @@ def remove_attachment(*, actor: Any, attachment: Attachment) -> None:
         if not (entry.is_editable_draft or entry.status == EntryStatus.REVIEW):
             raise NotAllowed("已发布信息的附件不能删除")
         audit.record(
-            "entry.attachment_remove",
+            Action.ENTRY_ATTACHMENT_REMOVE,
             actor=actor,
             obj=entry,
             org_code=entry.unit.code,

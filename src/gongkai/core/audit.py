@@ -15,6 +15,7 @@ from typing import Any
 from django.db import models, transaction
 from django.utils import timezone
 
+from .audit_actions import Action
 from .models import AuditChainHead, AuditEvent
 
 GENESIS = "0" * 64
@@ -76,8 +77,21 @@ def _digest(event: AuditEvent) -> str:
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
+def _checked(action: Action) -> Action:
+    """The member for ``action``. A stray string (a typo, an action nobody listed) fails loudly here,
+    before it becomes a hashed row that can never be corrected."""
+    if isinstance(action, Action):
+        return action
+    try:
+        return Action(action)
+    except ValueError:
+        raise ValueError(
+            f"未登记的审计动作 {action!r}：请在 gongkai.core.audit_actions.Action 中增加，并传入 Action 成员"
+        ) from None
+
+
 def record(
-    action: str,
+    action: Action,
     *,
     actor: Any = None,
     obj: models.Model | None = None,
@@ -91,7 +105,12 @@ def record(
     success: bool = True,
     address: str | None = None,
 ) -> AuditEvent:
-    """Append one event to the chain. Joins the caller's transaction, so a rolled-back action leaves no row."""
+    """Append one event to the chain. Joins the caller's transaction, so a rolled-back action leaves no row.
+
+    ``action`` is an ``Action`` member; its value (the same string as before the enum) is what is stored
+    and hashed.
+    """
+    action = _checked(action)
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
@@ -103,7 +122,7 @@ def record(
             actor=user,
             actor_name=getattr(user, "username", "") or ("system" if actor is None else "anonymous"),
             address=address or _request_address.get(),
-            action=action,
+            action=action.value,
             object_type=object_type,
             object_id=str(object_id),
             org_code=org_code,

@@ -6,8 +6,12 @@ content and of the previous row, so ``gongkai audit verify`` detects an edited, 
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
+
+from .audit_actions import Action, ChangeRow, change_rows, changed_fields, object_label, state_label
 
 
 class AuditEvent(models.Model):
@@ -21,7 +25,9 @@ class AuditEvent(models.Model):
     )
     actor_name = models.CharField("操作人账号", max_length=150, blank=True)
     address = models.GenericIPAddressField("地址", null=True, blank=True)
-    action = models.CharField("动作", max_length=64, db_index=True)
+    # ``choices`` gives ``get_action_display`` and the admin's select; the column keeps every string an
+    # earlier version wrote (the values are hashed into the chain and never change).
+    action = models.CharField("动作", max_length=64, db_index=True, choices=Action.choices)
     object_type = models.CharField("对象类型", max_length=64, blank=True)
     object_id = models.CharField("对象", max_length=64, blank=True, db_index=True)
     org_code = models.CharField("单位代码", max_length=32, blank=True, db_index=True)
@@ -41,6 +47,29 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_type}#{self.object_id}"
+
+    # What the staff history and the auditor's viewer show; the stored codes stay as they are.
+
+    def object_type_display(self) -> str:
+        return object_label(self.object_type)
+
+    def from_state_display(self) -> str:
+        return state_label(self.object_type, self.from_state)
+
+    def to_state_display(self) -> str:
+        return state_label(self.object_type, self.to_state)
+
+    def _changes(self) -> dict[str, Any]:
+        changes: Any = self.changes
+        return changes if isinstance(changes, dict) else {}
+
+    def change_rows(self) -> list[ChangeRow]:
+        """Names and values, for staff who may read the object (the entry history)."""
+        return change_rows(self.object_type, self._changes())
+
+    def changed_fields(self) -> list[str]:
+        """Names only, for the auditor (see ``audit_actions.changed_fields``)."""
+        return changed_fields(self.object_type, self._changes())
 
 
 class AuditChainHead(models.Model):

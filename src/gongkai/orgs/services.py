@@ -8,6 +8,7 @@ from typing import Any
 from django.db import transaction
 
 from gongkai.core import audit
+from gongkai.core.audit_actions import Action
 from gongkai.core.errors import ValidationFailed
 
 from .codes import unit_code_error
@@ -92,7 +93,7 @@ def create_org(
             setattr(org, key, value)
         org.path = f"{parent.path}{parent.pk}/" if parent else "/"
         org.save()
-        audit.record("org.create", actor=actor, obj=org, org_code=org.code, changes={"name": org.name})
+        audit.record(Action.ORG_CREATE, actor=actor, obj=org, org_code=org.code, changes={"name": org.name})
     return org
 
 
@@ -114,7 +115,7 @@ def update_org(*, actor: Any, org: Org, **fields: Any) -> Org:
         for key, value in fields.items():
             setattr(org, key, value)
         org.save()
-        audit.record("org.update", actor=actor, obj=org, org_code=org.code, changes=audit.diff(before, fields))
+        audit.record(Action.ORG_UPDATE, actor=actor, obj=org, org_code=org.code, changes=audit.diff(before, fields))
     return org
 
 
@@ -129,7 +130,7 @@ def grant_role(*, actor: Any, user: Any, org: Org, role: str) -> Membership:
         membership, created = Membership.objects.get_or_create(user=user, org=org, role=role)
         if created:
             audit.record(
-                "permission.grant",
+                Action.PERMISSION_GRANT,
                 actor=actor,
                 obj=membership,
                 org_code=org.code,
@@ -143,7 +144,7 @@ def revoke_role(*, actor: Any, membership: Membership) -> None:
     require(can_manage_accounts(actor), "只有系统管理员可以撤销角色")
     with transaction.atomic():
         audit.record(
-            "permission.revoke",
+            Action.PERMISSION_REVOKE,
             actor=actor,
             obj=membership,
             org_code=membership.org.code,

@@ -20,6 +20,7 @@ from django.utils import timezone
 from tqdm import tqdm
 
 from gongkai.core import audit
+from gongkai.core.audit_actions import Action
 from gongkai.core.errors import DomainError
 from gongkai.orgs import permissions as perms
 from gongkai.orgs.models import Org
@@ -382,7 +383,7 @@ def import_entries(
         result.published = len(versions)
         result.drafts = result.created - result.published
         audit.record(
-            "entry.import",
+            Action.ENTRY_IMPORT,
             actor=actor,
             obj=unit,
             org_code=unit.code,
@@ -616,7 +617,7 @@ def import_applications(*, actor: Any, unit: Org, path: Path | str, progress: bo
         result_summary.created = len(created)
         result_summary.open_cases = len(open_cases)
         audit.record(
-            "application.import",
+            Action.APPLICATION_IMPORT,
             actor=actor,
             obj=unit,
             org_code=unit.code,

@@ -20,6 +20,7 @@ from django.utils import timezone
 from gongkai.catalog import services as catalog
 from gongkai.catalog.models import Category, EntryStatus
 from gongkai.core import audit
+from gongkai.core.audit_actions import Action
 from gongkai.core.errors import NotAllowed, ValidationFailed
 from gongkai.orgs import permissions as perms
 from gongkai.orgs.models import Org, OrgKind, Role
@@ -91,7 +92,7 @@ def save_draft(
         report.updated_by = actor
         report.save()
         audit.record(
-            "annual_report.save",
+            Action.ANNUAL_REPORT_SAVE,
             actor=actor,
             obj=report,
             org_code=unit.code,
@@ -143,7 +144,9 @@ def submit_for_publication(*, actor: Any, unit: Org, year: Any, include_children
         report.status = ReportStatus.SUBMITTED
         report.updated_by = actor
         report.save()
-        audit.record("annual_report.submit", actor=actor, obj=report, org_code=unit.code, changes={"entry": entry.pk})
+        audit.record(
+            Action.ANNUAL_REPORT_SUBMIT, actor=actor, obj=report, org_code=unit.code, changes={"entry": entry.pk}
+        )
     return report
 
 

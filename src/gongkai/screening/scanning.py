@@ -22,6 +22,7 @@ from django.db import transaction
 from gongkai.catalog.models import Attachment, Entry
 from gongkai.catalog.text import html_to_text
 from gongkai.core import audit
+from gongkai.core.audit_actions import Action
 
 from . import extract, report
 from .models import Finding, Resolution, ScanResult, ScanStatus, SensitiveWord, Severity, Target
@@ -204,7 +205,7 @@ def scan_entry(
         results = [_store(entry, part, rep, trigger) for part, rep in reports]
         if results:
             audit.record(
-                "screening.scan",
+                Action.SCREENING_SCAN,
                 actor=actor,
                 object_type="screening.scan",
                 object_id=entry.pk,

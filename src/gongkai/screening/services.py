@@ -19,6 +19,7 @@ from gongkai.catalog import services as catalog_services
 from gongkai.catalog.files import check_upload
 from gongkai.catalog.models import Attachment, Entry, EntryStatus
 from gongkai.core import audit
+from gongkai.core.audit_actions import Action
 from gongkai.core.errors import NotAllowed, ValidationFailed
 from gongkai.orgs import permissions as perms
 from gongkai.orgs.models import Org
@@ -143,7 +144,7 @@ def mask_findings(*, actor: Any, entry: Entry, kind: str) -> MaskOutcome:
             fingerprint__in=still
         ).update(resolution=Resolution.MASKED, resolved_by=actor, resolved_at=timezone.now())
         audit.record(
-            "screening.mask",
+            Action.SCREENING_MASK,
             actor=actor,
             obj=entry,
             org_code=entry.unit.code,
@@ -175,7 +176,7 @@ def accept_finding(*, actor: Any, finding: Finding, reason: str) -> Finding:
         finding.resolved_at = timezone.now()
         finding.save(update_fields=["resolution", "resolution_reason", "resolved_by", "resolved_at"])
         audit.record(
-            "screening.accept",
+            Action.SCREENING_ACCEPT,
             actor=actor,
             obj=finding,
             org_code=entry.unit.code,
@@ -196,7 +197,7 @@ def accept_result(*, actor: Any, result: ScanResult, reason: str) -> ScanResult:
         result.accepted_by, result.accepted_at, result.accepted_reason = actor, timezone.now(), reason
         result.save(update_fields=["accepted_by", "accepted_at", "accepted_reason"])
         audit.record(
-            "screening.accept_manual",
+            Action.SCREENING_ACCEPT_MANUAL,
             actor=actor,
             obj=result,
             org_code=result.entry.unit.code,
@@ -240,7 +241,7 @@ def alert_for(entry: Entry) -> Alert | None:
             alert.summary, alert.high_count = summary, high
             alert.save(update_fields=["summary", "high_count"])
         audit.record(
-            "screening.alert",
+            Action.SCREENING_ALERT,
             obj=alert,
             org_code=entry.unit.code,
             comment=summary,
@@ -286,7 +287,7 @@ def handle_alert(*, actor: Any, alert: Alert, note: str) -> Alert:
         )
         alert.save(update_fields=["state", "handled_by", "handled_at", "note"])
         audit.record(
-            "screening.alert_handled",
+            Action.SCREENING_ALERT_HANDLED,
             actor=actor,
             obj=alert,
             org_code=alert.unit.code,
@@ -315,7 +316,9 @@ def add_sensitive_word(
         if SensitiveWord.objects.filter(unit=unit, word=word).exists():
             raise ValidationFailed({"word": [f"敏感词“{word}”已存在"]})
         item = SensitiveWord.objects.create(unit=unit, word=word, severity=severity, note=note[:200], created_by=actor)
-        audit.record("screening.word_add", actor=actor, obj=item, org_code=unit.code, changes={"word": [None, word]})
+        audit.record(
+            Action.SCREENING_WORD_ADD, actor=actor, obj=item, org_code=unit.code, changes={"word": [None, word]}
+        )
     return item
 
 
@@ -323,7 +326,7 @@ def remove_sensitive_word(*, actor: Any, word: SensitiveWord) -> None:
     with transaction.atomic():
         perms.require(perms.can_manage_unit(actor, word.unit), "只有本单位公开办管理员可以维护敏感词")
         audit.record(
-            "screening.word_remove",
+            Action.SCREENING_WORD_REMOVE,
             actor=actor,
             obj=word,
             org_code=word.unit.code,

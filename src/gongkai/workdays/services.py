@@ -11,6 +11,7 @@ from django.db import transaction
 from django.dispatch import Signal
 
 from gongkai.core import audit
+from gongkai.core.audit_actions import Action
 from gongkai.core.errors import ValidationFailed
 
 from .models import CalendarOverride, CalendarYear
@@ -34,7 +35,7 @@ def set_override(*, actor: Any, day: date, is_workday: bool, name: str = "") -> 
         before = {"is_workday": existing.is_workday, "name": existing.name} if existing else {}
         obj, _ = CalendarOverride.objects.update_or_create(date=day, defaults={"is_workday": is_workday, "name": name})
         audit.record(
-            "calendar.override",
+            Action.CALENDAR_OVERRIDE,
             actor=actor,
             obj=obj,
             changes=audit.diff(before, {"is_workday": is_workday, "name": name}),
@@ -86,7 +87,7 @@ def import_notice(*, actor: Any, data: dict[str, Any]) -> CalendarYear:
             CalendarOverride.objects.update_or_create(date=day, defaults={"is_workday": work, "name": name})
         cal_year, _ = CalendarYear.objects.update_or_create(year=year, defaults={"notice": str(data.get("notice", ""))})
         audit.record(
-            "calendar.import",
+            Action.CALENDAR_IMPORT,
             actor=actor,
             obj=cal_year,
             comment=str(data.get("notice", "")),

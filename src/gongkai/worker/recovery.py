@@ -21,6 +21,7 @@ from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from gongkai.core import audit
+from gongkai.core.audit_actions import Action
 
 from . import taskinfo
 from .models import WorkerHeartbeat
@@ -142,7 +143,7 @@ def recover_orphaned_tasks(
             if report.failed:
                 parts.append(f"标记失败 {len(report.failed)} 个")
             audit.record(
-                "tasks.recovered",
+                Action.TASKS_RECOVERED,
                 actor=actor,
                 object_type="task",
                 comment=f"{'，'.join(parts)}（{rule}）：" + "；".join(t.label for t in report.requeued + report.failed),

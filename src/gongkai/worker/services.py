@@ -9,6 +9,7 @@ from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from gongkai.core import audit
+from gongkai.core.audit_actions import Action
 from gongkai.core.errors import NotFound, ValidationFailed
 from gongkai.orgs import permissions as perms
 from gongkai.orgs.models import Org
@@ -40,7 +41,7 @@ def retry_task(*, actor: Any, task_id: str) -> DBTaskResult:
         )
         unit = Org.objects.filter(pk=unit_id).first() if unit_id else None
         audit.record(
-            "task.retry",
+            Action.TASKS_RETRY,
             actor=actor,
             object_type="task",
             object_id=str(row.pk),

@@ -36,12 +36,15 @@ class Command(BaseCommand):
         handle = open(opts["out"], "w", encoding="utf-8-sig", newline="") if opts["out"] else sys.stdout  # noqa: SIM115
         try:
             writer = csv.writer(handle)
+            # The command's export stays raw (codes, the changes as recorded) for scripts; only the
+            # action's Chinese name is added in front of its code, as in the web export.
             writer.writerow(
                 [
                     "时间",
                     "操作人",
                     "地址",
                     "动作",
+                    "动作代码",
                     "对象类型",
                     "对象",
                     "单位",
@@ -58,6 +61,7 @@ class Command(BaseCommand):
                         timezone.localtime(e.created_at).isoformat(timespec="seconds"),
                         e.actor_name,
                         e.address or "",
+                        e.get_action_display(),
                         e.action,
                         e.object_type,
                         e.object_id,
