@@ -56,6 +56,6 @@ def test_a_task_cut_off_by_kill_9_is_requeued_after_the_heartbeat_timeout_and_co
     assert second.poll() is None
     (recovered,) = site.sql("SELECT comment FROM core_auditevent WHERE action = 'tasks.recovered'")
     assert "重新排队 1 个" in recovered[0]
-    writes = site.sql("SELECT object_id FROM core_auditevent WHERE action = 'test.task'")
+    writes = site.sql("SELECT object_id FROM core_auditevent WHERE object_type = 'test'")
     assert sorted(w for (w,) in writes) == ["after-1", "after-2", "victim"]
     assert site.gongkai("audit", "verify").returncode == 0

@@ -69,7 +69,7 @@ def test_the_worker_outlives_long_write_locks_and_finishes_every_task(sqlite_sit
     assert "心跳写入失败" in text and "心跳已恢复写入" in text
     assert "任务失败：" in text and "ValueError" in text
     assert len(list(site.flags.glob("started-writer-*"))) >= 2  # the lock-hit run and the one that wrote
-    writes = site.sql("SELECT object_id FROM core_auditevent WHERE action = 'test.task' ORDER BY object_id")
+    writes = site.sql("SELECT object_id FROM core_auditevent WHERE object_type = 'test' ORDER BY object_id")
     assert sorted(w for (w,) in writes) == sorted(["writer", "w0", "w1", "w2", "after0", "after1", "after2"])
     errors = dict(site.sql("SELECT status, exception_class_path FROM django_tasks_database_dbtaskresult"))
     assert errors["FAILED"] == "builtins.ValueError"

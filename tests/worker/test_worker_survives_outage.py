@@ -42,7 +42,7 @@ def test_the_worker_outlives_a_database_outage(task_site: TaskSite) -> None:
         assert worker.poll() is None
         text = log.read_text("utf-8")
         assert "整体重做" in text and "心跳已恢复写入" in text, text
-        writes = site.sql("SELECT object_id FROM core_auditevent WHERE action = 'test.task'")
+        writes = site.sql("SELECT object_id FROM core_auditevent WHERE object_type = 'test'")
         assert sorted(w for (w,) in writes) == ["pg", "w0", "w1", "w2"]
     finally:
         proxy.stop()

@@ -13,6 +13,7 @@ from pathlib import Path
 from django_tasks import task
 
 from gongkai.core import audit
+from gongkai.core.audit_actions import Action
 
 
 def _flags() -> Path:
@@ -20,8 +21,9 @@ def _flags() -> Path:
 
 
 def _write(name: str) -> None:
-    # A real write through a real service: the audit chain takes the write lock for its head row.
-    audit.record("test.task", object_type="test", object_id=name)
+    # A real write through a real service: the audit chain takes the write lock for its head row. (Any listed
+    # action will do; record() refuses names outside the Action enum.)
+    audit.record(Action.TASKS_RETRY, object_type="test", object_id=name)
 
 
 @task()
