@@ -1,0 +1,17 @@
+import sys
+
+from django.apps import AppConfig
+
+
+class DocumentsConfig(AppConfig):
+    name = "gongkai.documents"
+    label = "documents"
+    verbose_name = "文档生成"
+
+    def ready(self) -> None:
+        from . import checks  # noqa: F401  (registers the font check that `gongkai migrate` runs)
+
+        if "db_worker" in sys.argv[1:2]:
+            # The task worker renders every PDF: importing WeasyPrint (~0.7 s, its C bindings) when the
+            # worker starts, not inside the first document task, keeps the first render as fast as the next.
+            import weasyprint  # noqa: F401
