@@ -7,7 +7,6 @@ units the county has.
 
 from __future__ import annotations
 
-import io
 import json
 import re
 from datetime import date, timedelta
@@ -228,6 +227,8 @@ def to_xlsx(data: dict[str, Any]) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
+    from gongkai.documents.xlsx import workbook_bytes
+
     wb = Workbook()
     ws = wb.active
     assert ws is not None
@@ -243,17 +244,16 @@ def to_xlsx(data: dict[str, Any]) -> bytes:
         ws.append([_cell(row, k) for k, _ in COLUMNS] + [stale])
     ws.column_dimensions["B"].width = 28
     ws.column_dimensions["K"].width = 40
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(wb)
 
 
 def to_pdf(data: dict[str, Any]) -> bytes:
+    from gongkai.documents.fonts import SANS_STACK, SERIF_STACK
     from gongkai.documents.pdf import render_pdf
 
     css = (
-        '@page { size: A4 landscape; margin: 20mm; } html { font-family: "GK Serif"; font-size: 11pt; } '
-        'th, td { font-family: "GK Sans"; } h1 { text-align: center; }'
+        f"@page {{ size: A4 landscape; margin: 20mm; }} html {{ font-family: {SERIF_STACK}; font-size: 11pt; }} "
+        f"th, td {{ font-family: {SANS_STACK}; }} h1 {{ text-align: center; }}"
     )
     return render_pdf(to_html(data, standalone=False), css=css, families=("GK Serif", "GK Sans"))
 
