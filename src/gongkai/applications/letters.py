@@ -324,24 +324,29 @@ def upload(*, actor: Any, application: Application, kind: str, title: str, uploa
     if errors:
         raise ValidationFailed(errors)
     day = on if isinstance(on, date) else (date.fromisoformat(on) if on else timezone.localdate())
-    with transaction.atomic():
-        row = Letter(
-            application=application,
-            kind=kind,
-            title=(title or LetterKind(kind).label)[:100],
-            issued_on=day,
-            created_by=actor,
-        )
-        row.uploaded.save(f"{application.tracking_number}-{kind}{suffix}", upload, save=False)
-        row.save()
-        audit.record(
-            "application.letter_upload",
-            actor=actor,
-            obj=application,
-            org_code=application.unit.code,
-            comment=row.title,
-            changes={"kind": kind, "letter": row.pk},
-        )
+    row = Letter(
+        application=application,
+        kind=kind,
+        title=(title or LetterKind(kind).label)[:100],
+        issued_on=day,
+        created_by=actor,
+    )
+    # Up to 20 MB: stored before the transaction, removed again if it fails.
+    row.uploaded.save(f"{application.tracking_number}-{kind}{suffix}", upload, save=False)
+    try:
+        with transaction.atomic():
+            row.save()
+            audit.record(
+                "application.letter_upload",
+                actor=actor,
+                obj=application,
+                org_code=application.unit.code,
+                comment=row.title,
+                changes={"kind": kind, "letter": row.pk},
+            )
+    except BaseException:
+        row.uploaded.delete(save=False)
+        raise
     return row
 
 
