@@ -316,11 +316,11 @@ def request_build() -> bool:
         return False
     _queued_at = now
     try:
-        from django_tasks import default_task_backend
+        from django_tasks.backends.immediate import ImmediateBackend
 
         from .tasks import build_fonts
 
-        if type(default_task_backend).__name__ == "ImmediateBackend":
+        if isinstance(build_fonts.get_backend(), ImmediateBackend):
             log.warning("CJK font subsets are missing; run `gongkai fonts` (not queued: immediate task backend)")
             return False
         build_fonts.enqueue()
