@@ -1,19 +1,28 @@
-# gongkai — two commands: `make run` and `make test`.
+# gongkai — two commands: `make run` and `make test`. CI runs `make ci` (lint + import contracts + the suite
+# on SQLite and PostgreSQL).
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 export GONGKAI_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: install system-deps run serve test test-sqlite test-postgres lint bench clean
+.PHONY: install system-deps run serve test test-sqlite test-postgres lint ci lock bench clean
 
-$(BIN)/gongkai: pyproject.toml
+# Installs exactly the versions in requirements.lock (made from pyproject.toml's ranges by `make lock`), then
+# the project itself without resolving anything again.
+$(BIN)/gongkai: pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e ".[test]"
+	$(BIN)/pip install -q -r requirements.lock
+	$(BIN)/pip install -q --no-deps -e .
 	touch $@
 
 install: $(BIN)/gongkai
+
+# After changing the dependency ranges in pyproject.toml: pin them again.
+lock: install
+	$(BIN)/pip-compile -q --extra test --strip-extras --no-emit-index-url --no-emit-find-links --allow-unsafe \
+		-o requirements.lock pyproject.toml
 
 # Debian packages the platform needs outside Python: a CJK font for PDFs, Chromium for browser tests.
 system-deps:
@@ -38,9 +47,14 @@ test-postgres: install
 	bash scripts/ensure-postgres.sh
 	GONGKAI_ENV=test DATABASE_URL=$(PG_URL) $(BIN)/pytest
 
+# ruff (style and bugs), mypy (types), import-linter (the floors of docs/ARCHITECTURE.md, no import loops).
 lint: install
 	$(BIN)/ruff check src tests bench
-	$(BIN)/mypy
+	$(BIN)/ruff format --check src tests bench
+	GONGKAI_ENV=test $(BIN)/mypy
+	GONGKAI_ENV=test $(BIN)/lint-imports
+
+ci: lint test
 
 # Figures only, never assertions. BENCH_QUICK=1 runs small sizes; ripgrep is the screening speed yardstick.
 bench: install system-deps

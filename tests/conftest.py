@@ -21,7 +21,7 @@ def _isolated_folders(settings: Any, tmp_path_factory: pytest.TempPathFactory) -
     settings.SITE_DIR = root / "site"
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     # Argon2 costs ~0.1 s a hash and fixtures create a dozen users per test; tests that are about hashing
-    # mark themselves `real_hasher` (see tests/security/test_passwords.py).
+    # mark themselves `real_hasher` (see tests/accounts/test_passwords.py).
 
 
 @pytest.fixture(autouse=True)

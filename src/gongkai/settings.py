@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "gongkai.core",
+    "gongkai.rules",
     "gongkai.workdays",
     "gongkai.orgs",
     "gongkai.accounts",
@@ -128,14 +129,23 @@ DATABASES = {
         os.environ.get("DATABASE_URL", _default_sqlite), conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0"))
     )
 }
+#: Seconds a SQLite connection waits for another writer's lock before "database is locked". 20 s keeps a web
+#: request that waits under gunicorn's 30 s worker timeout; the task worker retries past it (gongkai worker).
+GONGKAI_SQLITE_BUSY_TIMEOUT = float(os.environ.get("GONGKAI_SQLITE_BUSY_TIMEOUT", "20"))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets the static-site builder read while a publication writes; the timeout absorbs short locks.
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].update(
         {
-            "timeout": 20,
+            # sqlite3.connect(timeout=…) is SQLite's busy timeout: a writer waits, it does not fail at once.
+            "timeout": GONGKAI_SQLITE_BUSY_TIMEOUT,
+            # Writers take the write lock at BEGIN, where the busy timeout applies. A deferred transaction that
+            # reads first and then writes cannot wait: SQLite fails its upgrade with "locked" immediately.
             "transaction_mode": "IMMEDIATE",
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            # WAL: readers (the public site build, searches, staff pages) never block on a writer, nor it on them.
+            # synchronous=NORMAL is safe in WAL mode (no corruption on power loss; at worst the last commits
+            # before the loss roll back) and saves an fsync on every commit. journal_size_limit truncates the
+            # WAL file back to 64 MB after a checkpoint, so one large import does not leave a huge file behind.
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA journal_size_limit=67108864;",
         }
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -232,6 +242,14 @@ TASKS = {
         "BACKEND": os.environ.get("GONGKAI_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+# The task worker (`gongkai worker`): a heartbeat every few seconds; a task left RUNNING by a worker whose
+# heartbeat is older than the timeout is put back in the queue by any live worker and by `recover-tasks`.
+GONGKAI_WORKER_HEARTBEAT_SECONDS = float(os.environ.get("GONGKAI_WORKER_HEARTBEAT_SECONDS", "5"))
+GONGKAI_WORKER_HEARTBEAT_TIMEOUT = float(os.environ.get("GONGKAI_WORKER_HEARTBEAT_TIMEOUT", "60"))
+# How long a task that keeps failing on a transient database error (locked, connection lost) is retried as a
+# whole before it is marked failed; the retries back off up to GONGKAI_WORKER_MAX_BACKOFF seconds apart.
+GONGKAI_WORKER_TASK_RETRY_MINUTES = float(os.environ.get("GONGKAI_WORKER_TASK_RETRY_MINUTES", "30"))
+GONGKAI_WORKER_MAX_BACKOFF = float(os.environ.get("GONGKAI_WORKER_MAX_BACKOFF", "30"))
 
 # Per-address rate limits, "scope=requests/seconds,…" (scopes: submit, track, api_submit, search, api, api_write).
 from gongkai.core.limits import parse_limits as _parse_limits  # noqa: E402

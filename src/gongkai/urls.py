@@ -9,10 +9,11 @@ urlpatterns = [
     path("staff/screening/", include("gongkai.screening.urls")),
     path("staff/reports/", include("gongkai.reports.urls")),
     path("staff/documents/", include("gongkai.documents.urls")),
+    path("staff/tasks/", include("gongkai.ops.urls")),
     path("api/v1/", api.urls),
     path("staff/", include("gongkai.staff.urls")),
     path("apply/", include("gongkai.applications.urls")),
-    path("search/", include("gongkai.search.urls")),
+    path("search/", include("gongkai.portal.search_urls")),
     path("", include("gongkai.portal.urls")),
 ]
 

@@ -145,7 +145,7 @@ TASKS = "django_tasks_database_dbtaskresult"
 def test_a_worker_killed_mid_refresh_leaves_whole_pages_and_its_work_is_picked_up_again(stack: Stack) -> None:
     pending = stack.sql(f"SELECT count(*) FROM {TASKS} WHERE status = 'READY'")[0][0]
     assert pending >= 20, "the fixture's publications should have queued page refreshes"
-    worker = stack.popen(str(BIN / "gongkai"), "db_worker", "--interval", "0.1", "--no-startup-delay")
+    worker = stack.popen(str(BIN / "gongkai"), "worker", "--interval", "0.1")
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and worker.poll() is None:
         done, running = stack.sql(
@@ -165,7 +165,7 @@ def test_a_worker_killed_mid_refresh_leaves_whole_pages_and_its_work_is_picked_u
 
     stack.gongkai("recover-tasks", "--older-than", "0")
     assert stack.sql(f"SELECT count(*) FROM {TASKS} WHERE status = 'RUNNING'")[0][0] == 0
-    stack.gongkai("db_worker", "--batch", "--no-startup-delay")
+    stack.gongkai("worker", "--batch")
     statuses = dict(stack.sql(f"SELECT status, count(*) FROM {TASKS} GROUP BY status"))
     assert set(statuses) == {"SUCCESSFUL"}, statuses
     after = site_snapshot(stack.site)

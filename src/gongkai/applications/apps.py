@@ -7,4 +7,5 @@ class ApplicationsConfig(AppConfig):
     verbose_name = "依申请公开"
 
     def ready(self) -> None:
-        from . import receivers  # noqa: F401  (connects the calendar_changed receiver)
+        # Local imports: Django reads apps.py before the registry is ready; models and receivers load here.
+        from . import receivers  # noqa: F401  (connects the calendar_changed and letter_numbered receivers)

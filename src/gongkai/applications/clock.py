@@ -1,13 +1,14 @@
 """The statutory clock, computed purely from a case's ledger of ``ClockEvent`` rows.
 
-Rules (spec §1.3, §1.5, §1.7): the answer period is 20 working days from the day after receipt (Art. 33;
-receipt day not counted, Civil Code Art. 201); a 补正 request must go out within 7 working days of receipt
-and the 20 days restart from the day the corrected application arrives (Art. 30); consultation of a third
-party or another agency is not counted (Art. 33) and has its own 15-working-day clock (Art. 32, 34); an
-extension approved by the office head and notified to the applicant adds up to 20 working days; the time
+Rules (spec §1.3, §1.5, §1.7; the periods themselves are rows of ``gongkai.rules``): the answer period runs
+from the day after receipt (《条例》 Art. 33(2); receipt day not counted, Civil Code Art. 201); a 补正
+request must go out within the Art. 30 window after receipt, and the answer period restarts from the day
+the corrected application arrives (Art. 30); consultation of a third party or another agency is not counted
+(Art. 33(3)) and has its own period (Art. 32 for a third party, Art. 34 for another agency); an extension
+approved by the office head and notified to the applicant adds at most the Art. 33(2) maximum; the time
 between a fee notice and payment is not counted (国办函〔2020〕109号, configurable with
-``GONGKAI_FEE_PAUSES_CLOCK`` because spec §7 marks it unconfirmed), and the applicant has 20 working days
-from the day after receiving the notice to pay.
+``GONGKAI_FEE_PAUSES_CLOCK`` because spec §7 marks it unconfirmed), and the applicant has the fee payment
+period from the day after receiving the notice to pay.
 
 Nothing here writes: ``compute`` returns the state and a human explanation; ``refresh`` copies the state
 into the cache columns of ``Application``.
@@ -24,19 +25,24 @@ from typing import TypeVar
 from django.conf import settings
 from django.utils import timezone
 
+from gongkai import rules
 from gongkai.workdays.calendar import CalendarNotLoaded, add_workdays, count_workdays
 
-from .choices import RECEIPT_RULE, ConsultationParty, EventKind, Status
+from .choices import OPEN_STATUSES, RECEIPT_RULE, ConsultationParty, EventKind, Status
 from .models import Application, ClockEvent
 
-ANSWER_DAYS = 20
-CORRECTION_REQUEST_DAYS = 7
-CONSULTATION_DAYS = 15
-MAX_EXTENSION_DAYS = 20
-FEE_PAYMENT_DAYS = 20
-DUE_SOON_DAYS = 5
-
 T = TypeVar("T")
+
+#: Which period the consulted party has to answer in: a third party (Art. 32) or another agency (Art. 34).
+CONSULTATION_RULE: dict[str, str] = {
+    ConsultationParty.THIRD_PARTY: "consultation",
+    ConsultationParty.OTHER_AGENCY: "consultation_agency",
+}
+
+
+def consultation_rule(party: str) -> rules.Period:
+    """The consultation period for ``party``; an unrecorded party is treated as a third party (Art. 32)."""
+    return rules.get(CONSULTATION_RULE.get(party, "consultation"))
 
 
 def fee_pauses_clock() -> bool:
@@ -60,7 +66,7 @@ class Line:
 class ClockState:
     status: str = Status.PENDING
     received_on: date | None = None
-    base_on: date | None = None  # the day the current 20-day count starts after (receipt or correction)
+    base_on: date | None = None  # the day the current answer period starts after (receipt or correction)
     extension_days: int = 0
     paused_days: int = 0  # closed pauses since base_on
     pause_started: date | None = None  # an open consultation or fee pause
@@ -72,6 +78,7 @@ class ClockState:
     correction_requested: bool = False
     correction_due: date | None = None
     consultation_due: date | None = None
+    consultation_period: rules.Period | None = None  # the period of the open consultation (Art. 32 or 34)
     fee_payment_due: date | None = None
     warning: str = ""
     lines: list[Line] = field(default_factory=list)
@@ -108,7 +115,7 @@ class ClockState:
 
     @property
     def limit_days(self) -> int:
-        return ANSWER_DAYS + self.extension_days
+        return rules.get("answer").workdays + self.extension_days
 
 
 def _safe(state: ClockState, fn: Callable[[], T]) -> T | None:
@@ -127,6 +134,7 @@ def _d(day: date | None) -> str:
 def compute(application: Application, events: Iterable[ClockEvent], today: date | None = None) -> ClockState:
     s = ClockState(today=today or timezone.localdate())
     pauses_fee = fee_pauses_clock()
+    answer, correction_window = rules.get("answer"), rules.get("correction_request")
 
     def line(ev: ClockEvent, text: str, **nums: int | None) -> None:
         s.lines.append(Line(ev.on, ev.kind, ev.get_kind_display(), text, **nums))
@@ -154,12 +162,12 @@ def compute(application: Application, events: Iterable[ClockEvent], today: date 
             s.received_on = s.base_on = ev.on
             s.status = Status.IN_PROGRESS
             s.paused_days = s.extension_days = 0
-            s.correction_request_by = _safe(s, partial(add_workdays, ev.on, CORRECTION_REQUEST_DAYS))
+            s.correction_request_by = _safe(s, partial(add_workdays, ev.on, correction_window.workdays))
             rule = RECEIPT_RULE.get(application.channel, "")
             line(
                 ev,
-                f"{rule}。答复期限为自次日起 {ANSWER_DAYS} 个工作日；如需补正，应在 "
-                f"{_d(s.correction_request_by)} 前（{CORRECTION_REQUEST_DAYS} 个工作日内）一次性告知。",
+                f"{rule}。答复期限为自次日起 {answer.spaced}；如需补正，应在 "
+                f"{_d(s.correction_request_by)} 前（{correction_window.spaced}内）一次性告知。",
             )
         elif kind == EventKind.CORRECTION_REQUESTED:
             n = counted_until(ev.on)
@@ -170,24 +178,25 @@ def compute(application: Application, events: Iterable[ClockEvent], today: date 
             line(
                 ev,
                 f"收到申请后第 {n} 个工作日发出补正通知，补正期限 {_d(s.correction_due)}。"
-                "等待补正期间答复期限不再计算，收到补正后重新起算 20 个工作日。",
+                f"等待补正期间答复期限不再计算，收到补正后重新起算 {answer.spaced}。",
                 counted=n,
             )
         elif kind == EventKind.CORRECTION_RECEIVED:
             s.base_on = ev.on
             s.paused_days = 0
             s.status = Status.IN_PROGRESS
-            line(ev, f"收到补正后的申请，答复期限自次日起重新计算 {ANSWER_DAYS} 个工作日（第三十条）。")
+            line(ev, f"收到补正后的申请，答复期限自次日起重新计算 {answer.spaced}（第三十条）。")
         elif kind == EventKind.CONSULTATION_STARTED:
             n = counted_until(ev.on)
             s.pause_started, s.pause_kind = ev.on, kind
             s.status = Status.IN_CONSULTATION
-            s.consultation_due = _safe(s, partial(add_workdays, ev.on, CONSULTATION_DAYS))
+            s.consultation_period = consultation_rule(ev.party)
+            s.consultation_due = _safe(s, partial(add_workdays, ev.on, s.consultation_period.workdays))
             who = ConsultationParty(ev.party).label if ev.party else "第三方"
             line(
                 ev,
                 f"书面征求{who}意见（{ev.detail or '未注明对象'}），此前已计 {n} 个工作日；征求意见期间"
-                f"不计入答复期限，对方应在 {_d(s.consultation_due)} 前（{CONSULTATION_DAYS} 个工作日内）"
+                f"不计入答复期限，对方应在 {_d(s.consultation_due)} 前（{s.consultation_period.spaced}内）"
                 "提出意见，逾期未提出的由本机关依法决定。",
                 counted=n,
             )
@@ -203,7 +212,8 @@ def compute(application: Application, events: Iterable[ClockEvent], today: date 
         elif kind == EventKind.FEE_NOTICE:
             n = counted_until(ev.on)
             delivered = date.fromisoformat(ev.data["delivered_on"]) if ev.data.get("delivered_on") else ev.on
-            s.fee_payment_due = _safe(s, partial(add_workdays, delivered, FEE_PAYMENT_DAYS))
+            fee_period = rules.get("fee_payment")
+            s.fee_payment_due = _safe(s, partial(add_workdays, delivered, fee_period.workdays))
             s.status = Status.AWAITING_FEE
             pause_text = ""
             if pauses_fee:
@@ -212,7 +222,7 @@ def compute(application: Application, events: Iterable[ClockEvent], today: date 
             line(
                 ev,
                 f"发出收费通知，金额 {ev.data.get('amount', '')} 元，此前已计 {n} 个工作日；{pause_text}"
-                f"申请人应在 {_d(s.fee_payment_due)} 前（收到通知次日起 {FEE_PAYMENT_DAYS} 个工作日内）缴费，"
+                f"申请人应在 {_d(s.fee_payment_due)} 前（收到通知次日起 {fee_period.spaced}内）缴费，"
                 "逾期视为放弃申请。",
                 counted=n,
             )
@@ -229,7 +239,7 @@ def compute(application: Application, events: Iterable[ClockEvent], today: date 
             line(
                 ev,
                 f"经工作机构负责人{approver}同意，答复期限延长 {ev.days} 个工作日（累计延长 "
-                f"{s.extension_days} 个，最多 {MAX_EXTENSION_DAYS} 个），已于 {notified} 告知申请人"
+                f"{s.extension_days} 个，最多 {rules.get('extension').workdays} 个），已于 {notified} 告知申请人"
                 f"（第三十三条第二款）。{ev.detail}",
                 added=ev.days,
             )
@@ -251,11 +261,11 @@ def compute(application: Application, events: Iterable[ClockEvent], today: date 
 
 
 def _due(s: ClockState) -> date | None:
-    """Due date from the current state: base + 20 + extension + paused working days."""
+    """Due date from the current state: base + answer period (Art. 33) + extension + paused working days."""
     if s.base_on is None or s.status in (Status.AWAITING_CORRECTION, Status.PENDING, Status.TRANSFERRED):
         return None
     as_of = s.today or timezone.localdate()
-    total = ANSWER_DAYS + s.extension_days + s.paused_days
+    total = rules.get("answer").workdays + s.extension_days + s.paused_days
     if s.pause_started is not None and s.closed_on is None:
         # Still paused: every working day of the pause pushes the date back by one.
         total += s.open_pause_days(max(as_of, s.pause_started))
@@ -291,7 +301,6 @@ def refresh(application: Application, today: date | None = None) -> ClockState:
 
 def recompute_open(years: set[int] | None = None) -> int:
     """Recompute every open case (after a calendar change). Returns how many changed."""
-    from .choices import OPEN_STATUSES
 
     changed = 0
     qs = Application.objects.filter(status__in=OPEN_STATUSES)

@@ -9,6 +9,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Sum
 
+from gongkai import rules
 from gongkai.core import audit
 from gongkai.core.errors import InvalidTransition, ValidationFailed
 
@@ -54,7 +55,8 @@ def _finish(actor: Any, app: Application, action: str, before: str, **changes: A
 
 
 def request_correction(*, actor: Any, application: Application, on: Any, items: str, due: Any) -> Application:
-    """Notify the applicant once, within 7 working days of receipt, of what to correct (Art. 30)."""
+    """Notify the applicant once, within the Art. 30 window after receipt (rule ``correction_request``), of
+    what to correct."""
     items = (items or "").strip()
     if not items:
         raise ValidationFailed({"items": ["请写明需要补正的事项"]})
@@ -68,7 +70,12 @@ def request_correction(*, actor: Any, application: Application, on: Any, items: 
             raise InvalidTransition(f"当前状态为“{app.get_status_display()}”，不能发出补正通知", field="on")
         if state.correction_request_by and day > state.correction_request_by:
             raise ValidationFailed(
-                {"on": [f"补正通知应在收到申请之日起 7 个工作日内发出（最迟 {state.correction_request_by:%Y-%m-%d}）"]}
+                {
+                    "on": [
+                        f"补正通知应在收到申请之日起 {rules.get('correction_request').spaced}内发出"
+                        f"（最迟 {state.correction_request_by:%Y-%m-%d}）"
+                    ]
+                }
             )
         if due_day <= day:
             raise ValidationFailed({"due": ["补正期限应晚于通知日期，并给申请人合理的时间"]})
@@ -77,7 +84,7 @@ def request_correction(*, actor: Any, application: Application, on: Any, items: 
 
 
 def record_correction(*, actor: Any, application: Application, on: Any, note: str = "") -> Application:
-    """The corrected application arrived: the 20 working days restart from the next day."""
+    """The corrected application arrived: the answer period restarts from the next day (Art. 30)."""
     with transaction.atomic():
         app, day = _begin(actor, application, on, "收到补正日期")
         if app.status != Status.AWAITING_CORRECTION:
@@ -123,14 +130,16 @@ def extend(
     approved_by: Any,
     notified_on: Any,
 ) -> Application:
-    """Extend by ≤ 20 working days in all, approved by the office head and notified (Art. 33(2))."""
+    """Extend by at most the Art. 33(2) maximum in all (rule ``extension``), approved by the office head and
+    notified to the applicant."""
     errors: dict[str, list[str]] = {}
+    most = rules.get("extension")
     try:
         n = int(days)
     except (TypeError, ValueError):
         n = 0
     if n < 1:
-        errors["days"] = ["请填写延长的工作日数（1–20）"]
+        errors["days"] = [f"请填写延长的工作日数（1–{most.workdays}）"]
     if not (reason or "").strip():
         errors["reason"] = ["请写明延长答复期限的理由"]
     if approved_by is None or not getattr(approved_by, "is_authenticated", False):
@@ -154,12 +163,12 @@ def extend(
         state = clock.state_of(app)
         if app.status == Status.AWAITING_CORRECTION:
             raise InvalidTransition("待补正期间答复期限尚未重新起算，不需要延期", field="on")
-        if state.extension_days + n > clock.MAX_EXTENSION_DAYS:
-            left = clock.MAX_EXTENSION_DAYS - state.extension_days
+        if state.extension_days + n > most.workdays:
+            left = most.workdays - state.extension_days
             raise ValidationFailed(
                 {
                     "days": [
-                        f"延长答复期限最长不超过 20 个工作日（已延长 {state.extension_days} 个，"
+                        f"延长答复期限最长不超过 {most.spaced}（已延长 {state.extension_days} 个，"
                         f"最多还可延长 {left} 个）"
                     ]
                 }

@@ -18,6 +18,7 @@ from .choices import (
     CONFIRMED_CHANNELS,
     ORG_ID_TYPES,
     PERSON_ID_TYPES,
+    RECEIPT_RULE,
     ApplicantType,
     Channel,
     Delivery,
@@ -249,7 +250,6 @@ def enter_application(
 
 
 def _receipt_hint(channel: str) -> str:
-    from .choices import RECEIPT_RULE
 
     return RECEIPT_RULE.get(channel, "")
 

@@ -12,21 +12,27 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 
+from gongkai import rules
 from gongkai.core import audit
 from gongkai.core.errors import DomainError, ValidationFailed
 from gongkai.documents.chinese import arabic_date, document_number
 from gongkai.documents.docx import OfficialLetter, letter_docx, letter_html
 from gongkai.documents.pdf import render_pdf
+from gongkai.orgs import permissions as perms
 from gongkai.workdays.calendar import CalendarNotLoaded, add_workdays
 
 from . import clock, numbering
-from .access import require_handle
+from .access import can_edit_templates, require_handle
 from .choices import DECISION_LETTERS, Delivery, EventKind, FeeBasis, InfoForm, LetterKind
+from .intake import lock
 from .models import Application, ClockEvent, Letter, LetterStatus, LetterTemplate
 
 log = logging.getLogger(__name__)
+#: A letter was numbered (or its rendering retried) and committed: ``receivers`` queues ``tasks.render_letter``.
+letter_numbered = Signal()
 _PLACEHOLDER = re.compile(r"\{([^{}\s]{1,12})\}")
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 UPLOAD_TYPES = {".pdf", ".docx", ".doc", ".jpg", ".jpeg", ".png", ".ofd"}
@@ -75,10 +81,13 @@ def reconsideration_body(app: Application) -> str:
     return parent.name if parent is not None else "上一级行政机关"
 
 
-def appeal_wording(app: Application) -> str:
+def appeal_wording(app: Application, on: date | None = None) -> str:
+    """救济途径: the periods for 行政复议 and 行政诉讼 in force on the letter's date (rules ``reconsideration``
+    and ``litigation``)."""
+    review, suit = rules.get("reconsideration", on=on), rules.get("litigation", on=on)
     return (
-        f"如对本答复不服，可以自收到本答复之日起六十日内向{reconsideration_body(app)}申请行政复议，"
-        "或者自收到本答复之日起六个月内向人民法院提起行政诉讼。"
+        f"如对本答复不服，可以自收到本答复之日起{review.chinese}内向{reconsideration_body(app)}申请行政复议，"
+        f"或者自收到本答复之日起{suit.chinese}内向人民法院提起行政诉讼。"
     )
 
 
@@ -95,7 +104,10 @@ def context(app: Application, kind: str, on: date) -> dict[str, str]:
         "联系电话": unit.phone,
         "地址": unit.address,
         "获取方式": _delivery_text(app),
-        "救济途径": appeal_wording(app) if kind in DECISION_LETTERS else "",
+        "救济途径": appeal_wording(app, on) if kind in DECISION_LETTERS else "",
+        # The periods a letter quotes come from the rules table, so the editable templates never retype them.
+        "征求意见时限": rules.get("consultation", on=on).text,
+        "缴费时限": rules.get("fee_payment", on=on).text,
     }
     reply = getattr(app, "reply", None)
     if reply is not None:
@@ -125,11 +137,13 @@ def context(app: Application, kind: str, on: date) -> dict[str, str]:
             }
         )
     if (ev := _last(app, EventKind.CONSULTATION_STARTED)) is not None:
+        period = clock.consultation_rule(ev.party)
         values.update(
             {
                 "第三方": ev.detail,
                 "征求事项": ev.data.get("matter") or "申请公开的信息",
-                "回复期限": _d(state.consultation_due or _add(ev.on, clock.CONSULTATION_DAYS)),
+                "征求意见时限": period.text,
+                "回复期限": _d(state.consultation_due or _add(ev.on, period.workdays)),
             }
         )
     fee = app.fee_notices.order_by("-issued_on", "-id").first()
@@ -139,7 +153,7 @@ def context(app: Application, kind: str, on: date) -> dict[str, str]:
                 "收费方式": FeeBasis(fee.basis).label,
                 "计算过程": fee.breakdown,
                 "金额": f"{fee.amount:.2f}",
-                "缴费期限": _d(_add(fee.delivered_on, clock.FEE_PAYMENT_DAYS)),
+                "缴费期限": _d(_add(fee.delivered_on, rules.get("fee_payment").workdays)),
                 "缴费方式": f"持本通知书到{unit.name}政务服务窗口缴纳，或按本机关告知的非税收入缴款方式缴纳",
             }
         )
@@ -185,8 +199,6 @@ def generate(*, actor: Any, application: Application, kind: str, on: Any = None,
     ``request_key`` finds the first one, and while a letter of the same kind and date is still being
     rendered (or failed) for the case, asking again returns that letter instead of taking a new number.
     """
-    from .intake import lock
-
     require_handle(actor, application.unit)
     if kind not in LetterKind.values:
         raise ValidationFailed({"kind": ["请选择文书类型"]})
@@ -230,25 +242,15 @@ def generate(*, actor: Any, application: Application, kind: str, on: Any = None,
             changes={"kind": kind, "letter": row.pk},
         )
         letter_id = row.pk
-        transaction.on_commit(lambda: _enqueue(letter_id))
+        transaction.on_commit(lambda: letter_numbered.send(sender=Letter, letter_id=letter_id))
     return row
-
-
-def _enqueue(letter_id: int) -> None:
-    from .tasks import render_letter
-
-    try:
-        render_letter.enqueue(letter_id)
-    except Exception:
-        # The letter stays "正在生成" and its page offers 重新生成; the numbering itself has committed.
-        log.exception("could not queue the rendering of letter %s", letter_id)
 
 
 def _requeue(row: Letter) -> None:
     Letter.objects.filter(pk=row.pk).update(status=LetterStatus.PENDING, error="")
     row.status, row.error = LetterStatus.PENDING, ""
     letter_id = row.pk
-    transaction.on_commit(lambda: _enqueue(letter_id))
+    transaction.on_commit(lambda: letter_numbered.send(sender=Letter, letter_id=letter_id))
 
 
 def retry(*, actor: Any, letter: Letter) -> Letter:
@@ -354,9 +356,6 @@ def save_template(
     *, actor: Any, unit: Any, kind: str, title: str, number_prefix: str, salutation: str, body: str
 ) -> LetterTemplate:
     """The unit's own wording of one letter kind (the platform default stays for the other units)."""
-    from gongkai.orgs import permissions as perms
-
-    from .access import can_edit_templates
 
     perms.require(can_edit_templates(actor, unit), "只有公开办管理员可以修改告知书模板")
     if kind not in LetterKind.values:

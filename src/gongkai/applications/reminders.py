@@ -15,6 +15,7 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from gongkai import rules
 from gongkai.orgs.models import Membership, Role
 
 from . import clock
@@ -44,7 +45,7 @@ def due_reminders(today: date) -> list[Reminder]:
             out.append(
                 Reminder(app, "overdue", f"{num} 已超过答复期限（{app.due_date:%Y-%m-%d}）{-remaining} 个工作日")
             )
-        elif remaining is not None and remaining <= clock.DUE_SOON_DAYS:
+        elif remaining is not None and remaining <= rules.get("due_soon").workdays:
             out.append(
                 Reminder(app, "due_soon", f"{num} 距答复期限（{app.due_date:%Y-%m-%d}）还有 {remaining} 个工作日")
             )

@@ -115,7 +115,8 @@ def _check_result(
 
 
 def lapse_fee(*, actor: Any, application: Application, on: Any) -> Reply:
-    """The applicant did not pay within 20 working days: closed as 其他处理 2 (逾期未缴费)."""
+    """The applicant did not pay within the fee payment period (rule ``fee_payment``, 国办函〔2020〕109号):
+    closed as 其他处理 2 (逾期未缴费)."""
     return reply(actor=actor, application=application, result="other.unpaid_fee", on=on)
 
 

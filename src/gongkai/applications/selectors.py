@@ -9,12 +9,14 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from gongkai import rules
 from gongkai.orgs.models import Org
 from gongkai.workdays.calendar import CalendarNotLoaded, add_workdays
 
 from . import access
 from .choices import CHANNEL_REPORT_KEY, OPEN_STATUSES, REPORT_COLUMNS, AppealKind, AppealOutcome, Status
 from .models import Appeal, Application, ResultCode
+from .numbering import code_matches
 
 
 def handled_cases(user: Any) -> QuerySet[Application]:
@@ -40,10 +42,15 @@ def case_for(user: Any, pk: int) -> tuple[Application | None, bool]:
 
 
 def due_soon_limit(today: date | None = None) -> date | None:
+    """The last due date that counts as "due soon" (rule ``due_soon``, a platform threshold)."""
     try:
-        return add_workdays(today or timezone.localdate(), 5)
+        return add_workdays(today or timezone.localdate(), rules.get("due_soon").workdays)
     except CalendarNotLoaded:
         return None
+
+
+def due_soon_label() -> str:
+    return f"{rules.get('due_soon').text}内到期"
 
 
 @dataclass
@@ -190,7 +197,6 @@ def appeal_counts_for_year(unit: Org | int, year: int, *, include_subunits: bool
 
 def find_by_tracking(tracking: str, code: str) -> Application | None:
     """The case whose number and query code match (constant-time), or None — never says which failed."""
-    from .numbering import code_matches
 
     app = Application.objects.select_related("unit").filter(tracking_number=tracking.strip().upper()).first()
     if app is None:

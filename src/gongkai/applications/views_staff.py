@@ -25,7 +25,7 @@ from .models import Appeal, Application, LetterStatus, LetterTemplate, Notice
 
 SHOW = {
     "pending": "待确认收到",
-    "due_soon": "5个工作日内到期",
+    "due_soon": selectors.due_soon_label(),
     "overdue": "已超期",
     "awaiting_correction": "待补正",
     "in_consultation": "征求意见中",

@@ -3,7 +3,11 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from gongkai import rules
 from gongkai.orgs.models import Org
+
+#: Which inspection rule watches a column (国办秘函〔2019〕19号 栏目不更新, spec §4.1); the period is the rule's.
+FRESHNESS_RULES = {"dynamic": "column_update_dynamic", "policy": "column_update_policy"}
 
 
 class Category(models.Model):
@@ -19,11 +23,15 @@ class Category(models.Model):
     sort_order = models.PositiveIntegerField("排序", default=0)
     is_retired = models.BooleanField("已停用", default=False)
     description = models.CharField("说明", max_length=300, blank=True)
-    # Which inspection rule watches this column (spec §4.1): dynamic columns within 2 weeks, policy columns 6 months.
+    # Which inspection rule watches this column (FRESHNESS_RULES); the labels show the rule's period.
     freshness = models.CharField(
         "更新要求",
         max_length=10,
-        choices=[("none", "无"), ("dynamic", "动态类（2周）"), ("policy", "政策文件/通知公告类（6个月）")],
+        choices=[
+            ("none", "无"),
+            ("dynamic", f"动态类（{rules.get(FRESHNESS_RULES['dynamic']).text}）"),
+            ("policy", f"政策文件/通知公告类（{rules.get(FRESHNESS_RULES['policy']).text}）"),
+        ],
         default="none",
     )
 
@@ -174,6 +182,13 @@ class Entry(models.Model):
     @property
     def is_editable_draft(self) -> bool:
         return self.status in (EntryStatus.DRAFT, EntryStatus.RETURNED)
+
+    @property
+    def published_late(self) -> bool:
+        """Published after the Art. 26 period (``lag_workdays`` past rule ``publication``)."""
+        from .timeliness import is_late  # timeliness reads the calendar; the model module stays light
+
+        return is_late(self.lag_workdays)
 
 
 class IndexCounter(models.Model):

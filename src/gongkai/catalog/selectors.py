@@ -81,7 +81,7 @@ class TimelinessRow:
 
 
 def timeliness_warnings(user: Any, limit: int = 50) -> list[TimelinessRow]:
-    """Unpublished entries 15+ working days after their formed date (past 20: overdue, Art. 26)."""
+    """Unpublished entries from the ``publication_warning`` threshold on (past the Art. 26 period: overdue)."""
     today = timezone.localdate()
     rows = []
     pending = visible_entries(user).exclude(status__in=PUBLIC_STATES).order_by("formed_date")[:2000]

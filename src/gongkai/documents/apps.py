@@ -9,9 +9,12 @@ class DocumentsConfig(AppConfig):
     verbose_name = "文档生成"
 
     def ready(self) -> None:
-        from . import checks  # noqa: F401  (registers the font check that `gongkai migrate` runs)
+        from . import (
+            checks,  # noqa: F401  (registers the font check that `gongkai migrate` runs)
+            receivers,  # noqa: F401  (queues font builds and document jobs)
+        )
 
-        if "db_worker" in sys.argv[1:2]:
+        if sys.argv[1:2] in (["worker"], ["db_worker"]):
             # The task worker renders every PDF: importing WeasyPrint (~0.7 s, its C bindings) when the
             # worker starts, not inside the first document task, keeps the first render as fast as the next.
             import weasyprint  # noqa: F401

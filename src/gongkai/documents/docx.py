@@ -20,6 +20,7 @@ from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
 from .chinese import chinese_date
+from .guard import forbid_in_transaction
 
 TITLE_FONT = "方正小标宋简体"
 BODY_FONT = "仿宋_GB2312"
@@ -118,8 +119,6 @@ def add_signature(doc: object, issuer: str, day: date) -> None:
 
 def to_bytes(doc: object) -> bytes:
     """The finished document as bytes. Like ``render_pdf``, never inside a database transaction."""
-    from .guard import forbid_in_transaction
-
     forbid_in_transaction("writing a DOCX")
     buffer = io.BytesIO()
     doc.save(buffer)  # type: ignore[attr-defined]

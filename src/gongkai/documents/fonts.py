@@ -36,8 +36,13 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
+from django_tasks.backends.immediate import ImmediateBackend
 
 from gongkai.core.errors import DomainError
+
+from .guard import forbid_in_transaction
+from .signals import fonts_missing
 
 log = logging.getLogger(__name__)
 
@@ -269,8 +274,6 @@ def _subset(face: Face, source: Path, target: Path) -> None:
 def build_face(face: Face, *, force: bool = False) -> Path:
     """Build the subset of ``face`` (about a minute). Only ``gongkai fonts`` and the background task call
     this; documents use ``built()`` and fall back to the system font meanwhile."""
-    from .guard import forbid_in_transaction
-
     forbid_in_transaction("building a font subset")
     source = find_source(face)
     if source is None:
@@ -315,18 +318,10 @@ def request_build() -> bool:
     if _queued_at is not None and now - _queued_at < QUEUE_INTERVAL_S:
         return False
     _queued_at = now
-    try:
-        from django_tasks.backends.immediate import ImmediateBackend
-
-        from .tasks import build_fonts
-
-        if isinstance(build_fonts.get_backend(), ImmediateBackend):
-            log.warning("CJK font subsets are missing; run `gongkai fonts` (not queued: immediate task backend)")
-            return False
-        build_fonts.enqueue()
-    except Exception:
-        log.exception("could not queue the CJK font subset build; run `gongkai fonts`")
+    if isinstance(task_backends[DEFAULT_TASK_BACKEND_ALIAS], ImmediateBackend):
+        log.warning("CJK font subsets are missing; run `gongkai fonts` (not queued: immediate task backend)")
         return False
+    fonts_missing.send(sender=Face)  # documents.receivers queues tasks.build_fonts
     log.warning("CJK font subsets are missing: documents use the system font until the queued build finishes")
     return True
 

@@ -1,9 +1,9 @@
 """Documents that take longer than a click: started by a view, rendered by the task worker, fetched later.
 
-``start`` records a ``DocumentJob`` and queues ``tasks.run_job`` after commit; the view redirects to the
-job's page, which refreshes itself ("正在生成…") until the file is there. ``run`` renders outside any
-transaction and stores the file (Django storage, MEDIA) before one short update marks the job done. A
-second click with the same parameters while the first job is queued or running joins it (unique
+``start`` records a ``DocumentJob`` and, after commit, has ``tasks.run_job`` queued (``signals.job_created``);
+the view redirects to the job's page, which refreshes itself ("正在生成…") until the file is there. ``run``
+renders outside any transaction and stores the file (Django storage, MEDIA) before one short update marks the
+job done. A second click with the same parameters while the first job is queued or running joins it (unique
 constraint on user + fingerprint among active jobs), so a double click never renders twice.
 
 Apps register what they can render (``register("annual_report", fn)`` in ``AppConfig.ready``); a renderer
@@ -28,6 +28,7 @@ from django.utils import timezone
 from gongkai.core.errors import DomainError, NotAllowed
 
 from .models import ACTIVE, DocumentJob, JobStatus
+from .signals import job_created
 
 log = logging.getLogger(__name__)
 
@@ -57,16 +58,6 @@ def fingerprint(kind: str, params: dict[str, Any]) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _enqueue(job_id: str) -> None:
-    from .tasks import run_job
-
-    try:
-        run_job.enqueue(job_id)
-    except Exception:
-        # The page offers 重新排队 for a job that stays queued; the request that started it must not fail.
-        log.exception("could not queue document job %s", job_id)
-
-
 def start(*, actor: Any, kind: str, params: dict[str, Any], title: str, back_url: str = "") -> DocumentJob:
     """The active job for these parameters, or a new one queued for the worker.
 
@@ -86,7 +77,7 @@ def start(*, actor: Any, kind: str, params: dict[str, Any], title: str, back_url
                 kind=kind, params=params, fingerprint=fp, title=title[:200], back_url=back_url[:300], created_by=actor
             )
             job_id = str(job.pk)
-            transaction.on_commit(lambda: _enqueue(job_id))
+            transaction.on_commit(lambda: job_created.send(sender=DocumentJob, job_id=job_id))
     except IntegrityError:
         # The other click of a double click committed first: show its job.
         return DocumentJob.objects.get(active)
@@ -98,7 +89,7 @@ def requeue(*, actor: Any, job: DocumentJob) -> DocumentJob:
     if job.created_by_id != actor.pk:
         raise NotAllowed("只能重新生成自己请求的文件")
     if job.status == JobStatus.PENDING:
-        _enqueue(str(job.pk))
+        job_created.send(sender=DocumentJob, job_id=str(job.pk))
         return job
     return start(actor=actor, kind=job.kind, params=job.params, title=job.title, back_url=job.back_url)
 

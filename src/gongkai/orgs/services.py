@@ -12,7 +12,7 @@ from gongkai.core.errors import ValidationFailed
 
 from .codes import unit_code_error
 from .models import Membership, Org, OrgKind, Role
-from .permissions import can_manage_accounts, require
+from .permissions import can_manage_accounts, can_manage_unit, require
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 #: Top-level paths owned by the application or the site itself; a unit's slug may not be one of them.
@@ -97,7 +97,6 @@ def create_org(
 
 
 def update_org(*, actor: Any, org: Org, **fields: Any) -> Org:
-    from .permissions import can_manage_unit
 
     require(can_manage_accounts(actor) or can_manage_unit(actor, org), "只有系统管理员或本单位公开办可以修改机构信息")
     allowed = {"name", "short_name", "index_pattern", "sort_order", *ORG_CONTACT_FIELDS}

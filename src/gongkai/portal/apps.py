@@ -7,6 +7,7 @@ class PortalConfig(AppConfig):
     verbose_name = "公开网站"
 
     def ready(self) -> None:
+        # Local imports: Django reads apps.py before the registry is ready; models and receivers load here.
         from django.db.models.signals import post_save
 
         from gongkai.catalog.models import Category

@@ -10,12 +10,13 @@ from django.db import transaction
 from gongkai.catalog.models import Category
 from gongkai.orgs.models import Org
 
+from .tasks import refresh_category_entry_pages, refresh_entry_pages, refresh_unit_pages
+
 log = logging.getLogger(__name__)
 
 
 def on_public_entry_changed(sender: Any, entry_id: int, reason: str = "", category_ids: Any = (), **_: Any) -> None:
     """Sent after commit by the catalog services: queue the refresh; the publisher never waits for it."""
-    from .tasks import refresh_entry_pages
 
     try:
         refresh_entry_pages.enqueue(entry_id, sorted(int(i) for i in category_ids or ()))
@@ -24,7 +25,6 @@ def on_public_entry_changed(sender: Any, entry_id: int, reason: str = "", catego
 
 
 def _queue_unit(unit_id: int) -> None:
-    from .tasks import refresh_unit_pages
 
     try:
         refresh_unit_pages.enqueue(unit_id)
@@ -33,7 +33,6 @@ def _queue_unit(unit_id: int) -> None:
 
 
 def on_category_renamed(sender: Any, category_id: int, **_: Any) -> None:
-    from .tasks import refresh_category_entry_pages
 
     try:
         refresh_category_entry_pages.enqueue(category_id)

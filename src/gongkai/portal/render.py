@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
+from gongkai.catalog.indexing import format_index
 from gongkai.catalog.models import Category, Entry, EntryStatus, Validity
 from gongkai.catalog.text import sanitize_html
 from gongkai.orgs.models import Org
@@ -130,7 +131,6 @@ def catalog(unit: Org, tree: CategoryTree) -> Rendered:
 
 
 def codes(unit: Org, tree: CategoryTree) -> Rendered:
-    from gongkai.catalog.indexing import format_index
 
     year = timezone.localdate().year
     units = [

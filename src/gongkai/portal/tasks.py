@@ -1,4 +1,4 @@
-"""Background work: re-rendering the pages a change touches (run by ``gongkai db_worker``)."""
+"""Background work: re-rendering the pages a change touches (run by ``gongkai worker``)."""
 
 from __future__ import annotations
 

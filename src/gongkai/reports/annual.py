@@ -13,13 +13,16 @@ from django.db.models import Avg, Count, Max, Q, QuerySet, Sum
 from django.db.models.functions import ExtractMonth, ExtractYear
 from django.utils import timezone
 
+from gongkai import rules
 from gongkai.applications import selectors as app_selectors
+from gongkai.applications.models import Application, FeeNotice
 from gongkai.catalog.models import Category, Entry, EntryStatus, Validity
-from gongkai.catalog.timeliness import LIMIT_WORKDAYS
 from gongkai.core.errors import ValidationFailed
 from gongkai.orgs.models import Org
+from gongkai.workdays.calendar import CalendarNotLoaded, count_workdays
 
 from . import spec
+from .models import AnnualReport
 from .numbers import one_decimal, percent
 
 HISTORY_YEARS = 5
@@ -136,7 +139,7 @@ def entry_statistics(org: Org, year: int, *, include_children: bool = False) -> 
     t = in_year.aggregate(
         avg=Avg("lag_workdays"),
         max=Max("lag_workdays"),
-        over=Count("pk", filter=Q(lag_workdays__gt=LIMIT_WORKDAYS)),
+        over=Count("pk", filter=Q(lag_workdays__gt=rules.get("publication").workdays)),  # Art. 26
     )
     timeliness = {
         "avg_workdays": one_decimal(t["avg"]),
@@ -254,7 +257,6 @@ def run_checks(data: dict[str, Any], previous_carried_over: list[int] | None = N
 
 def previous_carried_over(org: Org, year: int, *, include_children: bool = False) -> list[int]:
     """Last year's 四: as published if last year's report went out through the platform, else computed."""
-    from .models import AnnualReport
 
     published = (
         AnnualReport.objects.filter(
@@ -278,7 +280,6 @@ def previous_carried_over(org: Org, year: int, *, include_children: bool = False
 
 def annual_report_data(org: Org, year: int, *, include_children: bool = False) -> dict[str, Any]:
     """The open-data JSON of the annual report (issue 5): the same numbers every other format shows."""
-    from .models import AnnualReport
 
     year = check_year(year)
     fees = (
@@ -304,8 +305,6 @@ def extra_facts(org: Org, year: int, *, include_children: bool = False) -> dict[
     Reply times need the statutory calendar, so the cases are grouped by (received, replied) date pair in
     SQL and each distinct pair is counted once in working days.
     """
-    from gongkai.applications.models import Application, FeeNotice
-    from gongkai.workdays.calendar import CalendarNotLoaded, count_workdays
 
     units = unit_orgs(org, include_children)
     pairs = (

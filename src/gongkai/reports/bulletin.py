@@ -1,6 +1,9 @@
 """The county's monthly or quarterly bulletin (通报) on its units: publications, timeliness, overdue
 entries, late replies, freshness of the home page and of each watched column (spec §4.1), rank.
 
+The periods are rules: ``publication`` (《条例》 Art. 26) for on-time and overdue entries, ``home_page_update``
+(国办秘函〔2019〕19号 首页不更新: the "死网" warning) and the column rules of ``FRESHNESS_RULES`` (栏目不更新).
+
 Every figure comes from a fixed number of grouped SQL queries (per unit or per column), however many
 units the county has.
 """
@@ -16,17 +19,19 @@ from django.db.models import Count, F, Max, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from gongkai import rules
 from gongkai.applications.models import Application
-from gongkai.catalog.models import Category, Entry, EntryStatus
-from gongkai.catalog.timeliness import LIMIT_WORKDAYS
+from gongkai.catalog.models import FRESHNESS_RULES, Category, Entry, EntryStatus
 from gongkai.core.errors import ValidationFailed
+from gongkai.documents.fonts import SANS_STACK, SERIF_STACK
+from gongkai.documents.pdf import render_pdf
+from gongkai.documents.xlsx import workbook_bytes
 from gongkai.orgs.models import Org, OrgKind
 from gongkai.workdays.calendar import CalendarNotLoaded, calendar
 
 from .numbers import percent
+from .render import document_style
 
-DEAD_SITE_DAYS = 14  # 首页不更新: no update in 2 weeks (spec §4.1)
-FRESHNESS_DAYS = {"dynamic": 14, "policy": 183}  # 动态/要闻 2 weeks; 通知公告/政策文件 6 months
 COLUMNS = (
     ("rank", "排名"),
     ("name", "单位"),
@@ -37,7 +42,7 @@ COLUMNS = (
     ("late_replies", "逾期答复申请（件）"),
     ("days_since_update", "距最近更新（天）"),
     ("stale_column_count", "未按期更新栏目（个）"),
-    ("dead", "两周以上未更新"),
+    ("dead", f"{rules.get('home_page_update').chinese}以上未更新"),
 )
 _PERIOD = re.compile(r"^(\d{4})-(?:(0[1-9]|1[0-2])|[Qq]([1-4]))$")
 
@@ -65,13 +70,14 @@ def parse_period(text: str) -> tuple[str, date, date]:
 
 
 def overdue_cutoff(end: date) -> date | None:
-    """The latest formed date whose entry, unpublished on ``end``, has passed 20 working days."""
+    """The latest formed date whose entry, unpublished on ``end``, has passed the Art. 26 period."""
+    limit = rules.get("publication").workdays
     day, seen = end, 0
     try:
         while True:
             if calendar.is_workday(day):
                 seen += 1
-                if seen == LIMIT_WORKDAYS + 1:
+                if seen == limit + 1:
                     return day - timedelta(days=1)
             day -= timedelta(days=1)
     except CalendarNotLoaded:
@@ -82,6 +88,7 @@ def bulletin_data(county: Org, period: str) -> dict[str, Any]:
     if county.kind != OrgKind.COUNTY:
         raise ValidationFailed({"org": [f"{county.name} 不是县（区），通报由县级政务公开办发布"]})
     label, start, end = parse_period(period)
+    limit = rules.get("publication").workdays
     units = list(
         Org.objects.filter(
             path__startswith=f"{county.path}{county.pk}/",
@@ -99,8 +106,8 @@ def bulletin_data(county: Org, period: str) -> dict[str, Any]:
         .annotate(
             published=Count("pk", filter=in_period),
             timed=Count("pk", filter=in_period & Q(lag_workdays__isnull=False)),
-            on_time=Count("pk", filter=in_period & Q(lag_workdays__lte=LIMIT_WORKDAYS)),
-            late=Count("pk", filter=in_period & Q(lag_workdays__gt=LIMIT_WORKDAYS)),
+            on_time=Count("pk", filter=in_period & Q(lag_workdays__lte=limit)),
+            late=Count("pk", filter=in_period & Q(lag_workdays__gt=limit)),
             last=Max("published_date", filter=Q(published_date__lte=end)),
         )
         .order_by()
@@ -130,7 +137,7 @@ def bulletin_data(county: Org, period: str) -> dict[str, Any]:
         .order_by()
     }
     watched = list(
-        Category.objects.filter(unit_id__in=ids, is_retired=False, freshness__in=list(FRESHNESS_DAYS))
+        Category.objects.filter(unit_id__in=ids, is_retired=False, freshness__in=list(FRESHNESS_RULES))
         .annotate(
             last=Max(
                 "entries__published_date",
@@ -142,12 +149,14 @@ def bulletin_data(county: Org, period: str) -> dict[str, Any]:
         )
         .values("unit_id", "name", "freshness", "last")
     )
+    allowed = {kind: rules.get(key).calendar_days for kind, key in FRESHNESS_RULES.items()}
     stale: dict[int, list[dict[str, Any]]] = {}
     for col in watched:
         days = (end - col["last"]).days if col["last"] else None
-        if days is None or days > FRESHNESS_DAYS[col["freshness"]]:
+        if days is None or days > allowed[col["freshness"]]:
             stale.setdefault(col["unit_id"], []).append({"column": col["name"], "days": days})
 
+    dead_after = rules.get("home_page_update").calendar_days
     rows: list[dict[str, Any]] = []
     for unit in units:
         r: dict[str, Any] = dict(period_rows.get(unit.pk, {}))
@@ -168,7 +177,7 @@ def bulletin_data(county: Org, period: str) -> dict[str, Any]:
                 "days_since_update": days,
                 "stale_columns": stale.get(unit.pk, []),
                 "stale_column_count": len(stale.get(unit.pk, [])),
-                "dead": days is None or days > DEAD_SITE_DAYS,
+                "dead": days is None or days > dead_after,
             }
         )
     # Competition ranking ("1224"): more published first; ties broken by the share published on time.
@@ -203,7 +212,6 @@ def title(data: dict[str, Any]) -> str:
 
 
 def to_html(data: dict[str, Any], *, standalone: bool = True) -> str:
-    from .render import document_style
 
     css = "table{border-collapse:collapse;width:100%;font-size:10pt}td,th{border:1px solid #000;padding:2px 4px}"
     if standalone:
@@ -227,8 +235,6 @@ def to_xlsx(data: dict[str, Any]) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    from gongkai.documents.xlsx import workbook_bytes
-
     wb = Workbook()
     ws = wb.active
     assert ws is not None
@@ -248,9 +254,6 @@ def to_xlsx(data: dict[str, Any]) -> bytes:
 
 
 def to_pdf(data: dict[str, Any]) -> bytes:
-    from gongkai.documents.fonts import SANS_STACK, SERIF_STACK
-    from gongkai.documents.pdf import render_pdf
-
     css = (
         f"@page {{ size: A4 landscape; margin: 20mm; }} html {{ font-family: {SERIF_STACK}; font-size: 11pt; }} "
         f"th, td {{ font-family: {SANS_STACK}; }} h1 {{ text-align: center; }}"

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from typing import Any
 from xml.sax.saxutils import escape
 
+from gongkai.documents.fonts import face_file
+
 from . import spec
 
 FONT = "GK Sans, Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, SimHei, sans-serif"
@@ -141,8 +143,6 @@ def _font(path: str, index: int, size: int) -> Any:
 def to_png(chart: Chart, scale: int = 2) -> bytes:
     """The same chart drawn with Pillow (DOCX cannot show SVG everywhere)."""
     from PIL import Image, ImageDraw
-
-    from gongkai.documents.fonts import face_file
 
     # The subset when built, otherwise the system Noto Sans (and its build queued): never built here.
     path, index = face_file("gk-sans")

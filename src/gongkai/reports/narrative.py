@@ -5,6 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from gongkai import rules
+
 from . import spec
 
 RESULT_GROUPS = (
@@ -35,10 +37,9 @@ def section_1(data: dict[str, Any], facts: dict[str, Any], unit_name: str) -> st
         peak = max(range(12), key=lambda i: e["by_month"][i])
         text += f"按月份看，{peak + 1}月公开最多（{e['by_month'][peak]}条）。"
         t = e["timeliness"]
+        limit = rules.get("publication").text  # Art. 26
         text += f"从信息生成到上网公开平均需要{t['avg_workdays']}个工作日，最长需要{t['max_workdays']}个工作日"
-        text += (
-            f"，其中{t['over_limit']}条超过法定20个工作日时限。" if t["over_limit"] else "，均在法定20个工作日内公开。"
-        )
+        text += f"，其中{t['over_limit']}条超过法定{limit}时限。" if t["over_limit"] else f"，均在法定{limit}内公开。"
     history = e["history"]
     if len(history) >= 2 and any(h["count"] for h in history):
         text += "近年公开数量分别为：" + _list([f"{h['year']}年{h['count']}条" for h in history])
@@ -93,7 +94,7 @@ def section_5(data: dict[str, Any]) -> str:
     lines = []
     if t["over_limit"]:
         lines.append(
-            f"本年度有{t['over_limit']}条信息从生成到公开超过法定20个工作日，公开时效有待提高。"
+            f"本年度有{t['over_limit']}条信息从生成到公开超过法定{rules.get('publication').text}，公开时效有待提高。"
             "下一步将加强发布前的时限提醒。"
         )
     lines.append("（请填写存在的主要问题及改进情况。）")

@@ -13,12 +13,17 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
+from gongkai import rules
+from gongkai.documents import docx as d
 from gongkai.documents.fonts import SANS_STACK, SERIF_STACK
+from gongkai.documents.pdf import render_pdf
+from gongkai.documents.xlsx import workbook_bytes
 from gongkai.orgs.models import Org
 
 from . import charts as charts_mod
 from . import layout, narrative, spec
 from .annual import annual_report_data, extra_facts
+from .models import AnnualReport
 
 FORMATS = ("html", "json", "xlsx", "docx", "pdf")
 CONTENT_TYPES = {
@@ -70,7 +75,6 @@ class ReportDocument:
 
 def build(org: Org, year: Any, *, include_children: bool = False) -> ReportDocument:
     """The numbers as of now, and the narrative the office saved (or the pre-filled one)."""
-    from .models import AnnualReport
 
     data = annual_report_data(org, year, include_children=include_children)
     saved = AnnualReport.objects.filter(unit=org, year=data["year"], include_children=include_children).first()
@@ -125,16 +129,12 @@ svg text {{ font-family: {SANS_STACK}; }}
 
 
 def to_pdf(doc: ReportDocument) -> bytes:
-    from gongkai.documents.pdf import render_pdf
-
     return render_pdf(to_html(doc, standalone=False), css=PDF_CSS, families=("GK Serif", "GK Sans"))
 
 
 def to_xlsx(doc: ReportDocument) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, Side
-
-    from gongkai.documents.xlsx import workbook_bytes
 
     wb = Workbook()
     thin = Side(style="thin")
@@ -186,7 +186,8 @@ def to_xlsx(doc: ReportDocument) -> bytes:
     stats.append(["条数", *[h["count"] for h in e["history"]]])
     stats.append([])
     t = e["timeliness"]
-    stats.append(["平均工作日", t["avg_workdays"], "最长工作日", t["max_workdays"], "超过20个工作日", t["over_limit"]])
+    over = f"超过{rules.get('publication').text}"  # Art. 26
+    stats.append(["平均工作日", t["avg_workdays"], "最长工作日", t["max_workdays"], over, t["over_limit"]])
     stats.append([])
     stats.append(["申请渠道", *[label for _, label in spec.CHANNELS]])
     stats.append(["件数", *[doc.data["applications"]["by_channel"][k] for k, _ in spec.CHANNELS]])
@@ -197,8 +198,7 @@ def to_xlsx(doc: ReportDocument) -> bytes:
 def to_docx(doc: ReportDocument) -> bytes:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Pt
-
-    from gongkai.documents import docx as d
+    from docx.table import _Cell
 
     document: Any = d.new_document()
     d.add_title(document, doc.title)
@@ -209,8 +209,6 @@ def to_docx(doc: ReportDocument) -> bytes:
             d.add_paragraph(document, c["message"], indent=False)
 
     def grid_table(grid: layout.Grid) -> None:
-        from docx.table import _Cell
-
         placed = layout.place(grid)
         rows = len(grid)
         cols = layout.width(grid)

@@ -24,6 +24,7 @@ from gongkai.core.errors import NotAllowed, ValidationFailed
 from gongkai.orgs import permissions as perms
 from gongkai.orgs.models import Org, OrgKind, Role
 
+from . import render
 from .annual import check_year
 from .models import AnnualReport, ReportStatus
 
@@ -101,7 +102,6 @@ def save_draft(
 
 def submit_for_publication(*, actor: Any, unit: Org, year: Any, include_children: bool = False) -> AnnualReport:
     """Create the 年度报告 entry (tables as HTML in the body) and submit it for review and sign-off."""
-    from . import render
 
     perms.require(can_edit(actor, unit), "只有本单位公开办管理员可以提交年度报告")
     year = check_year(year)

@@ -7,6 +7,7 @@ class ScreeningConfig(AppConfig):
     verbose_name = "保密审查"
 
     def ready(self) -> None:
+        # Local imports: Django reads apps.py before the registry is ready; models and receivers load here.
         from gongkai.catalog import gates
 
         from . import receivers  # noqa: F401  (connects the submission receiver)

@@ -9,12 +9,13 @@ from django.dispatch import receiver
 
 from gongkai.catalog.signals import entry_submitted
 
+from .tasks import scan_submitted_entry
+
 log = logging.getLogger(__name__)
 
 
 @receiver(entry_submitted, dispatch_uid="screening.scan_on_submit")
 def scan_on_submit(sender: Any, entry_id: int, **kwargs: Any) -> None:
-    from .tasks import scan_submitted_entry
 
     try:
         scan_submitted_entry.enqueue(entry_id)

@@ -16,6 +16,7 @@ from . import extract
 from .mask import mask_text
 from .report import FileReport, Located, scan_bytes, scan_segments
 from .scanner import HIGH, KIND_LABELS
+from .scanning import unit_words
 
 
 @dataclass
@@ -53,8 +54,6 @@ def scan_reply(
     """Scan a reply's text (plain or HTML) and its files with the unit's sensitive words."""
     words: list[tuple[str, str]] = []
     if unit is not None:
-        from .scanning import unit_words
-
         words = unit_words(unit)
     body = "\n".join(part for part in (text, html_to_text(html) if html else "") if part)
     segments = [(f"第{n}行", line) for n, line in enumerate(body.splitlines(), start=1) if line.strip()]

@@ -22,6 +22,7 @@ from django.db import transaction
 from gongkai.catalog.models import Attachment, Entry
 from gongkai.catalog.text import html_to_text
 from gongkai.core import audit
+from gongkai.documents.guard import forbid_in_transaction
 
 from . import extract, report
 from .models import Finding, Resolution, ScanResult, ScanStatus, SensitiveWord, Severity, Target
@@ -91,8 +92,6 @@ def _scan_part(entry: Entry, part: Part, words: list[tuple[str, str]]) -> report
     if part.attachment is None:
         found = report.scan_segments(text_segments(entry), unit_words=words)
         return report.FileReport(part.label, "text", extract.OK, "", found)
-    from gongkai.documents.guard import forbid_in_transaction
-
     # Extraction takes seconds on a large file: never while a transaction holds locks.
     forbid_in_transaction("extracting an attachment for screening")
     att = part.attachment

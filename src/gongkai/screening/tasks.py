@@ -7,8 +7,10 @@ import logging
 from django_tasks import task
 
 from gongkai.catalog.models import Entry
+from gongkai.orgs.models import Org
 
 from . import scanning
+from .services import rescan_published
 
 log = logging.getLogger(__name__)
 
@@ -25,9 +27,6 @@ def scan_submitted_entry(entry_id: int) -> int:
 @task()
 def rescan_published_entries(unit_id: int | None = None) -> int:
     """Returns the number of entries that raised an alert."""
-    from gongkai.orgs.models import Org
-
-    from .services import rescan_published
 
     unit = Org.objects.filter(pk=unit_id).first() if unit_id else None
     return rescan_published(unit=unit).with_findings

@@ -8,6 +8,7 @@ from typing import Any
 from gongkai.catalog.models import Entry, EntryStatus
 
 from . import indexing
+from .tasks import index_entry
 
 log = logging.getLogger(__name__)
 
@@ -19,7 +20,6 @@ def on_public_entry_changed(sender: Any, entry_id: int, reason: str = "", **_: A
     if reason == "withdraw" or status != EntryStatus.PUBLISHED:
         indexing.remove_entry(entry_id)
         return
-    from .tasks import index_entry
 
     try:
         index_entry.enqueue(entry_id)

@@ -1,4 +1,4 @@
-"""Background indexing (run by ``gongkai db_worker``): attachment text extraction is slow."""
+"""Background indexing (run by ``gongkai worker``): attachment text extraction is slow."""
 
 from __future__ import annotations
 

@@ -8,7 +8,9 @@ from typing import Any
 from django import forms
 from django.utils.html import escape
 
+from gongkai import rules
 from gongkai.catalog.models import Category, DisclosureMode, Genre, Validity
+from gongkai.catalog.services import field_errors
 from gongkai.core.errors import ValidationFailed
 from gongkai.orgs.models import Org
 
@@ -44,7 +46,7 @@ class EntryForm(forms.Form):
     formed_date = forms.DateField(
         label="成文日期",
         widget=DateInput(),
-        help_text="信息形成或变更之日，20 个工作日公开时限从次日起算",
+        help_text=f"信息形成或变更之日，{rules.get('publication').spaced}公开时限从次日起算",
         error_messages={"required": "成文日期不能为空", "invalid": "成文日期格式应为 YYYY-MM-DD"},
     )
     effective_date = forms.DateField(label="实施日期", widget=DateInput(), required=False)
@@ -108,7 +110,6 @@ class CategoryForm(forms.Form):
 def add_domain_errors(form: EntryForm, unit: Org) -> None:
     """After the form's own checks failed, also show the business-rule errors of the fields that passed,
     so the officer sees every problem at once rather than one round at a time."""
-    from gongkai.catalog.services import field_errors
 
     data = {k: v for k, v in form.service_data().items() if k in form.cleaned_data and k != "reason"}
     for field, messages in field_errors(unit, data).items():

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from gongkai.catalog import lifecycle, selectors, services
 from gongkai.catalog.models import Category, Entry, EntryStatus
 from gongkai.core.errors import DomainError, NotAllowed, ValidationFailed
+from gongkai.ops import queue as task_queue
 from gongkai.orgs import permissions as perms
 from gongkai.orgs.models import Org
 from gongkai.screening import selectors as screening_selectors
@@ -67,6 +68,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "recent": selectors.visible_entries(user).filter(status=EntryStatus.PUBLISHED).order_by("-published_at")[:10],
         "grants": perms.grants(user),
         "can_draft": bool(selectors.drafting_units(user)),
+        "task_panel": task_queue.dashboard_panel(user),  # None for roles that cannot act on the queue
     }
     return render(request, "staff/dashboard.html", context)
 
@@ -227,7 +229,10 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "versions": entry.versions.select_related("created_by"),
             "lag": lag,
             "screening": screening,
-            "lag_over": lag is not None and lag > 20,
+            "lag_over": entry.published_late,
+            "site_status": task_queue.entry_site_status(entry)
+            if entry.status in (EntryStatus.PUBLISHED, EntryStatus.WITHDRAWN)
+            else None,
         },
     )
 

@@ -19,6 +19,8 @@ import chinese_calendar
 
 from gongkai.core.errors import DomainError
 
+from .models import CalendarOverride, CalendarYear
+
 _CACHE_TTL_SECONDS = 60.0
 
 
@@ -76,7 +78,6 @@ class WorkdayCalendar:
         return table
 
     def _build(self, year: int) -> _YearTable:
-        from .models import CalendarOverride, CalendarYear
 
         overrides = dict(CalendarOverride.objects.filter(date__year=year).values_list("date", "is_workday"))
         official = year in self._official

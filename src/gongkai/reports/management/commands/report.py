@@ -7,7 +7,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from gongkai.core.errors import DomainError, ValidationFailed
-from gongkai.orgs.models import Org
+from gongkai.orgs.models import UNIT_KINDS, Org
+from gongkai.reports import bulletin, render
+from gongkai.reports.services import reminder
 
 
 def _errors(exc: ValidationFailed) -> str:
@@ -34,9 +36,6 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **opts: Any) -> None:
         if opts["action"] == "reminders":
-            from gongkai.orgs.models import UNIT_KINDS
-            from gongkai.reports.services import reminder
-
             count = 0
             for unit in Org.objects.filter(kind__in=list(UNIT_KINDS), is_active=True).order_by("path", "id"):
                 note = reminder(unit)
@@ -69,7 +68,6 @@ class Command(BaseCommand):
             raise CommandError(f"{fmt} 格式请用 --out 指定输出文件")
 
     def _annual(self, org: Org, opts: dict[str, Any]) -> bytes:
-        from gongkai.reports import render
 
         if not org.is_unit:
             raise CommandError(f"{org.name} 不是公开主体（县、乡镇或街道），没有年度报告")
@@ -80,7 +78,6 @@ class Command(BaseCommand):
         return render.render(doc, opts["format"])
 
     def _bulletin(self, org: Org, opts: dict[str, Any]) -> bytes:
-        from gongkai.reports import bulletin
 
         data = bulletin.bulletin_data(org, opts["period"])
         return bulletin.render(data, opts["format"])

@@ -8,7 +8,11 @@ from typing import Any, TextIO, cast
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from gongkai.catalog.models import Entry, EntryStatus
+from gongkai.orgs.models import Org
 from gongkai.screening.cli import CLEAN, FOUND, load_words, scan_files
+from gongkai.screening.scanning import current_results
+from gongkai.screening.services import rescan_published
 
 
 class Command(BaseCommand):
@@ -64,11 +68,6 @@ class Command(BaseCommand):
 
     def _published(self, options: dict[str, Any]) -> int:
         from tqdm import tqdm
-
-        from gongkai.catalog.models import Entry, EntryStatus
-        from gongkai.orgs.models import Org
-        from gongkai.screening.scanning import current_results
-        from gongkai.screening.services import rescan_published
 
         unit = None
         if options["unit"]:

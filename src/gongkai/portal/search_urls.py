@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import search_views as views
 
 app_name = "search"
 urlpatterns = [path("", views.search_page, name="page")]

@@ -1,10 +1,9 @@
-"""Helpers for the security tests: log in through the real form, as a browser does."""
+"""Log in through the real form, as a browser does (the lockout, second-factor and header tests use it)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from django.test import Client
 from django.urls import reverse
 
@@ -15,8 +14,3 @@ def form_login(client: Client, username: str, password: str = PASSWORD, address:
     return client.post(
         reverse("staff:login"), {"username": username, "password": password}, REMOTE_ADDR=address, **extra
     )
-
-
-@pytest.fixture
-def web_login() -> Any:
-    return form_login

@@ -74,7 +74,7 @@ def test_hsts_on_https_outside_development(client, db, settings):
 
 
 def test_session_cookie_flags(client, people, settings):
-    from .conftest import form_login
+    from tests.logins import form_login
 
     response = form_login(client, people["drafter"].username)
     cookie = response.cookies[settings.SESSION_COOKIE_NAME]

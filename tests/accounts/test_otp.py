@@ -10,8 +10,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from gongkai.core.models import AuditEvent
-
-from .conftest import form_login
+from tests.logins import form_login
 
 
 def code_for(device: TOTPDevice) -> str:

@@ -11,8 +11,7 @@ from django.utils import timezone
 
 from gongkai.core import audit
 from gongkai.core.models import AuditEvent
-
-from .conftest import form_login
+from tests.logins import form_login
 
 LOCK_TEXT = "登录失败次数过多"
 

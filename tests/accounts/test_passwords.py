@@ -16,8 +16,7 @@ from gongkai.accounts.services import create_user
 from gongkai.core.errors import NotAllowed, ValidationFailed
 from gongkai.core.models import AuditEvent
 from tests.factories import PASSWORD
-
-from .conftest import form_login
+from tests.logins import form_login
 
 NEW = "Qinghe#2025xyz"
 

@@ -6,8 +6,7 @@ import pytest
 from django.test import override_settings
 
 from gongkai.core.models import AuditEvent
-
-from .conftest import form_login
+from tests.logins import form_login
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,5 @@
-"""The public search page (dynamic; nginx proxies ``/search/`` to the application)."""
+"""The public search page (dynamic; nginx proxies ``/search/`` to the application). It is a face of the public
+site, so it lives here and asks ``gongkai.search`` through its selectors."""
 
 from __future__ import annotations
 
@@ -13,9 +14,9 @@ from gongkai.catalog.models import Category, Genre, Validity
 from gongkai.core import ratelimit
 from gongkai.core.errors import ValidationFailed
 from gongkai.orgs.models import UNIT_KINDS, Org
-from gongkai.portal import paths
+from gongkai.search import selectors
 
-from . import selectors
+from . import paths
 
 FILTERS = ("org", "category", "year", "genre", "validity")
 

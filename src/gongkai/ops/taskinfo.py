@@ -1,0 +1,93 @@
+"""What the platform's background tasks are, in words staff understand, and which unit each one works for.
+
+The task table (django_tasks_db) stores a dotted function path and JSON arguments. Staff pages show a Chinese
+name and what the task is about ("信息 #12"); a unit administrator sees and retries the tasks of their own
+units, so each task kind also says how to find its unit from its arguments.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django_tasks_db.models import DBTaskResult
+
+SUBJECT_LABELS = {"entry": "信息", "category": "栏目", "unit": "单位", "letter": "文书", "job": "文件"}
+
+
+@dataclass(frozen=True)
+class TaskKind:
+    label: str
+    subject: str  # what the first argument is: "entry", "category", "unit", "letter" or "job" (a UUID)
+
+
+REFRESH_ENTRY = "gongkai.portal.tasks.refresh_entry_pages"
+REFRESH_CATEGORY = "gongkai.portal.tasks.refresh_category_entry_pages"
+REFRESH_UNIT = "gongkai.portal.tasks.refresh_unit_pages"
+
+KINDS: dict[str, TaskKind] = {
+    REFRESH_ENTRY: TaskKind("更新信息的公开网页", "entry"),
+    REFRESH_CATEGORY: TaskKind("更新栏目内信息的公开网页", "category"),
+    REFRESH_UNIT: TaskKind("更新单位首页、栏目和公开指南", "unit"),
+    "gongkai.search.tasks.index_entry": TaskKind("更新检索索引", "entry"),
+    "gongkai.screening.tasks.scan_submitted_entry": TaskKind("保密审查扫描", "entry"),
+    "gongkai.screening.tasks.rescan_published_entries": TaskKind("已发布信息重新扫描", "unit"),
+    "gongkai.applications.tasks.render_letter": TaskKind("生成告知书（DOCX、PDF）", "letter"),
+    # A staff member's own export: the UUID names no unit, so only system administrators see these rows.
+    "gongkai.documents.tasks.run_job": TaskKind("生成下载文件（年度报告、通报 PDF）", "job"),
+    "gongkai.documents.tasks.build_fonts": TaskKind("生成中文字体子集", "unit"),
+}
+
+
+def _first_arg(row: DBTaskResult) -> Any:
+    args = (row.args_kwargs or {}).get("args") or []
+    return args[0] if args else None
+
+
+def _subject(row: DBTaskResult) -> tuple[str, int] | None:
+    kind = KINDS.get(row.task_path)
+    arg = _first_arg(row)
+    if kind is None or isinstance(arg, bool) or not isinstance(arg, int):
+        return None
+    return kind.subject, arg
+
+
+def label(row: DBTaskResult) -> str:
+    """``更新信息的公开网页（信息 #12）``; unknown tasks by their function name."""
+    kind = KINDS.get(row.task_path)
+    if kind is None:
+        return row.task_path.rsplit(".", 1)[-1]
+    subject = _subject(row)
+    if subject is None:
+        return f"{kind.label}（全部单位）" if kind.subject == "unit" else kind.label
+    return f"{kind.label}（{SUBJECT_LABELS[subject[0]]} #{subject[1]}）"
+
+
+def unit_ids(rows: Iterable[DBTaskResult]) -> dict[str, int | None]:
+    """Task id → the unit it works for (None: platform-wide or unknown, for system administrators only).
+    Three queries at most, whatever the number of rows."""
+    from gongkai.applications.models import Letter
+    from gongkai.catalog.models import Category, Entry
+
+    rows = list(rows)
+    subjects = {str(row.pk): _subject(row) for row in rows}
+    wanted: dict[str, set[int]] = {"entry": set(), "category": set(), "letter": set()}
+    for subject in subjects.values():
+        if subject is not None and subject[0] in wanted:
+            wanted[subject[0]].add(subject[1])
+    found: dict[str, dict[int, int]] = {"unit": {}}
+    found["entry"] = dict(Entry.objects.filter(pk__in=wanted["entry"]).values_list("pk", "unit_id"))
+    found["category"] = dict(Category.objects.filter(pk__in=wanted["category"]).values_list("pk", "unit_id"))
+    if wanted["letter"]:
+        letters = Letter.objects.filter(pk__in=wanted["letter"])
+        found["letter"] = dict(letters.values_list("pk", "application__unit_id"))
+    out: dict[str, int | None] = {}
+    for task_id, subject in subjects.items():
+        if subject is None:
+            out[task_id] = None
+        elif subject[0] == "unit":
+            out[task_id] = subject[1]
+        else:
+            out[task_id] = found.get(subject[0], {}).get(subject[1])
+    return out

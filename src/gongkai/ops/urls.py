@@ -1,0 +1,8 @@
+from django.urls import path
+
+from . import views
+
+app_name = "ops"
+urlpatterns = [
+    path("<uuid:task_id>/retry/", views.task_retry, name="task_retry"),
+]
