@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "gongkai.search",
     "gongkai.documents",
     "gongkai.api",
+    "gongkai.worker",
     "gongkai.ops",
     "ninja",
 ]

@@ -79,7 +79,7 @@ def test_a_job_nobody_runs_says_so(login, people, export_url):
     c = login(people["admin"])
     location = c.post(export_url)["Location"]
     DocumentJob.objects.update(created_at=timezone.now() - timedelta(minutes=3))
-    assert "db_worker" in c.get(location).content.decode()
+    assert "gongkai worker" in c.get(location).content.decode()
 
 
 def test_the_bulletin_pdf_too(login, people, tree):

@@ -1,4 +1,4 @@
-"""Background work of the applications app (run by ``gongkai db_worker``)."""
+"""Background work of the applications app (run by ``gongkai worker``)."""
 
 from __future__ import annotations
 

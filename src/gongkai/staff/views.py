@@ -15,11 +15,11 @@ from django.views.decorators.http import require_POST
 from gongkai.catalog import lifecycle, selectors, services
 from gongkai.catalog.models import Category, Entry, EntryStatus
 from gongkai.core.errors import DomainError, NotAllowed, ValidationFailed
-from gongkai.ops import queue as task_queue
 from gongkai.orgs import permissions as perms
 from gongkai.orgs.models import Org
 from gongkai.screening import selectors as screening_selectors
 from gongkai.screening import services as screening_services
+from gongkai.worker import queue as task_queue
 
 from .forms import CommentForm, EntryForm, PublishedEditForm, ValidityForm, add_domain_errors, apply_errors
 

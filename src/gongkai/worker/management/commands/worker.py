@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django_tasks import task_backends
 from django_tasks_db.backend import DatabaseBackend
 
-from gongkai.ops.worker import Worker
+from gongkai.worker.loop import Worker
 
 
 class Command(BaseCommand):

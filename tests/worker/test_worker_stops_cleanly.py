@@ -6,7 +6,7 @@ from __future__ import annotations
 import signal
 import time
 
-from tests.ops.conftest import TaskSite, wait_for
+from tests.worker.conftest import TaskSite, wait_for
 
 
 def test_sigterm_lets_the_running_task_finish(task_site: TaskSite) -> None:
@@ -36,4 +36,4 @@ def test_a_second_signal_exits_now_and_requeues_the_task(task_site: TaskSite) ->
     text = log.read_text("utf-8")
     assert "立即退出" in text and "未完成的任务已放回队列：gated" in text, text
     assert site.statuses([task]) == {task: "READY"}
-    assert not site.sql("SELECT 1 FROM ops_workerheartbeat WHERE current_task != ''")
+    assert not site.sql("SELECT 1 FROM worker_workerheartbeat WHERE current_task != ''")

@@ -9,8 +9,8 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.ops.conftest import TaskSite, wait_for
 from tests.reliability.conftest import Proxy
+from tests.worker.conftest import TaskSite, wait_for
 
 pytestmark = pytest.mark.postgres_only
 

@@ -9,7 +9,7 @@ import psycopg.errors
 import pytest
 from django.db import IntegrityError, OperationalError
 
-from gongkai.ops.transient import is_transient_db_error
+from gongkai.worker.transient import is_transient_db_error
 from tests.procs import free_port
 
 

@@ -13,6 +13,8 @@ from typing import Any
 
 from django_tasks_db.models import DBTaskResult
 
+from gongkai.catalog.models import Category, Entry
+
 SUBJECT_LABELS = {"entry": "信息", "category": "栏目", "unit": "单位", "letter": "文书", "job": "文件"}
 
 
@@ -33,8 +35,9 @@ KINDS: dict[str, TaskKind] = {
     "gongkai.search.tasks.index_entry": TaskKind("更新检索索引", "entry"),
     "gongkai.screening.tasks.scan_submitted_entry": TaskKind("保密审查扫描", "entry"),
     "gongkai.screening.tasks.rescan_published_entries": TaskKind("已发布信息重新扫描", "unit"),
+    # Letters and exports name no entry, category or unit (applications is a sibling floor, not read here):
+    # their rows are for system administrators.
     "gongkai.applications.tasks.render_letter": TaskKind("生成告知书（DOCX、PDF）", "letter"),
-    # A staff member's own export: the UUID names no unit, so only system administrators see these rows.
     "gongkai.documents.tasks.run_job": TaskKind("生成下载文件（年度报告、通报 PDF）", "job"),
     "gongkai.documents.tasks.build_fonts": TaskKind("生成中文字体子集", "unit"),
 }
@@ -66,22 +69,16 @@ def label(row: DBTaskResult) -> str:
 
 def unit_ids(rows: Iterable[DBTaskResult]) -> dict[str, int | None]:
     """Task id → the unit it works for (None: platform-wide or unknown, for system administrators only).
-    Three queries at most, whatever the number of rows."""
-    from gongkai.applications.models import Letter
-    from gongkai.catalog.models import Category, Entry
-
+    Two queries at most, whatever the number of rows."""
     rows = list(rows)
     subjects = {str(row.pk): _subject(row) for row in rows}
-    wanted: dict[str, set[int]] = {"entry": set(), "category": set(), "letter": set()}
+    wanted: dict[str, set[int]] = {"entry": set(), "category": set()}
     for subject in subjects.values():
         if subject is not None and subject[0] in wanted:
             wanted[subject[0]].add(subject[1])
     found: dict[str, dict[int, int]] = {"unit": {}}
     found["entry"] = dict(Entry.objects.filter(pk__in=wanted["entry"]).values_list("pk", "unit_id"))
     found["category"] = dict(Category.objects.filter(pk__in=wanted["category"]).values_list("pk", "unit_id"))
-    if wanted["letter"]:
-        letters = Letter.objects.filter(pk__in=wanted["letter"])
-        found["letter"] = dict(letters.values_list("pk", "application__unit_id"))
     out: dict[str, int | None] = {}
     for task_id, subject in subjects.items():
         if subject is None:

@@ -11,8 +11,8 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from gongkai.catalog import services
-from gongkai.ops import taskinfo
-from gongkai.ops.models import WorkerHeartbeat
+from gongkai.worker import taskinfo
+from gongkai.worker.models import WorkerHeartbeat
 
 pytestmark = pytest.mark.usefixtures("db_tasks")
 

@@ -1,4 +1,4 @@
-"""A failed task goes back in the queue from the dashboard: a POST, through the audited ops service, for the
+"""A failed task goes back in the queue from the dashboard: a POST, through the audited worker service, for the
 公开办管理员 of the task's unit or the 系统管理员; 403 for everyone else, 404 for a task that does not exist."""
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from django_tasks_db.models import DBTaskResult
 
 from gongkai.core.errors import NotAllowed
 from gongkai.core.models import AuditEvent
-from gongkai.ops import services
 from gongkai.screening.tasks import rescan_published_entries
 from gongkai.search.tasks import index_entry
+from gongkai.worker import services
 
 pytestmark = pytest.mark.usefixtures("db_tasks")
 
@@ -38,7 +38,7 @@ def town_task(draft, publish):
 
 def retry(client, user, row):
     client.force_login(user)
-    return client.post(reverse("ops:task_retry", args=[row.pk]))
+    return client.post(reverse("worker:task_retry", args=[row.pk]))
 
 
 def test_the_units_admin_retries_a_failed_task(client, people, town_task, tree):
@@ -56,7 +56,7 @@ def test_the_units_admin_retries_a_failed_task(client, people, town_task, tree):
 
 def test_get_does_not_retry(client, people, town_task):
     client.force_login(people["admin"])
-    assert client.get(reverse("ops:task_retry", args=[town_task.pk])).status_code == 405
+    assert client.get(reverse("worker:task_retry", args=[town_task.pk])).status_code == 405
     town_task.refresh_from_db()
     assert town_task.status == "FAILED"
 
@@ -79,9 +79,9 @@ def test_the_system_administrator_retries_platform_wide_tasks_a_unit_admin_canno
 
 def test_unknown_task_is_404_and_a_task_that_has_not_failed_is_left_alone(client, people, draft):
     client.force_login(people["admin"])
-    assert client.post(reverse("ops:task_retry", args=[uuid.uuid4()])).status_code == 404
+    assert client.post(reverse("worker:task_retry", args=[uuid.uuid4()])).status_code == 404
     waiting = index_entry.enqueue(draft().pk)
-    response = client.post(reverse("ops:task_retry", args=[waiting.id]), follow=True)
+    response = client.post(reverse("worker:task_retry", args=[waiting.id]), follow=True)
     assert "只有失败的任务可以重试" in response.content.decode()
     assert DBTaskResult.objects.get(pk=waiting.id).status == "READY"
     assert not AuditEvent.objects.filter(action="task.retry").exists()

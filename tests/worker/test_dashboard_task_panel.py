@@ -12,10 +12,10 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from gongkai.core.models import AuditEvent
-from gongkai.ops.models import WorkerHeartbeat
 from gongkai.portal.tasks import refresh_unit_pages
 from gongkai.search.tasks import index_entry
-from tests.ops.conftest import claim_as
+from gongkai.worker.models import WorkerHeartbeat
+from tests.worker.conftest import claim_as
 
 pytestmark = pytest.mark.usefixtures("db_tasks")
 BANNER = "后台任务进程未运行"
@@ -59,20 +59,20 @@ def test_the_unit_admin_sees_the_queue_and_its_failed_task(client, people, queue
     assert "正在执行</th><td>1 个" in html
     assert "1 个在运行" in html and BANNER not in html
     assert "失败的任务" in html and "更新检索索引（信息 #" in html and "OSError" in html
-    assert reverse("ops:task_retry", args=[queue.id]) in html
+    assert reverse("worker:task_retry", args=[queue.id]) in html
     after = AuditEvent.objects.count(), sorted(DBTaskResult.objects.values_list("status", flat=True))
     assert after == before  # a GET writes nothing
 
 
 def test_another_units_admin_counts_the_failure_but_cannot_see_or_retry_it(client, people, queue):
     html = dashboard(client, people["street_admin"])
-    assert "后台任务" in html and reverse("ops:task_retry", args=[queue.id]) not in html
+    assert "后台任务" in html and reverse("worker:task_retry", args=[queue.id]) not in html
     assert "另有 1 个失败的任务属于其他单位或全平台" in html
 
 
 def test_the_system_administrator_sees_every_failure(client, people, queue):
     html = dashboard(client, people["sysadmin"])
-    assert reverse("ops:task_retry", args=[queue.id]) in html
+    assert reverse("worker:task_retry", args=[queue.id]) in html
 
 
 @pytest.mark.parametrize("role", ["drafter", "reviewer", "signer", "supervisor", "auditor"])

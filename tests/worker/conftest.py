@@ -71,7 +71,7 @@ class TaskSite:
         return _run([str(BIN / "gongkai"), *args], {**self.env, **env})
 
     def enqueue(self, *specs: tuple[str, list[Any]]) -> list[str]:
-        out = _run([str(BIN / "python"), "-m", "tests.ops.enqueue", json.dumps(specs)], self.env)
+        out = _run([str(BIN / "python"), "-m", "tests.worker.enqueue", json.dumps(specs)], self.env)
         return list(json.loads(out.stdout.strip().splitlines()[-1]))
 
     def worker(self, name: str = "worker", *args: str, **env: str) -> tuple[subprocess.Popen, Path]:
@@ -267,8 +267,8 @@ def claim_as(worker_id: str, *, seen_ago: float | None, started_ago: float) -> A
     from django.utils import timezone
     from django_tasks_db.models import DBTaskResult
 
-    from gongkai.ops.models import WorkerHeartbeat
-    from gongkai.ops.worker import Worker
+    from gongkai.worker.loop import Worker
+    from gongkai.worker.models import WorkerHeartbeat
 
     row = Worker(queue_names=["default"], worker_id=worker_id)._claim()
     assert row is not None, "nothing queued"

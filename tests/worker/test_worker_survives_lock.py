@@ -8,7 +8,7 @@ from __future__ import annotations
 import signal
 import time
 
-from tests.ops.conftest import Locker, TaskSite, wait_for
+from tests.worker.conftest import Locker, TaskSite, wait_for
 
 BUSY = 0.5  # seconds: GONGKAI_SQLITE_BUSY_TIMEOUT in the worker, so each attempt fails fast
 HELD_AT_LEAST = 4 * BUSY
@@ -74,7 +74,7 @@ def test_the_worker_outlives_long_write_locks_and_finishes_every_task(sqlite_sit
     errors = dict(site.sql("SELECT status, exception_class_path FROM django_tasks_database_dbtaskresult"))
     assert errors["FAILED"] == "builtins.ValueError"
     assert site.gongkai("audit", "verify").returncode == 0
-    assert not site.sql("SELECT 1 FROM ops_workerheartbeat WHERE current_task != ''")
+    assert not site.sql("SELECT 1 FROM worker_workerheartbeat WHERE current_task != ''")
 
     worker.send_signal(signal.SIGTERM)
     assert worker.wait(timeout=30) == 0

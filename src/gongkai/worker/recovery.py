@@ -28,7 +28,7 @@ from .models import WorkerHeartbeat
 #: A task whose worker died this many times while running it is failed instead of re-queued: it is probably what
 #: kills the worker (a crash in a PDF library, memory), and re-queueing it would take the worker down for ever.
 MAX_CLAIMS = 5
-LOST_EXCEPTION = "gongkai.ops.recovery.WorkerLost"
+LOST_EXCEPTION = "gongkai.worker.recovery.WorkerLost"
 
 
 class WorkerLost(Exception):

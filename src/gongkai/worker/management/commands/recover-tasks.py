@@ -7,8 +7,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from gongkai.ops import queue
-from gongkai.ops.recovery import TaskLine, recover_orphaned_tasks
+from gongkai.worker import queue
+from gongkai.worker.recovery import TaskLine, recover_orphaned_tasks
 
 
 class Command(BaseCommand):

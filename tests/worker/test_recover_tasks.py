@@ -10,11 +10,11 @@ from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
 from gongkai.core.models import AuditEvent
-from gongkai.ops.recovery import LOST_EXCEPTION, MAX_CLAIMS
 from gongkai.portal.tasks import refresh_unit_pages
 from gongkai.screening.tasks import scan_submitted_entry
 from gongkai.search.tasks import index_entry
-from tests.ops.conftest import claim_as
+from gongkai.worker.recovery import LOST_EXCEPTION, MAX_CLAIMS
+from tests.worker.conftest import claim_as
 
 pytestmark = pytest.mark.usefixtures("db_tasks")
 

@@ -5,7 +5,7 @@ from django.db import migrations, models
 # django_tasks_db indexes only READY rows (for claiming). The dashboard counts waiting, running and failed tasks
 # and the entry page looks for pending refreshes: without this they would read every finished row ever kept.
 TASK_STATUS_INDEX = (
-    "CREATE INDEX IF NOT EXISTS ops_task_status_enqueued_idx "
+    "CREATE INDEX IF NOT EXISTS worker_task_status_enqueued_idx "
     "ON django_tasks_database_dbtaskresult (status, enqueued_at)"
 )
 
@@ -39,5 +39,5 @@ class Migration(migrations.Migration):
                 "verbose_name_plural": "任务进程心跳",
             },
         ),
-        migrations.RunSQL(TASK_STATUS_INDEX, "DROP INDEX IF EXISTS ops_task_status_enqueued_idx"),
+        migrations.RunSQL(TASK_STATUS_INDEX, "DROP INDEX IF EXISTS worker_task_status_enqueued_idx"),
     ]

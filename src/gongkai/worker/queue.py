@@ -52,7 +52,7 @@ class QueueSummary:
 
 
 def queue_summary(now: datetime | None = None) -> QueueSummary:
-    """Counts by status over the unfinished and failed rows only (index ops_task_status_enqueued_idx)."""
+    """Counts by status over the unfinished and failed rows only (index worker_task_status_enqueued_idx)."""
     counts = dict(
         DBTaskResult.objects.filter(status__in=[*PENDING, TaskResultStatus.FAILED])
         .values_list("status")

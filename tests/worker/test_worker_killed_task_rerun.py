@@ -9,7 +9,7 @@ import os
 import signal
 from datetime import UTC, datetime
 
-from tests.ops.conftest import TASKS, TaskSite, wait_for
+from tests.worker.conftest import TASKS, TaskSite, wait_for
 
 BEAT = 0.3  # GONGKAI_WORKER_HEARTBEAT_SECONDS in both workers
 TIMEOUT = 4.0  # GONGKAI_WORKER_HEARTBEAT_TIMEOUT
@@ -25,13 +25,13 @@ def test_a_task_cut_off_by_kill_9_is_requeued_after_the_heartbeat_timeout_and_co
     wait_for(lambda: (site.flags / "started-victim-1").exists(), "the task to start in the first worker")
     # Running, and its worker beating with this task named in the heartbeat.
     wait_for(
-        lambda: site.sql("SELECT current_task FROM ops_workerheartbeat WHERE current_task != ''"),
+        lambda: site.sql("SELECT current_task FROM worker_workerheartbeat WHERE current_task != ''"),
         "the heartbeat to name the task",
     )
     os.killpg(first.pid, signal.SIGKILL)
     first.wait()
     assert site.statuses([victim]) == {victim: "RUNNING"}
-    (seen,) = site.sql("SELECT seen_at FROM ops_workerheartbeat")[0]  # the dead worker's last beat
+    (seen,) = site.sql("SELECT seen_at FROM worker_workerheartbeat")[0]  # the dead worker's last beat
     seen = datetime.fromisoformat(seen) if isinstance(seen, str) else seen  # SQLite: naive UTC text
     last_beat = (seen if seen.tzinfo else seen.replace(tzinfo=UTC)).timestamp()
 

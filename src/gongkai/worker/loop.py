@@ -11,7 +11,7 @@ exit with ``database is locked``, leaving a task RUNNING and the queue unserved.
   ``GONGKAI_WORKER_TASK_RETRY_MINUTES``, and only then records it as failed;
 - logs every failure and recovery in Chinese, and keeps going after anything else that goes wrong in its own
   bookkeeping; only a signal (or ``--batch`` running dry) ends it;
-- keeps a heartbeat row (``ops.WorkerHeartbeat``) from a thread, so a long task does not look like a dead
+- keeps a heartbeat row (``worker.WorkerHeartbeat``) from a thread, so a long task does not look like a dead
   worker, and re-queues the tasks of workers whose heartbeat has stopped (``recovery``).
 """
 
