@@ -15,6 +15,8 @@ class DocumentsConfig(AppConfig):
         )
 
         if sys.argv[1:2] in (["worker"], ["db_worker"]):
-            # The task worker renders every PDF: importing WeasyPrint (~0.7 s, its C bindings) when the
-            # worker starts, not inside the first document task, keeps the first render as fast as the next.
+            # The task worker renders every PDF and letter: importing WeasyPrint (~0.7 s, its C bindings) and
+            # python-docx when the worker starts, not inside the first document task, keeps the first render
+            # as fast as the next (bench/bench_documents.py).
+            import docx  # noqa: F401
             import weasyprint  # noqa: F401
