@@ -13,6 +13,8 @@ from gongkai.documents import fonts
 
 class Command(BaseCommand):
     help = "生成告知书、年度报告 PDF 用的中文字体子集（GB2312），每套安装一次；--check 只检查"
+    # The font check (documents.W001) would only repeat what this command prints, and it needs no database.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--check", action="store_true", help="只检查，缺少子集时退出码为 1")
