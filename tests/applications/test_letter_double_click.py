@@ -34,6 +34,9 @@ def test_the_same_form_posted_twice_makes_one_letter(client, people, receive, to
     letter = Letter.objects.get()
     assert letter.number == "东山镇政公开〔2025〕1号"
     assert AuditEvent.objects.filter(action="application.letter").count() == 1
+    # The same (restored) form used for another letter is not a repeat.
+    client.post(url, {**form, "kind": "correction"})
+    assert Letter.objects.count() == 2
 
 
 def test_a_letter_still_rendering_is_not_numbered_again(people, receive, today):

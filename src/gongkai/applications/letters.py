@@ -208,6 +208,9 @@ def generate(*, actor: Any, application: Application, kind: str, on: Any = None,
     with transaction.atomic():
         app = lock(application)  # one generation per case at a time: the checks below see every earlier one
         earlier = Letter.objects.filter(application=app, request_key=key).first() if key else None
+        if earlier is not None and (earlier.kind, earlier.issued_on) != (kind, day):
+            # The same form sent again for another letter (a page restored by the back button): not a repeat.
+            earlier, key = None, ""
         if earlier is None:
             earlier = (
                 Letter.objects.filter(application=app, kind=kind, issued_on=day)
