@@ -20,6 +20,7 @@ FULL = [
     ["bench_screening.py"],
     ["bench_site.py", "--sizes", "10000,1000000"],
     ["bench_reports.py", "--entries", "1000000", "--units", "1500", "--applications", "100000"],
+    ["bench_documents.py", "--runs", "5", "--build-face"],
     ["bench_search.py", "--sizes", "100000,1000000"],
     ["fuzz_api.py", "--examples", "500"],
 ]
@@ -27,6 +28,7 @@ QUICK = [
     ["bench_screening.py", "--docs", "60", "--lists", "20", "--mb", "2"],
     ["bench_site.py", "--sizes", "2000", "--runs", "3", "--wrk-seconds", "3"],
     ["bench_reports.py", "--entries", "5000", "--units", "30", "--applications", "1000", "--runs", "3"],
+    ["bench_documents.py", "--runs", "2"],
     ["bench_search.py", "--sizes", "3000", "--runs", "2", "--like-runs", "1"],
     ["fuzz_api.py", "--examples", "50"],
 ]

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the CJK fonts generated PDFs embed (Debian's fonts-noto-cjk: Noto Serif/Sans CJK SC), then
-# builds the GB2312 subsets once into $GONGKAI_DATA_DIR/fonts (default ./var/fonts) so the first PDF a
-# user asks for does not pay for it. Idempotent: each step is skipped when its result is already there.
+# builds the GB2312 subsets once per installation with `gongkai fonts`, into $GONGKAI_FONT_DIR (default
+# .venv/share/gongkai/fonts: every data folder of this checkout shares them). No request or document task
+# ever builds them. Idempotent: each step is skipped when its result is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,15 +20,13 @@ if ! have_fonts && [ ! -f /usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.tt
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends fonts-noto-cjk
 fi
 
-PY=".venv/bin/python"
-[ -x "$PY" ] || PY="python3"
-# The subsets take about a minute per face the first time; afterwards this is instant.
-DJANGO_SETTINGS_MODULE=gongkai.settings GONGKAI_ENV="${GONGKAI_ENV:-development}" "$PY" - <<'PY'
-import django
-
-django.setup()
-from gongkai.documents.fonts import FACES, ensure_face
-
-for face in FACES:
-    print(f"{face.role}: {ensure_face(face)}")
-PY
+GONGKAI=".venv/bin/gongkai"
+if [ ! -x "$GONGKAI" ]; then
+  GONGKAI="$(command -v gongkai || true)"
+fi
+if [ -z "$GONGKAI" ]; then
+  echo "gongkai is not installed yet (make install); the font subsets are built by \`gongkai fonts\` afterwards" >&2
+  exit 0
+fi
+# The subsets take about a minute per face the first time (a progress bar shows which); afterwards instant.
+GONGKAI_ENV="${GONGKAI_ENV:-development}" "$GONGKAI" fonts

@@ -7,6 +7,7 @@ With no configuration the platform runs on an embedded SQLite database and local
 from __future__ import annotations
 
 import os
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -27,6 +28,9 @@ DATA_DIR.mkdir(parents=True, exist_ok=True)
 MEDIA_ROOT = Path(os.environ.get("GONGKAI_MEDIA_DIR", DATA_DIR / "media"))
 SITE_DIR = Path(os.environ.get("GONGKAI_SITE_DIR", DATA_DIR / "site"))
 STATIC_ROOT = Path(os.environ.get("GONGKAI_STATIC_DIR", DATA_DIR / "static"))
+# CJK font subsets for PDFs: one set per installation (inside the virtualenv / install prefix), shared by
+# every data folder; built by `gongkai fonts` (see gongkai/documents/fonts.py), never by a request.
+GONGKAI_FONT_DIR = Path(os.environ.get("GONGKAI_FONT_DIR") or Path(sys.prefix) / "share" / "gongkai" / "fonts")
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns on every request without it
 
 DEBUG = _env_bool("GONGKAI_DEBUG", False)
@@ -70,6 +74,7 @@ INSTALLED_APPS = [
     "gongkai.portal",
     "gongkai.reports",
     "gongkai.search",
+    "gongkai.documents",
     "gongkai.api",
     "gongkai.worker",
     "gongkai.ops",

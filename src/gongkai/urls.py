@@ -8,6 +8,7 @@ urlpatterns = [
     path("staff/applications/", include("gongkai.applications.staff_urls")),
     path("staff/screening/", include("gongkai.screening.urls")),
     path("staff/reports/", include("gongkai.reports.urls")),
+    path("staff/documents/", include("gongkai.documents.urls")),
     path("staff/tasks/", include("gongkai.worker.urls")),
     path("api/v1/", api.urls),
     path("staff/", include("gongkai.staff.urls")),

@@ -10,7 +10,7 @@ from gongkai.applications.models import Application
 from .conftest import applicant
 
 
-def test_apply_track_and_download(client, tree, people, today):
+def test_apply_track_and_download(client, tree, people, today, django_capture_on_commit_callbacks):
     response = client.post(reverse("applications:form", args=[tree.town.slug]), applicant())
     assert response.status_code == 302
     done = client.get(response["Location"]).content.decode()
@@ -22,7 +22,8 @@ def test_apply_track_and_download(client, tree, people, today):
     today(app.submitted_on)
     intake.confirm_receipt(actor=people["admin"], application=app, received_on=app.submitted_on)
     replies.reply(actor=people["drafter"], application=app, result="granted", on=app.submitted_on)
-    letter = letters.generate(actor=people["drafter"], application=app, kind="grant", on=app.submitted_on)
+    with django_capture_on_commit_callbacks(execute=True):  # the worker renders the letter after commit
+        letter = letters.generate(actor=people["drafter"], application=app, kind="grant", on=app.submitted_on)
 
     other = client.__class__()
     assert other.get(reverse("applications:letter", args=[letter.pk])).status_code == 404  # not tracked

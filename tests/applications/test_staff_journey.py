@@ -18,7 +18,7 @@ def post(client, app, name, data):
     return app
 
 
-def test_journey_two(client, people, tree, today):
+def test_journey_two(client, people, tree, today, django_capture_on_commit_callbacks):
     today(date(2025, 6, 30))
     client.login(username=people["admin"].username, password=PASSWORD)
     response = client.post(
@@ -57,7 +57,8 @@ def test_journey_two(client, people, tree, today):
         {"on": "2025-05-28", "result": "partly_granted", "content": "涉及第三方商业秘密的两段不予公开"},
     )
     assert app.status == "replied"
-    app = post(client, app, "letter", {"kind": "partial", "on": "2025-05-28"})
+    with django_capture_on_commit_callbacks(execute=True):  # the worker renders the letter after commit
+        app = post(client, app, "letter", {"kind": "partial", "on": "2025-05-28"})
     app = post(
         client, app, "appeal", {"kind": "reconsideration", "filed_on": "2025-06-20", "authority": "清河县人民政府"}
     )

@@ -8,4 +8,4 @@ class ApplicationsConfig(AppConfig):
 
     def ready(self) -> None:
         # Local imports: Django reads apps.py before the registry is ready; models and receivers load here.
-        from . import receivers  # noqa: F401  (connects the calendar_changed receiver)
+        from . import receivers  # noqa: F401  (connects the calendar_changed and letter_numbered receivers)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django import forms
@@ -195,6 +196,13 @@ class TransferForm(forms.Form):
 class LetterForm(forms.Form):
     kind = forms.ChoiceField(label="文书类型", choices=LetterKind.choices)
     on = date_field("成文日期")
+    # A fresh key each time the form is shown: both POSTs of a double click carry the same one.
+    request_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("request_key", uuid.uuid4().hex)
 
 
 class UploadForm(forms.Form):

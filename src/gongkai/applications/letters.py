@@ -1,19 +1,24 @@
-"""Letters (告知书) from the editable templates, as DOCX and PDF in the official-document layout."""
+"""Letters (告知书) from the editable templates, as DOCX and PDF in the official-document layout.
+
+Numbering is a short transaction; rendering happens afterwards in the task worker (``tasks.render_letter``).
+"""
 
 from __future__ import annotations
 
+import logging
 import re
 from datetime import date
 from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 
 from gongkai import rules
 from gongkai.core import audit
 from gongkai.core.audit_actions import Action
-from gongkai.core.errors import ValidationFailed
+from gongkai.core.errors import DomainError, ValidationFailed
 from gongkai.documents.chinese import arabic_date, document_number
 from gongkai.documents.docx import OfficialLetter, letter_docx, letter_html
 from gongkai.documents.pdf import render_pdf
@@ -23,8 +28,12 @@ from gongkai.workdays.calendar import CalendarNotLoaded, add_workdays
 from . import clock, numbering
 from .access import can_edit_templates, require_handle
 from .choices import DECISION_LETTERS, Delivery, EventKind, FeeBasis, InfoForm, LetterKind
-from .models import Application, ClockEvent, Letter, LetterTemplate
+from .intake import lock
+from .models import Application, ClockEvent, Letter, LetterStatus, LetterTemplate
 
+log = logging.getLogger(__name__)
+#: A letter was numbered (or its rendering retried) and committed: ``receivers`` queues ``tasks.render_letter``.
+letter_numbered = Signal()
 _PLACEHOLDER = re.compile(r"\{([^{}\s]{1,12})\}")
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 UPLOAD_TYPES = {".pdf", ".docx", ".doc", ".jpg", ".jpeg", ".png", ".ofd"}
@@ -182,35 +191,128 @@ def number_prefix(app: Application, kind: str) -> str:
     return tpl.number_prefix or f"{app.unit.display_name}政公开"
 
 
-def generate(*, actor: Any, application: Application, kind: str, on: Any = None) -> Letter:
-    """Render the letter to DOCX and PDF, number it 前缀〔年〕N号 and attach it to the case."""
+def generate(*, actor: Any, application: Application, kind: str, on: Any = None, request_key: str = "") -> Letter:
+    """Number the letter 前缀〔年〕N号, freeze its text and attach it to the case; the worker renders it.
+
+    One short transaction takes the number, stores the letter (``status`` pending, text in ``content``)
+    and records the audit event; DOCX and PDF are rendered after commit by ``tasks.render_letter``, so the
+    numbering lock is never held while a PDF renders. A double click never makes two letters: the form's
+    ``request_key`` finds the first one, and while a letter of the same kind and date is still being
+    rendered (or failed) for the case, asking again returns that letter instead of taking a new number.
+    """
     require_handle(actor, application.unit)
     if kind not in LetterKind.values:
         raise ValidationFailed({"kind": ["请选择文书类型"]})
     day = on if isinstance(on, date) else (date.fromisoformat(on) if on else timezone.localdate())
+    key = (request_key or "").strip()[:64]
     build(application, kind, day, "")  # validate before a number is taken
     with transaction.atomic():
-        serial = numbering.next_serial(application.unit, day.year, "letter")
-        number = document_number(number_prefix(application, kind), day.year, serial)
-        letter = build(application, kind, day, number)
-        docx_bytes = letter_docx(letter)
-        pdf_bytes = render_pdf(letter_html(letter))
-        row = Letter(
-            application=application, kind=kind, title=letter.title, number=number, issued_on=day, created_by=actor
+        app = lock(application)  # one generation per case at a time: the checks below see every earlier one
+        earlier = Letter.objects.filter(application=app, request_key=key).first() if key else None
+        if earlier is not None and (earlier.kind, earlier.issued_on) != (kind, day):
+            # The same form sent again for another letter (a page restored by the back button): not a repeat.
+            earlier, key = None, ""
+        if earlier is None:
+            earlier = (
+                Letter.objects.filter(application=app, kind=kind, issued_on=day)
+                .exclude(status=LetterStatus.DONE)
+                .order_by("-id")
+                .first()
+            )
+        if earlier is not None:
+            if earlier.status == LetterStatus.FAILED:
+                _requeue(earlier)
+            return earlier
+        serial = numbering.next_serial(app.unit, day.year, "letter")
+        number = document_number(number_prefix(app, kind), day.year, serial)
+        letter = build(app, kind, day, number)
+        row = Letter.objects.create(
+            application=app,
+            kind=kind,
+            title=letter.title,
+            number=number,
+            issued_on=day,
+            created_by=actor,
+            status=LetterStatus.PENDING,
+            content=letter.as_dict(),
+            request_key=key,
         )
-        stem = f"{application.tracking_number}-{kind}-{serial}"
-        row.docx.save(f"{stem}.docx", ContentFile(docx_bytes), save=False)
-        row.pdf.save(f"{stem}.pdf", ContentFile(pdf_bytes), save=False)
-        row.save()
         audit.record(
             Action.APPLICATION_LETTER,
             actor=actor,
-            obj=application,
-            org_code=application.unit.code,
+            obj=app,
+            org_code=app.unit.code,
             comment=f"{letter.title} {number}",
             changes={"kind": kind, "letter": row.pk},
         )
+        letter_id = row.pk
+        transaction.on_commit(lambda: letter_numbered.send(sender=Letter, letter_id=letter_id))
     return row
+
+
+def _requeue(row: Letter) -> None:
+    Letter.objects.filter(pk=row.pk).update(status=LetterStatus.PENDING, error="")
+    row.status, row.error = LetterStatus.PENDING, ""
+    letter_id = row.pk
+    transaction.on_commit(lambda: letter_numbered.send(sender=Letter, letter_id=letter_id))
+
+
+def retry(*, actor: Any, letter: Letter) -> Letter:
+    """重新生成 a letter whose rendering failed or never ran: same number, same frozen text."""
+    require_handle(actor, letter.application.unit)
+    with transaction.atomic():
+        row = Letter.objects.select_for_update().select_related("application__unit").get(pk=letter.pk)
+        if row.status == LetterStatus.DONE or not row.content:
+            return row
+        _requeue(row)
+        audit.record(
+            Action.APPLICATION_LETTER_RETRY,
+            actor=actor,
+            obj=row.application,
+            org_code=row.application.unit.code,
+            comment=f"{row.title} {row.number}",
+            changes={"letter": row.pk},
+        )
+    return row
+
+
+def render(letter_id: int) -> str:
+    """Render a numbered letter to DOCX and PDF (the task body): outside any transaction, then one short
+    update. Idempotent: a rendered letter is left alone; a duplicate run removes its own files."""
+    row = Letter.objects.select_related("application").filter(pk=letter_id).first()
+    if row is None or row.status == LetterStatus.DONE or not row.content:
+        return "skipped"
+    letter = OfficialLetter.from_dict(row.content)
+    try:
+        docx_bytes = letter_docx(letter)
+        pdf_bytes = render_pdf(letter_html(letter))
+    except DomainError as exc:
+        _failed(row, exc.message)
+        return "failed"
+    except Exception as exc:  # the worker must survive anything a renderer does
+        log.exception("rendering letter %s failed", row.pk)
+        _failed(row, f"生成时出错（{type(exc).__name__}），请重新生成或联系管理员")
+        return "failed"
+    stem = f"{row.application.tracking_number}-{row.kind}-{row.pk}"
+    row.docx.save(f"{stem}.docx", ContentFile(docx_bytes), save=False)
+    row.pdf.save(f"{stem}.pdf", ContentFile(pdf_bytes), save=False)
+    with transaction.atomic():
+        done = (
+            Letter.objects.filter(pk=row.pk)
+            .exclude(status=LetterStatus.DONE)
+            .update(docx=row.docx.name, pdf=row.pdf.name, status=LetterStatus.DONE, error="")
+        )
+    if not done:
+        row.docx.delete(save=False)
+        row.pdf.delete(save=False)
+    return "done" if done else "skipped"
+
+
+def _failed(row: Letter, message: str) -> None:
+    with transaction.atomic():
+        Letter.objects.filter(pk=row.pk, status=LetterStatus.PENDING).update(
+            status=LetterStatus.FAILED, error=message[:300]
+        )
 
 
 def upload(*, actor: Any, application: Application, kind: str, title: str, upload: Any, on: Any = None) -> Letter:
@@ -228,24 +330,29 @@ def upload(*, actor: Any, application: Application, kind: str, title: str, uploa
     if errors:
         raise ValidationFailed(errors)
     day = on if isinstance(on, date) else (date.fromisoformat(on) if on else timezone.localdate())
-    with transaction.atomic():
-        row = Letter(
-            application=application,
-            kind=kind,
-            title=(title or LetterKind(kind).label)[:100],
-            issued_on=day,
-            created_by=actor,
-        )
-        row.uploaded.save(f"{application.tracking_number}-{kind}{suffix}", upload, save=False)
-        row.save()
-        audit.record(
-            Action.APPLICATION_LETTER_UPLOAD,
-            actor=actor,
-            obj=application,
-            org_code=application.unit.code,
-            comment=row.title,
-            changes={"kind": kind, "letter": row.pk},
-        )
+    row = Letter(
+        application=application,
+        kind=kind,
+        title=(title or LetterKind(kind).label)[:100],
+        issued_on=day,
+        created_by=actor,
+    )
+    # Up to 20 MB: stored before the transaction, removed again if it fails.
+    row.uploaded.save(f"{application.tracking_number}-{kind}{suffix}", upload, save=False)
+    try:
+        with transaction.atomic():
+            row.save()
+            audit.record(
+                Action.APPLICATION_LETTER_UPLOAD,
+                actor=actor,
+                obj=application,
+                org_code=application.unit.code,
+                comment=row.title,
+                changes={"kind": kind, "letter": row.pk},
+            )
+    except BaseException:
+        row.uploaded.delete(save=False)
+        raise
     return row
 
 

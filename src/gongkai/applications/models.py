@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
 from gongkai.orgs.models import Org
 
@@ -267,14 +268,29 @@ class Appeal(models.Model):
         return f"{self.get_kind_display()} {self.filed_on}"
 
 
+class LetterStatus(models.TextChoices):
+    PENDING = "pending", "正在生成"
+    DONE = "done", "已生成"
+    FAILED = "failed", "生成失败"
+
+
 class Letter(models.Model):
-    """A generated (or uploaded) letter attached to a case, in DOCX and PDF."""
+    """A generated (or uploaded) letter attached to a case, in DOCX and PDF.
+
+    A generated letter is numbered and its text frozen in ``content`` in one short transaction; the task
+    worker renders the files afterwards (``status`` pending → done), so no render holds the numbering lock.
+    """
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="letters")
     kind = models.CharField("类型", max_length=20, choices=LetterKind.choices)
     title = models.CharField("标题", max_length=100)
     number = models.CharField("文号", max_length=60, blank=True)
     issued_on = models.DateField("日期")
+    status = models.CharField("状态", max_length=10, choices=LetterStatus.choices, default=LetterStatus.DONE)
+    content = models.JSONField("文书内容", default=dict, blank=True)  # documents.docx.OfficialLetter.as_dict()
+    error = models.CharField("生成失败原因", max_length=300, blank=True)
+    #: The form's one-time key: the second POST of a double click finds the letter the first one made.
+    request_key = models.CharField(max_length=64, blank=True)
     docx = models.FileField(upload_to="applications/letters/%Y/", blank=True)
     pdf = models.FileField(upload_to="applications/letters/%Y/", blank=True)
     uploaded = models.FileField("上传的文书", upload_to="applications/uploads/%Y/", blank=True)
@@ -287,6 +303,11 @@ class Letter(models.Model):
         verbose_name = "文书"
         verbose_name_plural = verbose_name
         ordering = ["issued_on", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "request_key"], condition=~Q(request_key=""), name="unique_letter_request"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.title} {self.number}"

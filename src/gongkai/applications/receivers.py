@@ -1,4 +1,5 @@
-"""When the working-day calendar changes, every open case's deadline is recomputed from its ledger."""
+"""When the working-day calendar changes, every open case's deadline is recomputed from its ledger; a numbered
+letter is queued for rendering."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from gongkai.workdays.calendar import calendar
 from gongkai.workdays.services import calendar_changed
 
 from .clock import recompute_open
+from .letters import letter_numbered
+from .tasks import render_letter
 
 log = logging.getLogger(__name__)
 
@@ -21,3 +24,12 @@ def recompute_on_calendar_change(sender: Any, years: set[int] | None = None, **k
     calendar.invalidate()
     changed = recompute_open(set(years or ()))
     log.info("calendar changed (%s): %d open applications got a new deadline", sorted(years or ()), changed)
+
+
+@receiver(letter_numbered, dispatch_uid="applications.render_letter")
+def queue_letter_rendering(sender: Any, letter_id: int, **kwargs: Any) -> None:
+    try:
+        render_letter.enqueue(letter_id)
+    except Exception:
+        # The letter stays "正在生成" and its page offers 重新生成; the numbering itself has committed.
+        log.exception("could not queue the rendering of letter %s", letter_id)

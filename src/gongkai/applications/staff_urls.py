@@ -11,5 +11,7 @@ urlpatterns = [
     path("templates/<slug:kind>/", views.template_edit, name="template_edit"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/do/<slug:name>/", views.action, name="action"),
+    path("<int:pk>/letters/<int:letter_id>/", views.letter_page, name="letter_page"),
+    path("<int:pk>/letters/<int:letter_id>/retry/", views.letter_retry, name="letter_retry"),
     path("<int:pk>/letters/<int:letter_id>/<slug:fmt>/", views.letter_file, name="letter"),
 ]

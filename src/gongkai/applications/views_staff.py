@@ -21,7 +21,7 @@ from gongkai.orgs.models import Org
 from . import access, clock, handling, intake, letters, replies, selectors
 from . import forms as f
 from .choices import Status
-from .models import Appeal, Application, LetterTemplate, Notice
+from .models import Appeal, Application, LetterStatus, LetterTemplate, Notice
 
 SHOW = {
     "pending": "待确认收到",
@@ -263,9 +263,6 @@ def _run(action: str, user: Any, app: Application, d: dict[str, Any]) -> str:
     if action == "transfer":
         new = intake.transfer(actor=user, application=app, to_unit=d["to_unit"], on=d["on"], reason=d.get("reason", ""))
         return f"已转送{new.unit.name}，新编号 {new.tracking_number}"
-    if action == "letter":
-        letter = letters.generate(actor=user, application=app, kind=d["kind"], on=d["on"])
-        return f"已生成《{letter.title}》{letter.number}"
     if action == "upload":
         letters.upload(
             actor=user, application=app, kind=d["kind"], title=d.get("title", ""), upload=d["upload"], on=d["on"]
@@ -298,6 +295,8 @@ def action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     form = _form_for(name, request, app)
     if form.is_valid():
         try:
+            if name == "letter":
+                return _generate_letter(request, app, form.cleaned_data)
             message = _run(name, request.user, app, form.cleaned_data)
         except ValidationFailed as exc:
             f.apply_errors(form, exc)
@@ -308,6 +307,42 @@ def action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
             return redirect(reverse("applications_staff:detail", args=[app.pk]) + f"#{name}")
     # Re-show the case page with this form bound: what was typed stays, the error sits next to its field.
     return detail(request, pk, bound={name: form}, status=400)
+
+
+def _generate_letter(request: HttpRequest, app: Application, d: dict[str, Any]) -> HttpResponse:
+    """Number the letter now; its page shows "正在生成…" until the worker has rendered DOCX and PDF."""
+    letter = letters.generate(
+        actor=request.user, application=app, kind=d["kind"], on=d["on"], request_key=d.get("request_key", "")
+    )
+    messages.success(request, f"已编号《{letter.title}》{letter.number}")
+    return redirect("applications_staff:letter_page", pk=app.pk, letter_id=letter.pk)
+
+
+@login_required
+def letter_page(request: HttpRequest, pk: int, letter_id: int) -> HttpResponse:
+    app, _ = _case(request, pk, handle=True)
+    letter = app.letters.filter(pk=letter_id).first()
+    if letter is None:
+        raise Http404("没有该文书")
+    pending = letter.status == LetterStatus.PENDING
+    waited = int((timezone.now() - letter.created_at).total_seconds())
+    return render(
+        request,
+        "applications/staff/letter.html",
+        # Refreshes itself while rendering (a meta refresh: the CSP allows no inline script).
+        {"app": app, "letter": letter, "refresh": 2 if pending else None, "waited": waited, "stalled": waited > 120},
+    )
+
+
+@login_required
+@require_POST
+def letter_retry(request: HttpRequest, pk: int, letter_id: int) -> HttpResponse:
+    app, _ = _case(request, pk, handle=True)
+    letter = app.letters.filter(pk=letter_id).first()
+    if letter is None:
+        raise Http404("没有该文书")
+    letters.retry(actor=request.user, letter=letter)
+    return redirect("applications_staff:letter_page", pk=app.pk, letter_id=letter.pk)
 
 
 @login_required

@@ -231,6 +231,7 @@ def submit_for_review(*, actor: Any, entry: Entry, comment: str = "") -> Entry:
 
 
 def review_pass(*, actor: Any, entry: Entry, comment: str = "") -> Entry:
+    gates.prepare(entry)  # screening scans what is missing here, not while the entry is locked
     with transaction.atomic():
         entry, previous = _transition(actor, entry, "review_pass", comment)
         perms.require(perms.can_review(actor, entry), "只有本单位审核人可以进行保密审查")
@@ -281,6 +282,7 @@ def sign_return(*, actor: Any, entry: Entry, comment: str) -> Entry:
 
 def sign_and_publish(*, actor: Any, entry: Entry, comment: str = "") -> Entry:
     """审签: the signing leader approves; the entry is published and gets its index number."""
+    gates.prepare(entry)  # slow checks first: the transaction below holds the index-number lock
     with transaction.atomic():
         entry, previous = _transition(actor, entry, "sign_publish", comment)
         perms.require(perms.can_sign(actor, entry), "只有本单位审签领导可以签发")
@@ -445,32 +447,43 @@ def set_related(*, actor: Any, entry: Entry, related: list[Entry]) -> Entry:
     return entry
 
 
+def _require_may_attach(actor: Any, entry: Entry) -> None:
+    perms.require(perms.can_edit_draft(actor, entry) or perms.can_review(actor, entry), "您不能为这条信息上传附件")
+    if not (entry.is_editable_draft or entry.status == EntryStatus.REVIEW):
+        raise NotAllowed("只有草稿或审核中的信息可以添加附件")
+
+
 def add_attachment(*, actor: Any, entry: Entry, name: str, stream: IO[bytes]) -> Attachment:
     checked = check_upload(name, stream)
-    with transaction.atomic():
-        entry = _lock(entry)
-        perms.require(perms.can_edit_draft(actor, entry) or perms.can_review(actor, entry), "您不能为这条信息上传附件")
-        if not (entry.is_editable_draft or entry.status == EntryStatus.REVIEW):
-            raise NotAllowed("只有草稿或审核中的信息可以添加附件")
-        att = Attachment(
-            entry=entry,
-            original_name=checked.name,
-            kind=checked.kind,
-            content_type=checked.content_type,
-            size=checked.size,
-            sha256=checked.sha256,
-            uploaded_by=actor,
-            sort_order=entry.attachments.count(),
-        )
-        att.file.save(checked.name, ContentFile(checked.data), save=False)
-        att.save()
-        audit.record(
-            Action.ENTRY_ATTACHMENT_ADD,
-            actor=actor,
-            obj=entry,
-            org_code=entry.unit.code,
-            changes={"attachment": [None, f"{checked.name} ({checked.size} 字节, sha256 {checked.sha256[:12]})"]},
-        )
+    _require_may_attach(actor, entry)  # before anything reaches storage
+    att = Attachment(
+        entry=entry,
+        original_name=checked.name,
+        kind=checked.kind,
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
+        uploaded_by=actor,
+    )
+    # Up to 50 MB: written before the transaction that locks the entry, removed again if that fails.
+    att.file.save(checked.name, ContentFile(checked.data), save=False)
+    try:
+        with transaction.atomic():
+            entry = _lock(entry)
+            _require_may_attach(actor, entry)
+            att.entry = entry
+            att.sort_order = entry.attachments.count()
+            att.save()
+            audit.record(
+                Action.ENTRY_ATTACHMENT_ADD,
+                actor=actor,
+                obj=entry,
+                org_code=entry.unit.code,
+                changes={"attachment": [None, f"{checked.name} ({checked.size} 字节, sha256 {checked.sha256[:12]})"]},
+            )
+    except BaseException:
+        att.file.delete(save=False)
+        raise
     return att
 
 

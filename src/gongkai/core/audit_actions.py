@@ -71,6 +71,7 @@ class Action(models.TextChoices):
     APPLICATION_FEE_PAID = "application.fee_paid", "申请人缴费"
     APPLICATION_REPLY = "application.reply", "答复"
     APPLICATION_LETTER = "application.letter", "生成文书"
+    APPLICATION_LETTER_RETRY = "application.letter_retry", "重新生成文书"
     APPLICATION_LETTER_UPLOAD = "application.letter_upload", "上传文书"
     APPLICATION_TEMPLATE = "application.template", "修改文书模板"
     APPLICATION_APPEAL = "application.appeal", "登记行政复议/行政诉讼"

@@ -10,6 +10,7 @@ import io
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
@@ -19,6 +20,7 @@ from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
 from .chinese import chinese_date
+from .guard import forbid_in_transaction
 
 TITLE_FONT = "方正小标宋简体"
 BODY_FONT = "仿宋_GB2312"
@@ -116,6 +118,8 @@ def add_signature(doc: object, issuer: str, day: date) -> None:
 
 
 def to_bytes(doc: object) -> bytes:
+    """The finished document as bytes. Like ``render_pdf``, never inside a database transaction."""
+    forbid_in_transaction("writing a DOCX")
     buffer = io.BytesIO()
     doc.save(buffer)  # type: ignore[attr-defined]
     return buffer.getvalue()
@@ -132,6 +136,30 @@ class OfficialLetter:
     issuer: str
     day: date
     notes: list[str] = field(default_factory=list)  # small print after the signature (联系人、电话)
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready: a numbered letter is frozen when its number is taken and rendered later."""
+        return {
+            "title": self.title,
+            "number": self.number,
+            "salutation": self.salutation,
+            "paragraphs": list(self.paragraphs),
+            "issuer": self.issuer,
+            "day": self.day.isoformat(),
+            "notes": list(self.notes),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> OfficialLetter:
+        return cls(
+            title=data["title"],
+            number=data["number"],
+            salutation=data["salutation"],
+            paragraphs=list(data["paragraphs"]),
+            issuer=data["issuer"],
+            day=date.fromisoformat(data["day"]),
+            notes=list(data.get("notes", [])),
+        )
 
 
 def letter_docx(letter: OfficialLetter) -> bytes:
@@ -162,9 +190,7 @@ def letter_html(letter: OfficialLetter) -> str:
 
     number = f'<p class="doc-number noindent">{escape(letter.number)}</p>' if letter.number else ""
     salutation = paras([letter.salutation], "salutation") if letter.salutation else ""
-    notes = (
-        f'<div class="notes" style="margin-top:20pt">{paras(letter.notes, "noindent")}</div>' if letter.notes else ""
-    )
+    notes = f'<div class="notes">{paras(letter.notes, "noindent")}</div>' if letter.notes else ""
     return (
         '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">'
         f"<title>{escape(letter.title)}</title></head><body>"

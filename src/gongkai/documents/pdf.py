@@ -1,26 +1,27 @@
-"""HTML → PDF with WeasyPrint, embedding the cached CJK subset so the file prints the same everywhere."""
+"""HTML → PDF with WeasyPrint, embedding the CJK subsets so the file prints the same everywhere."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from .fonts import font_face_css
+from .fonts import SERIF_STACK, font_face_css
+from .guard import forbid_in_transaction
 
 #: Chinese official-document page (GB/T 9704): A4, margins 37/26/35/28 mm, 三号 (16 pt) body.
-OFFICIAL_PAGE_CSS = """
-@page { size: A4; margin: 37mm 26mm 35mm 28mm;
-        @bottom-center { content: "— " counter(page) " —"; font-family: "GK Serif"; font-size: 14pt; } }
-html { font-family: "GK Serif", "GK Serif Fallback", serif; font-size: 16pt; line-height: 28.9pt;
-       color: #000; }
-h1, .title { font-family: "GK Serif", "GK Serif Fallback", serif; font-weight: 700; font-size: 22pt;
-             line-height: 1.4; text-align: center; margin: 0 0 14pt; }
-.doc-number { text-align: center; margin: 0 0 20pt; }
-p { margin: 0; text-indent: 2em; text-align: justify; }
-p.salutation, p.noindent { text-indent: 0; }
-.signature { margin-top: 28pt; text-align: right; }
-.signature p { text-indent: 0; text-align: right; padding-right: 2em; }
-table { border-collapse: collapse; width: 100%; font-size: 12pt; line-height: 1.5; }
-td, th { border: 0.5pt solid #000; padding: 2pt 4pt; }
+OFFICIAL_PAGE_CSS = f"""
+@page {{ size: A4; margin: 37mm 26mm 35mm 28mm;
+        @bottom-center {{ content: "— " counter(page) " —"; font-family: {SERIF_STACK}; font-size: 14pt; }} }}
+html {{ font-family: {SERIF_STACK}; font-size: 16pt; line-height: 28.9pt; color: #000; }}
+h1, .title {{ font-family: {SERIF_STACK}; font-weight: 700; font-size: 22pt;
+             line-height: 1.4; text-align: center; margin: 0 0 14pt; }}
+.doc-number {{ text-align: center; margin: 0 0 20pt; }}
+p {{ margin: 0; text-indent: 2em; text-align: justify; }}
+p.salutation, p.noindent {{ text-indent: 0; }}
+.signature {{ margin-top: 28pt; text-align: right; }}
+.signature p {{ text-indent: 0; text-align: right; padding-right: 2em; }}
+.notes {{ margin-top: 20pt; }}
+table {{ border-collapse: collapse; width: 100%; font-size: 12pt; line-height: 1.5; }}
+td, th {{ border: 0.5pt solid #000; padding: 2pt 4pt; }}
 """
 
 
@@ -34,9 +35,12 @@ def render_pdf(
 ) -> bytes:
     """Render ``html`` to PDF bytes with the CJK ``families`` embedded (subset to the glyphs used).
 
-    ``css`` is applied after the font rules; pass ``""`` when the HTML carries its own styles.
-    Raises ``FontMissing`` (a Chinese message naming the install script) when no CJK font is installed.
+    ``css`` is applied after the font rules; pass ``""`` when the HTML carries its own styles. A subset not
+    built yet is replaced by the system font (its build queued); ``FontMissing`` (a Chinese message naming
+    the install script) only when the machine has no CJK font at all. Never call this inside a database
+    transaction (``guard.forbid_in_transaction``): render first, then store the bytes.
     """
+    forbid_in_transaction("rendering a PDF")
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 

@@ -10,7 +10,6 @@ units the county has.
 
 from __future__ import annotations
 
-import io
 import json
 import re
 from datetime import date, timedelta
@@ -24,7 +23,9 @@ from gongkai import rules
 from gongkai.applications.models import Application
 from gongkai.catalog.models import FRESHNESS_RULES, Category, Entry, EntryStatus
 from gongkai.core.errors import ValidationFailed
+from gongkai.documents.fonts import SANS_STACK, SERIF_STACK
 from gongkai.documents.pdf import render_pdf
+from gongkai.documents.xlsx import workbook_bytes
 from gongkai.orgs.models import Org, OrgKind
 from gongkai.workdays.calendar import CalendarNotLoaded, calendar
 
@@ -249,16 +250,13 @@ def to_xlsx(data: dict[str, Any]) -> bytes:
         ws.append([_cell(row, k) for k, _ in COLUMNS] + [stale])
     ws.column_dimensions["B"].width = 28
     ws.column_dimensions["K"].width = 40
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(wb)
 
 
 def to_pdf(data: dict[str, Any]) -> bytes:
-
     css = (
-        '@page { size: A4 landscape; margin: 20mm; } html { font-family: "GK Serif"; font-size: 11pt; } '
-        'th, td { font-family: "GK Sans"; } h1 { text-align: center; }'
+        f"@page {{ size: A4 landscape; margin: 20mm; }} html {{ font-family: {SERIF_STACK}; font-size: 11pt; }} "
+        f"th, td {{ font-family: {SANS_STACK}; }} h1 {{ text-align: center; }}"
     )
     return render_pdf(to_html(data, standalone=False), css=css, families=("GK Serif", "GK Sans"))
 

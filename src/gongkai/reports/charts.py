@@ -5,12 +5,13 @@ reads the same printed in black and white."""
 
 from __future__ import annotations
 
+import functools
 import io
 from dataclasses import dataclass
 from typing import Any
 from xml.sax.saxutils import escape
 
-from gongkai.documents.fonts import FACES, ensure_face
+from gongkai.documents.fonts import face_file
 
 from . import spec
 
@@ -131,13 +132,22 @@ def to_svg(chart: Chart) -> str:
     return "".join(parts)
 
 
+@functools.lru_cache(maxsize=8)
+def _font(path: str, index: int, size: int) -> Any:
+    """FreeType faces are parsed once per process, not twice per chart."""
+    from PIL import ImageFont
+
+    return ImageFont.truetype(path, size, index=index)
+
+
 def to_png(chart: Chart, scale: int = 2) -> bytes:
     """The same chart drawn with Pillow (DOCX cannot show SVG everywhere)."""
-    from PIL import Image, ImageDraw, ImageFont
+    from PIL import Image, ImageDraw
 
-    face = next(f for f in FACES if f.key == "gk-sans")
-    font = ImageFont.truetype(str(ensure_face(face)), 12 * scale)
-    bold = ImageFont.truetype(str(ensure_face(face)), 14 * scale)
+    # The subset when built, otherwise the system Noto Sans (and its build queued): never built here.
+    path, index = face_file("gk-sans")
+    font = _font(str(path), index, 12 * scale)
+    bold = _font(str(path), index, 14 * scale)
     height, bars = _layout(chart)
     img = Image.new("RGB", (WIDTH * scale, height * scale), "white")
     draw = ImageDraw.Draw(img)
@@ -157,7 +167,8 @@ def to_png(chart: Chart, scale: int = 2) -> bytes:
             draw.text((vx * s, vy * s), text, fill="black", font=font, anchor="ms")
             draw.text((vx * s, (height - 24) * s), label, fill="black", font=font, anchor="ms")
     buffer = io.BytesIO()
-    img.save(buffer, format="PNG", optimize=True)
+    # zlib's default level: ``optimize=True`` made the file 5 % smaller and the DOCX export 0.2 s slower.
+    img.save(buffer, format="PNG")
     return buffer.getvalue()
 
 

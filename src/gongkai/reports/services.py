@@ -114,15 +114,16 @@ def submit_for_publication(*, actor: Any, unit: Org, year: Any, include_children
     doc = render.build(unit, year, include_children=include_children)
     if doc.data["checks"]:
         raise ValidationFailed({"checks": [c["message"] for c in doc.data["checks"]]})
+    # Rendered before the transaction, which locks the report row (and on SQLite the whole database).
+    fields = {
+        "title": doc.title,
+        "summary": f"{unit.name}{year}年政府信息公开工作年度报告（国办公开办函〔2021〕30号格式）。",
+        "body": render.body_html(doc),
+    }
     with transaction.atomic():
         report, _ = AnnualReport.objects.select_for_update().get_or_create(
             unit=unit, year=year, include_children=include_children
         )
-        fields = {
-            "title": doc.title,
-            "summary": f"{unit.name}{year}年政府信息公开工作年度报告（国办公开办函〔2021〕30号格式）。",
-            "body": render.body_html(doc),
-        }
         entry = report.entry
         if entry is not None and entry.status == EntryStatus.RETURNED:
             entry = catalog.update_draft(actor=actor, entry=entry, **fields)

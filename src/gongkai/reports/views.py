@@ -12,12 +12,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 
 from gongkai.core.errors import DomainError, ValidationFailed
+from gongkai.documents import jobs
 from gongkai.orgs import permissions as perms
 from gongkai.orgs.models import Org, OrgKind
 
-from . import bulletin, services
+from . import bulletin, exports, services
 from . import render as rendering
 from .annual import check_year
 
@@ -133,6 +135,7 @@ def annual(request: HttpRequest, code: str, year: str) -> HttpResponse:
             "include_children": include_children,
             "can_include_children": unit.kind in (OrgKind.COUNTY, OrgKind.TOWNSHIP),
             "formats": rendering.FORMATS,
+            "background_formats": exports.BACKGROUND_FORMATS,
             "reminder": services.reminder(unit),
         },
     )
@@ -145,25 +148,33 @@ def annual_file(request: HttpRequest, code: str, year: str, fmt: str) -> HttpRes
     if fmt not in rendering.FORMATS:
         raise Http404("不支持的格式")
     include_children = request.GET.get("all") == "1" and unit.kind in (OrgKind.COUNTY, OrgKind.TOWNSHIP)
+    page = reverse("reports:annual", args=[unit.code, y]) + ("?all=1" if include_children else "")
+    if fmt in exports.BACKGROUND_FORMATS:
+        # Rendered by the task worker; the job page shows "正在生成…" and then the download.
+        if request.method != "POST":
+            return redirect(page)
+        job = jobs.start(
+            actor=request.user,
+            kind="annual_report",
+            params={"unit": unit.code, "year": y, "all": include_children, "format": fmt},
+            title=exports.annual_title(unit, y, include_children, fmt),
+            back_url=page,
+        )
+        return redirect("documents:job", pk=job.pk)
     doc = rendering.build(unit, y, include_children=include_children)
     try:
         payload = rendering.render(doc, fmt)
-    except DomainError as exc:  # e.g. the CJK font is missing for PDF
+    except DomainError as exc:  # e.g. no CJK font at all for the chart images
         messages.error(request, exc.message)
-        return redirect(reverse("reports:annual", args=[unit.code, y]))
+        return redirect(page)
     response = HttpResponse(payload, content_type=rendering.CONTENT_TYPES[fmt])
     # Always a download: the HTML file carries its own styles, which the staff pages' CSP would block.
     response["Content-Disposition"] = f'attachment; filename="{unit.code}-{y}-annual-report.{fmt}"'
     return response
 
 
-def _bulletin_counties(user: Any) -> list[Org]:
-    ids = {g.org_id for g in perms.grants(user) if g.role in ("supervisor", "unit_admin")}
-    return [o for o in Org.objects.filter(pk__in=ids, kind=OrgKind.COUNTY, is_active=True).order_by("path")]
-
-
 def _bulletin_request(request: HttpRequest) -> tuple[Org, str, list[Org]]:
-    counties = _bulletin_counties(request.user)
+    counties = exports.bulletin_counties(request.user)
     if not counties:
         raise Http404("只有县级督查或县政务公开办可以查看通报")
     code = request.GET.get("org") or counties[0].code
@@ -212,6 +223,18 @@ def bulletin_file(request: HttpRequest, fmt: str) -> HttpResponse:
     county, period, _ = _bulletin_request(request)
     if fmt not in ("html", "json", "xlsx", "pdf"):
         raise Http404("不支持的格式")
+    page = reverse("reports:bulletin") + "?" + urlencode({"org": county.code, "period": period})
+    if fmt in exports.BACKGROUND_FORMATS:
+        if request.method != "POST":
+            return redirect(page)
+        job = jobs.start(
+            actor=request.user,
+            kind="bulletin",
+            params={"county": county.code, "period": period.strip().upper(), "format": fmt},
+            title=f"{county.name}政务公开工作通报 {period}（{fmt.upper()}）",
+            back_url=page,
+        )
+        return redirect("documents:job", pk=job.pk)
     try:
         data = bulletin.bulletin_data(county, period)
     except ValidationFailed as exc:

@@ -11,6 +11,6 @@ class ScreeningConfig(AppConfig):
         from gongkai.catalog import gates
 
         from . import receivers  # noqa: F401  (connects the submission receiver)
-        from .scanning import blocking_reasons
+        from .scanning import blocking_reasons, prepare_gate
 
-        gates.register(blocking_reasons)
+        gates.register(blocking_reasons, prepare=prepare_gate)

@@ -23,6 +23,7 @@ from gongkai.catalog.models import Attachment, Entry
 from gongkai.catalog.text import html_to_text
 from gongkai.core import audit
 from gongkai.core.audit_actions import Action
+from gongkai.documents.guard import forbid_in_transaction
 
 from . import extract, report
 from .models import Finding, Resolution, ScanResult, ScanStatus, SensitiveWord, Severity, Target
@@ -92,6 +93,8 @@ def _scan_part(entry: Entry, part: Part, words: list[tuple[str, str]]) -> report
     if part.attachment is None:
         found = report.scan_segments(text_segments(entry), unit_words=words)
         return report.FileReport(part.label, "text", extract.OK, "", found)
+    # Extraction takes seconds on a large file: never while a transaction holds locks.
+    forbid_in_transaction("extracting an attachment for screening")
     att = part.attachment
     if att.size > extract.MAX_BYTES:
         return report.FileReport(
@@ -164,14 +167,28 @@ def _store(entry: Entry, part: Part, rep: report.FileReport, trigger: str) -> Sc
     return result
 
 
+def scan_attachment_bytes(name: str, data: bytes, words: list[tuple[str, str]]) -> report.FileReport:
+    """The verdict on file content not stored yet (a masked copy), computed before its transaction."""
+    return report.scan_bytes(name, data, unit_words=words)
+
+
 def scan_entry(
-    *, entry: Entry, trigger: str, force: bool = False, max_bytes: int | None = None, actor: Any = None
+    *,
+    entry: Entry,
+    trigger: str,
+    force: bool = False,
+    max_bytes: int | None = None,
+    actor: Any = None,
+    prepared: dict[str, report.FileReport] | None = None,
 ) -> list[ScanResult]:
     """Scan every part of ``entry`` whose stored verdict is missing or stale; returns the new results.
 
     ``max_bytes`` leaves larger attachments for the background task. Extraction runs outside the
-    transaction (it can take seconds); only the writes are atomic.
+    transaction (it can take seconds); only the writes are atomic. ``prepared`` maps attachment SHA-256
+    to verdicts computed beforehand (``scan_attachment_bytes``): a caller inside a transaction passes every
+    new attachment's verdict that way, so only the text fields are scanned here.
     """
+    prepared = prepared or {}
     words = unit_words(entry.unit_id)
     wanted = parts(entry, words)
     existing = {(r.target, r.attachment_id): r for r in current_results(entry)}
@@ -183,9 +200,15 @@ def scan_entry(
         or existing[(p.target, p.attachment.pk if p.attachment else None)].content_sha256 != p.sha
     ]
     if max_bytes is not None:
-        todo = [p for p in todo if p.attachment is None or p.attachment.size <= max_bytes]
+        todo = [
+            p for p in todo if p.attachment is None or p.attachment.sha256 in prepared or p.attachment.size <= max_bytes
+        ]
     reports = []
     for part in todo:
+        ready = prepared.get(part.attachment.sha256) if part.attachment is not None else None
+        if ready is not None:
+            reports.append((part, ready))
+            continue
         try:
             reports.append((part, _scan_part(entry, part, words)))
         except Exception as exc:  # the worker must survive anything a file does to a parser
@@ -221,9 +244,22 @@ def scan_entry(
     return results
 
 
+def prepare_gate(entry: Entry) -> list[ScanResult]:
+    """Before review or sign-off, outside the transaction: scan the parts the background task has not
+    scanned yet (attachments up to ``SYNC_SCAN_BYTES``), so the gate itself only reads stored verdicts.
+
+    The entry is read again: the caller's copy may predate an edit, and the gate will judge the stored one.
+    """
+    fresh = Entry.objects.select_related("unit").filter(pk=entry.pk).first()
+    return scan_entry(entry=fresh, trigger="gate", max_bytes=SYNC_SCAN_BYTES) if fresh is not None else []
+
+
 def blocking_reasons(entry: Entry) -> list[str]:
-    """Why ``entry`` may not pass review or be published, from its current results (scanned if needed)."""
-    scan_entry(entry=entry, trigger="gate", max_bytes=SYNC_SCAN_BYTES)
+    """Why ``entry`` may not pass review or be published, from its current stored results.
+
+    Runs inside the publishing transaction and never extracts: a part without a current verdict (scanned
+    by ``prepare_gate`` just before, or too large and still with the background task) blocks.
+    """
     words = unit_words(entry.unit_id)
     results = {(r.target, r.attachment_id): r for r in current_results(entry)}
     reasons: list[str] = []

@@ -50,7 +50,9 @@ def _may_review(actor: Any, entry: Entry) -> bool:
     return perms.can_review(actor, entry) or (entry.is_editable_draft and perms.can_edit_draft(actor, entry))
 
 
-def _replace_attachment(actor: Any, att: Attachment, kind: str, words: list[tuple[str, str]]) -> tuple[str, int]:
+def _masked_copy(actor: Any, att: Attachment, kind: str, words: list[tuple[str, str]]) -> tuple[Attachment, Any, int]:
+    """A masked copy of ``att`` with its file already stored (by content hash) and its verdict: reading,
+    masking and rescanning a spreadsheet takes seconds, so this runs before the masking transaction."""
     with att.file.open("rb") as fh:
         data = fh.read()
     name, payload, count = mask_file(att.original_name, data, {kind}, unit_words=words)
@@ -66,11 +68,33 @@ def _replace_attachment(actor: Any, att: Attachment, kind: str, words: list[tupl
         sort_order=att.sort_order,
     )
     copy.file.save(checked.name, ContentFile(checked.data), save=False)
-    copy.save()
-    # The original stays for the record but is no longer part of the entry (portal skips replaced files).
-    att.replaced_at = timezone.now()
-    att.save(update_fields=["replaced_at"])
-    return f"{att.original_name} → {copy.original_name}", count
+    return copy, scanning.scan_attachment_bytes(checked.name, checked.data, words), count
+
+
+def _require_may_mask(actor: Any, entry: Entry) -> bool:
+    """Whether ``entry`` is published; raises when ``actor`` may not mask it in its current state."""
+    published = entry.status == EntryStatus.PUBLISHED
+    if published:
+        perms.require(perms.can_manage_unit(actor, entry.unit), "已发布信息只能由本单位公开办管理员打码")
+    else:
+        perms.require(_may_review(actor, entry), "您不能对这条信息打码")
+        if entry.status not in (EntryStatus.DRAFT, EntryStatus.RETURNED, EntryStatus.REVIEW):
+            raise NotAllowed(f"“{entry.get_status_display()}”状态的信息不能打码，请先退回")
+    return published
+
+
+def _results_with(entry: Entry, kind: str) -> Any:
+    return (
+        ScanResult.objects.filter(
+            entry=entry,
+            is_current=True,
+            attachment__isnull=False,
+            findings__kind=kind,
+            findings__resolution=Resolution.OPEN,
+        )
+        .select_related("attachment")
+        .distinct()
+    )
 
 
 def mask_findings(*, actor: Any, entry: Entry, kind: str) -> MaskOutcome:
@@ -78,6 +102,7 @@ def mask_findings(*, actor: Any, entry: Entry, kind: str) -> MaskOutcome:
 
     Files that cannot be masked safely (PDF, Word, images) are listed in ``refused`` with the reason and
     their findings stay open. Published entries are corrected through ``edit_published`` (new version).
+    The masked copies are made and scanned first; the transaction only swaps rows and masks the text.
     """
     if kind not in KIND_LABELS:
         raise ValidationFailed({"kind": ["请选择要打码的信息类型"]})
@@ -86,20 +111,31 @@ def mask_findings(*, actor: Any, entry: Entry, kind: str) -> MaskOutcome:
             {"kind": [f"“{KIND_LABELS[kind]}”不能打码：请删除相应内容或退回起草人，确属可公开的由审核人填写理由确认"]}
         )
     outcome = MaskOutcome()
+    current = Entry.objects.select_related("unit").get(pk=entry.pk)
+    words = scanning.unit_words(current.unit_id)
+    copies: dict[int, tuple[str, Attachment, Any, int]] = {}  # original's pk → (its sha, copy, verdict, count)
+    problems: dict[int, str] = {}
+    if not _require_may_mask(actor, current):
+        for result in _results_with(current, kind):
+            att = result.attachment
+            assert att is not None
+            try:
+                copy, verdict, count = _masked_copy(actor, att, kind, words)
+            except MaskRefused as exc:
+                problems[att.pk] = f"“{att.original_name}”：{exc.reason}"
+            except ValidationFailed as exc:
+                problems[att.pk] = f"“{att.original_name}”：打码副本未通过上传检查（{exc.message}）"
+            else:
+                copies[att.pk] = (att.sha256, copy, verdict, count)
     with transaction.atomic():
         entry = Entry.objects.select_for_update().select_related("unit").get(pk=entry.pk)
-        published = entry.status == EntryStatus.PUBLISHED
-        if published:
-            perms.require(perms.can_manage_unit(actor, entry.unit), "已发布信息只能由本单位公开办管理员打码")
-        else:
-            perms.require(_may_review(actor, entry), "您不能对这条信息打码")
-            if entry.status not in (EntryStatus.DRAFT, EntryStatus.RETURNED, EntryStatus.REVIEW):
-                raise NotAllowed(f"“{entry.get_status_display()}”状态的信息不能打码，请先退回")
-        words = scanning.unit_words(entry.unit_id)
+        published = _require_may_mask(actor, entry)
+        now_words = scanning.unit_words(entry.unit_id)
+        words_unchanged = now_words == words  # the copies were masked and scanned with ``words``
         before = {r.pk for r in scanning.current_results(entry)}
-        title, n_title = mask_text(entry.title, {kind}, unit_words=words)
-        summary, n_summary = mask_text(entry.summary, {kind}, unit_words=words)
-        body, n_body = mask_html(entry.body, {kind}, unit_words=words)
+        title, n_title = mask_text(entry.title, {kind}, unit_words=now_words)
+        summary, n_summary = mask_text(entry.summary, {kind}, unit_words=now_words)
+        body, n_body = mask_html(entry.body, {kind}, unit_words=now_words)
         outcome.masked = n_title + n_summary + n_body
         changed = {k: v for k, v in (("title", title), ("summary", summary), ("body", body)) if v != getattr(entry, k)}
         if changed and published:
@@ -110,35 +146,32 @@ def mask_findings(*, actor: Any, entry: Entry, kind: str) -> MaskOutcome:
             for key, value in changed.items():
                 setattr(entry, key, value)
             entry.save(update_fields=[*changed, "updated_at"])
-        with_findings = (
-            ScanResult.objects.filter(
-                entry=entry,
-                is_current=True,
-                attachment__isnull=False,
-                findings__kind=kind,
-                findings__resolution=Resolution.OPEN,
-            )
-            .select_related("attachment")
-            .distinct()
-        )
-        for result in with_findings:
+        verdicts: dict[str, Any] = {}
+        for result in _results_with(entry, kind):
             att = result.attachment
             assert att is not None
             if published:
                 outcome.refused.append(f"“{att.original_name}”：已发布信息的附件不能直接替换，请撤回后重新发布")
                 continue
-            try:
-                line, count = _replace_attachment(actor, att, kind, words)
-            except MaskRefused as exc:
-                outcome.refused.append(f"“{att.original_name}”：{exc.reason}")
+            if att.pk in problems:
+                outcome.refused.append(problems[att.pk])
                 continue
-            except ValidationFailed as exc:
-                outcome.refused.append(f"“{att.original_name}”：打码副本未通过上传检查（{exc.message}）")
+            ready = copies.get(att.pk)
+            if ready is None or ready[0] != att.sha256 or not words_unchanged:
+                outcome.refused.append(f"“{att.original_name}”：打码期间附件或敏感词有变动，请重新打码")
                 continue
-            outcome.replaced.append(line)
+            _, copy, verdict, count = ready
+            copy.save()
+            # The original stays for the record but is no longer part of the entry (portal skips replaced files).
+            att.replaced_at = timezone.now()
+            att.save(update_fields=["replaced_at"])
+            verdicts[copy.sha256] = verdict
+            outcome.replaced.append(f"{att.original_name} → {copy.original_name}")
             outcome.masked += count
         entry.refresh_from_db()
-        scanning.scan_entry(entry=entry, trigger="mask", actor=actor)
+        # Text fields and the new copies only (their verdicts are ready); other stale attachments are left to
+        # the background scan and the publication gate, which extract outside any transaction.
+        scanning.scan_entry(entry=entry, trigger="mask", actor=actor, prepared=verdicts, max_bytes=-1)
         still = {f.fingerprint for r in scanning.current_results(entry) for f in r.findings.all() if f.kind == kind}
         Finding.objects.filter(result_id__in=before, kind=kind, resolution=Resolution.OPEN).exclude(
             fingerprint__in=still

@@ -172,28 +172,30 @@ class Backend:
     def replace(self, docs: Iterable[DocumentText]) -> int:
         """Replace the index rows of these entries (one transaction). Returns rows written."""
         docs = list(docs)
+        # Splitting a long attachment's tokens into parts is CPU work: done before the transaction, which
+        # on SQLite holds the database's only write lock.
+        rows: list[SearchDocument] = []
+        texts: list[Row] = []
+        for doc in docs:
+            parts = doc.parts()
+            for part, title, meta, body in parts:
+                key = doc_key(doc.published_at, doc.entry_id, part)
+                rows.append(
+                    SearchDocument(
+                        id=key,
+                        entry_id=doc.entry_id,
+                        part=part,
+                        unit_id=doc.unit_id,
+                        category_id=doc.category_id,
+                        year=doc.year,
+                        genre=doc.genre,
+                        validity=doc.validity,
+                        published_at=doc.published_at,
+                    )
+                )
+                texts.append((key, title, meta, body, doc.facets(part, len(parts) > 1)))
         with transaction.atomic():
             self.remove([d.entry_id for d in docs])
-            rows: list[SearchDocument] = []
-            texts: list[Row] = []
-            for doc in docs:
-                parts = doc.parts()
-                for part, title, meta, body in parts:
-                    key = doc_key(doc.published_at, doc.entry_id, part)
-                    rows.append(
-                        SearchDocument(
-                            id=key,
-                            entry_id=doc.entry_id,
-                            part=part,
-                            unit_id=doc.unit_id,
-                            category_id=doc.category_id,
-                            year=doc.year,
-                            genre=doc.genre,
-                            validity=doc.validity,
-                            published_at=doc.published_at,
-                        )
-                    )
-                    texts.append((key, title, meta, body, doc.facets(part, len(parts) > 1)))
             self._store(rows, texts)
         return len(rows)
 

@@ -15,13 +15,13 @@ from django_tasks_db.models import DBTaskResult
 
 from gongkai.catalog.models import Category, Entry
 
-SUBJECT_LABELS = {"entry": "信息", "category": "栏目", "unit": "单位"}
+SUBJECT_LABELS = {"entry": "信息", "category": "栏目", "unit": "单位", "letter": "文书", "job": "文件"}
 
 
 @dataclass(frozen=True)
 class TaskKind:
     label: str
-    subject: str  # what the first argument is: "entry", "category" or "unit"
+    subject: str  # what the first argument is: "entry", "category", "unit", "letter" or "job" (a UUID)
 
 
 REFRESH_ENTRY = "gongkai.portal.tasks.refresh_entry_pages"
@@ -35,6 +35,11 @@ KINDS: dict[str, TaskKind] = {
     "gongkai.search.tasks.index_entry": TaskKind("更新检索索引", "entry"),
     "gongkai.screening.tasks.scan_submitted_entry": TaskKind("保密审查扫描", "entry"),
     "gongkai.screening.tasks.rescan_published_entries": TaskKind("已发布信息重新扫描", "unit"),
+    # Letters and exports name no entry, category or unit (applications is a sibling floor, not read here):
+    # their rows are for system administrators.
+    "gongkai.applications.tasks.render_letter": TaskKind("生成告知书（DOCX、PDF）", "letter"),
+    "gongkai.documents.tasks.run_job": TaskKind("生成下载文件（年度报告、通报 PDF）", "job"),
+    "gongkai.documents.tasks.build_fonts": TaskKind("生成中文字体子集", "unit"),
 }
 
 
@@ -81,5 +86,5 @@ def unit_ids(rows: Iterable[DBTaskResult]) -> dict[str, int | None]:
         elif subject[0] == "unit":
             out[task_id] = subject[1]
         else:
-            out[task_id] = found[subject[0]].get(subject[1])
+            out[task_id] = found.get(subject[0], {}).get(subject[1])
     return out

@@ -1,0 +1,31 @@
+"""Queue the documents app's background work (``tasks.py``) when ``signals.py`` says so."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.dispatch import receiver
+
+from .signals import fonts_missing, job_created
+from .tasks import build_fonts, run_job
+
+log = logging.getLogger(__name__)
+
+
+@receiver(fonts_missing, dispatch_uid="documents.queue_font_build")
+def queue_font_build(sender: Any, **kwargs: Any) -> None:
+    try:
+        build_fonts.enqueue()
+    except Exception:
+        # Documents keep using the system font; `gongkai fonts` builds the subsets by hand.
+        log.exception("could not queue the CJK font subset build; run `gongkai fonts`")
+
+
+@receiver(job_created, dispatch_uid="documents.queue_job")
+def queue_job(sender: Any, job_id: str, **kwargs: Any) -> None:
+    try:
+        run_job.enqueue(job_id)
+    except Exception:
+        # The job page offers 重新排队 for a job that stays queued; the request that started it must not fail.
+        log.exception("could not queue document job %s", job_id)

@@ -1,0 +1,32 @@
+"""Background work of the documents app (run by ``gongkai worker``)."""
+
+from __future__ import annotations
+
+import logging
+
+from django_tasks import task
+
+from . import fonts, jobs
+
+log = logging.getLogger(__name__)
+
+
+@task()
+def build_fonts() -> list[str]:
+    """Build the CJK subsets a render found missing (about a minute per face). Queued by the render that
+    fell back to the system font; ``gongkai fonts`` does the same from the command line."""
+    made = []
+    for face in fonts.missing_faces():
+        try:
+            made.append(str(fonts.build_face(face)))
+        except OSError:
+            # A read-only installation: documents keep using the system font until someone who may
+            # write there runs `gongkai fonts` (or GONGKAI_FONT_DIR points to a writable folder).
+            log.exception("cannot build the font subset %s in %s; run `gongkai fonts`", face.key, fonts.font_dir())
+            raise
+    return made
+
+
+@task()
+def run_job(job_id: str) -> str:
+    return jobs.run(job_id)
