@@ -158,3 +158,32 @@ def test_passwords_are_stored_with_argon2(db):
     user = create_user(actor=None, username="hash_check", password=PASSWORD)
     assert user.password.startswith("argon2$")
     assert user.check_password(PASSWORD)
+
+
+@pytest.mark.real_hasher
+def test_accounts_sharing_a_first_password_hash_it_once(db):
+    from gongkai.accounts.services import create_users
+
+    users = create_users(
+        actor=None, password=PASSWORD, people=[("seed_a", "甲", ""), ("seed_b", "乙", ""), ("seed_c", "丙", "")]
+    )
+    assert len({u.password for u in users}) == 1 and users[0].password.startswith("argon2$")
+    assert all(u.check_password(PASSWORD) for u in users)
+    assert PasswordState.objects.filter(user__in=users, must_change=False).count() == 3  # password age starts
+    assert AuditEvent.objects.filter(action="user.create").count() == 3
+
+
+def test_accounts_batch_is_checked_before_anything_is_saved(db, people):
+    from django.contrib.auth import get_user_model
+
+    from gongkai.accounts.services import create_users
+
+    with pytest.raises(ValidationFailed) as exc:
+        create_users(actor=None, password=PASSWORD, people=[("fresh_one", "", ""), ("fresh_one", "", "")])
+    assert "username" in exc.value.errors
+    with pytest.raises(ValidationFailed) as exc:
+        create_users(actor=None, password="fresh_two2025", people=[("fresh_two", "", "")])
+    assert "password" in exc.value.errors  # too like the username
+    assert not get_user_model().objects.filter(username__startswith="fresh_").exists()
+    made = create_users(actor=people["sysadmin"], password=PASSWORD, people=[("fresh_three", "新同事", "")])
+    assert PasswordState.objects.get(user=made[0]).must_change  # chosen by an administrator

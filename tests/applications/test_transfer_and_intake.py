@@ -97,3 +97,14 @@ def test_received_case_is_answered_not_transferred(tree, people, receive, today)
     app = receive(date(2025, 3, 3))
     with pytest.raises(InvalidTransition, match="本机关不掌握"):
         intake.transfer(actor=people["admin"], application=app, to_unit=tree.street, on=date(2025, 3, 20))
+
+
+def test_online_submission_dated_for_seeding_history(tree, people, today):
+    """``gongkai demo`` seeds past online applications; the form and the API never pass ``submitted_on``."""
+    today(date(2025, 9, 1))
+    app, _code = intake.submit_online(unit=tree.town, data=applicant(), submitted_on=date(2025, 6, 9))
+    assert app.submitted_on == date(2025, 6, 9) and app.tracking_number == "YSQ-QH0101-2025-00001"
+    app = intake.confirm_receipt(actor=people["admin"], application=app, received_on=date(2025, 6, 10))
+    assert app.received_on == date(2025, 6, 10)
+    with pytest.raises(ValidationFailed, match="不能晚于今天"):
+        intake.submit_online(unit=tree.town, data=applicant(), submitted_on=date(2025, 9, 2))

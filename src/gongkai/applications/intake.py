@@ -166,13 +166,17 @@ def _create(
     return app, code
 
 
-def submit_online(*, unit: Org, data: dict[str, Any]) -> tuple[Application, str]:
-    """A citizen's online application (no login). Returns the case and the query code, shown once."""
+def submit_online(*, unit: Org, data: dict[str, Any], submitted_on: date | None = None) -> tuple[Application, str]:
+    """A citizen's online application (no login). Returns the case and the query code, shown once.
+
+    ``submitted_on`` back-dates the submission for seeding history (``gongkai demo``); the public form and
+    the API never pass it, so a citizen's application is always dated the day it arrives.
+    """
     fields = clean_applicant(data)
+    day = submitted_on or today()
+    not_future(day, "submitted_on", "提交日期")
     with transaction.atomic():
-        app, code = _create(
-            actor=None, unit=unit, fields=fields, channel=Channel.ONLINE, submitted_on=today(), oral=False
-        )
+        app, code = _create(actor=None, unit=unit, fields=fields, channel=Channel.ONLINE, submitted_on=day, oral=False)
         add_event(app, EventKind.SUBMITTED, app.submitted_on, None)
         clock.refresh(app)
         audit.record(

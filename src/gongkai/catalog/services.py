@@ -5,7 +5,7 @@ Each function takes the acting user, checks permission, runs in a transaction an
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import IO, Any
 
 from django.core.files.base import ContentFile
@@ -282,16 +282,43 @@ def sign_return(*, actor: Any, entry: Entry, comment: str) -> Entry:
 
 def sign_and_publish(*, actor: Any, entry: Entry, comment: str = "") -> Entry:
     """审签: the signing leader approves; the entry is published and gets its index number."""
+    return _publish(actor, entry, comment, None)
+
+
+def publish_as_of(*, actor: Any, entry: Entry, published_at: datetime, comment: str = "") -> Entry:
+    """``sign_and_publish`` with a publication moment in the past, for seeding history (``gongkai demo``).
+
+    Everything else is the ordinary sign-off: the signer's permission, the publication gates, the index
+    number (of ``published_at``'s year), the working-day lag, version 1, the audit event (which records
+    ``published_at``, so a back-dated publication is visible as such) and the after-commit signal. No view
+    or API handler calls it. ``published_at`` may not be in the future, before the formed date, or before
+    any publication the unit already has: seeding runs oldest first, so index numbers stay in publication
+    order.
+    """
+    if timezone.is_naive(published_at):
+        raise ValidationFailed({"published_at": ["发布时间须带时区"]})
+    if published_at > timezone.now():
+        raise ValidationFailed({"published_at": ["发布时间不能晚于现在"]})
+    return _publish(actor, entry, comment, published_at)
+
+
+def _publish(actor: Any, entry: Entry, comment: str, published_at: datetime | None) -> Entry:
     gates.prepare(entry)  # slow checks first: the transaction below holds the index-number lock
     with transaction.atomic():
         entry, previous = _transition(actor, entry, "sign_publish", comment)
         perms.require(perms.can_sign(actor, entry), "只有本单位审签领导可以签发")
         if reasons := gates.blocking_reasons(entry):
             raise ValidationFailed({"screening": reasons})
-        now = timezone.now()
+        now = published_at or timezone.now()
         local_today = timezone.localdate(now)
         if entry.formed_date > local_today:
             raise ValidationFailed({"formed_date": ["成文日期晚于发布日期，请核对成文日期"]})
+        changes: dict[str, Any] = {}
+        if published_at is not None:
+            later = Entry.objects.filter(unit=entry.unit, published_at__gt=published_at).exclude(pk=entry.pk)
+            if later.exists():
+                raise ValidationFailed({"published_at": ["本单位已有更晚发布的信息，按历史日期发布须从早到晚进行"]})
+            changes["published_at"] = [None, published_at]
         assign_index_number(entry, local_today.year)
         entry.published_at = now
         entry.published_date = local_today
@@ -308,7 +335,11 @@ def sign_and_publish(*, actor: Any, entry: Entry, comment: str = "") -> Entry:
             from_state=previous,
             to_state=entry.status,
             comment=comment,
-            changes={"index_number": [None, entry.index_number], "lag_workdays": [None, entry.lag_workdays]},
+            changes={
+                "index_number": [None, entry.index_number],
+                "lag_workdays": [None, entry.lag_workdays],
+                **changes,
+            },
         )
         _notify_public(entry, "publish", {entry.category_id})
     return entry

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.db import transaction
@@ -13,11 +16,29 @@ from gongkai.orgs.models import Org
 from .tasks import refresh_category_entry_pages, refresh_entry_pages, refresh_unit_pages
 
 log = logging.getLogger(__name__)
+_paused: ContextVar[bool] = ContextVar("gongkai_site_refresh_paused", default=False)
+
+
+@contextmanager
+def refresh_paused() -> Iterator[None]:
+    """Queue no page refresh for changes made inside the block (entries, org details, columns).
+
+    For bulk seeding that a full ``gongkai build-site`` follows (``gongkai demo``, then ``make run`` builds
+    the site): the build writes every page those refreshes would rewrite, so queuing them only leaves the
+    worker a backlog of redundant tasks, behind which a real publication waits. Whoever pauses owns the
+    rebuild: until it runs, the site does not show the changes.
+    """
+    token = _paused.set(True)
+    try:
+        yield
+    finally:
+        _paused.reset(token)
 
 
 def on_public_entry_changed(sender: Any, entry_id: int, reason: str = "", category_ids: Any = (), **_: Any) -> None:
     """Sent after commit by the catalog services: queue the refresh; the publisher never waits for it."""
-
+    if _paused.get():
+        return
     try:
         refresh_entry_pages.enqueue(entry_id, sorted(int(i) for i in category_ids or ()))
     except Exception:  # the publication is committed: a failed enqueue must not turn it into an error page
@@ -25,7 +46,8 @@ def on_public_entry_changed(sender: Any, entry_id: int, reason: str = "", catego
 
 
 def _queue_unit(unit_id: int) -> None:
-
+    if _paused.get():
+        return
     try:
         refresh_unit_pages.enqueue(unit_id)
     except Exception:
@@ -33,7 +55,8 @@ def _queue_unit(unit_id: int) -> None:
 
 
 def on_category_renamed(sender: Any, category_id: int, **_: Any) -> None:
-
+    if _paused.get():
+        return
     try:
         refresh_category_entry_pages.enqueue(category_id)
     except Exception:

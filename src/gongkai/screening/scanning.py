@@ -220,6 +220,9 @@ def scan_entry(
                 )
             )
     live_ids = {p.attachment.pk for p in wanted if p.attachment}
+    stale = any(target == Target.ATTACHMENT and att not in live_ids for target, att in existing)
+    if not reports and not stale:
+        return []  # every verdict is current (the gate's usual case): nothing to write
     with transaction.atomic():
         # Results of replaced or removed attachments no longer describe the entry.
         ScanResult.objects.filter(entry=entry, is_current=True, target=Target.ATTACHMENT).exclude(
