@@ -15,7 +15,6 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db import transaction
 from django.utils import timezone
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
@@ -69,19 +68,20 @@ def load(
         stack.enter_context(refresh_paused())
         indexed = stack.enter_context(indexing_deferred())
         stack.enter_context(scans_deferred())
-        with transaction.atomic():
-            w = world.build()
-            per_unit = max(entries_total // len(w.units), 1)
-            plans = {slug: entries.plan_unit(u, rnd, per_unit, start, today) for slug, u in w.units.items()}
-            bar = tqdm(total=sum(len(p) for p in plans.values()), desc="演示信息", unit="条", disable=_quiet(progress))
-            for slug, unit in w.units.items():
-                entries.publish_history(unit, plans[slug], today, lambda: bar.update(1))
-                entries.work_in_progress(unit, rnd, today, journey_one=slug == "dongshan")
-            bar.close()
-            plan = cases.plan(today.year - 1, today)
-            bar = tqdm(total=len(plan), desc="依申请公开", unit="件", disable=_quiet(progress))
-            outcome = cases.load(w, plan, today, with_letters=with_letters, tick=lambda: bar.update(1))
-            bar.close()
+        # No enclosing transaction: each service commits its own short one, and the publication gates scan
+        # attachments before theirs (nothing slow may run while the SQLite write lock is held).
+        w = world.build()
+        per_unit = max(entries_total // len(w.units), 1)
+        plans = {slug: entries.plan_unit(u, rnd, per_unit, start, today) for slug, u in w.units.items()}
+        bar = tqdm(total=sum(len(p) for p in plans.values()), desc="演示信息", unit="条", disable=_quiet(progress))
+        for slug, unit in w.units.items():
+            entries.publish_history(unit, plans[slug], today, lambda: bar.update(1))
+            entries.work_in_progress(unit, rnd, today, journey_one=slug == "dongshan")
+        bar.close()
+        plan = cases.plan(today.year - 1, today)
+        bar = tqdm(total=len(plan), desc="依申请公开", unit="件", disable=_quiet(progress))
+        outcome = cases.load(w, plan, today, with_letters=with_letters, tick=lambda: bar.update(1))
+        bar.close()
     loaded = Loaded(accounts=w.accounts)
     unit_ids = [u.org.pk for u in w.units.values()]
     for status in Entry.objects.filter(unit__in=unit_ids).values_list("status", flat=True):
