@@ -21,6 +21,7 @@ FULL = [
     ["bench_site.py", "--sizes", "10000,1000000"],
     ["bench_reports.py", "--entries", "1000000", "--units", "1500", "--applications", "100000"],
     ["bench_search.py", "--sizes", "100000,1000000"],
+    ["bench_import.py", "--rows", "100000", "--runs", "2"],
     ["fuzz_api.py", "--examples", "500"],
 ]
 QUICK = [
@@ -28,6 +29,7 @@ QUICK = [
     ["bench_site.py", "--sizes", "2000", "--runs", "3", "--wrk-seconds", "3"],
     ["bench_reports.py", "--entries", "5000", "--units", "30", "--applications", "1000", "--runs", "3"],
     ["bench_search.py", "--sizes", "3000", "--runs", "2", "--like-runs", "1"],
+    ["bench_import.py", "--rows", "2000", "--runs", "1"],
     ["fuzz_api.py", "--examples", "50"],
 ]
 
