@@ -56,8 +56,7 @@ class CaseImport:
 
 
 def require_importer(actor: Any, unit: Org) -> None:
-    perms.require(unit.is_unit, f"{unit.name} 不是公开主体（县、乡镇或街道），不能导入")
-    perms.require(perms.can_manage_unit(actor, unit), "只有本单位公开办管理员可以导入历史数据")
+    perms.require_history_importer(actor, unit)
 
 
 @dataclass
