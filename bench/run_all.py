@@ -22,6 +22,7 @@ FULL = [
     ["bench_reports.py", "--entries", "1000000", "--units", "1500", "--applications", "100000"],
     ["bench_documents.py", "--runs", "5", "--build-face"],
     ["bench_search.py", "--sizes", "100000,1000000"],
+    ["bench_import.py", "--rows", "100000", "--runs", "2"],
     ["fuzz_api.py", "--examples", "500"],
 ]
 QUICK = [
@@ -30,6 +31,7 @@ QUICK = [
     ["bench_reports.py", "--entries", "5000", "--units", "30", "--applications", "1000", "--runs", "3"],
     ["bench_documents.py", "--runs", "2"],
     ["bench_search.py", "--sizes", "3000", "--runs", "2", "--like-runs", "1"],
+    ["bench_import.py", "--rows", "2000", "--runs", "1"],
     ["fuzz_api.py", "--examples", "50"],
 ]
 

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.utils import timezone
@@ -281,16 +281,21 @@ def state_of(application: Application, today: date | None = None) -> ClockState:
     return compute(application, events_of(application), today)
 
 
-def refresh(application: Application, today: date | None = None) -> ClockState:
-    """Recompute the cache columns from the ledger and save them if they changed."""
-    state = state_of(application, today)
-    new = {
+def cache_columns(state: ClockState) -> dict[str, Any]:
+    """The ``Application`` columns that cache ``state``."""
+    return {
         "status": state.status,
         "received_on": state.received_on,
         "due_date": state.due_date,
         "closed_on": state.closed_on,
         "clock_warning": state.warning[:300],
     }
+
+
+def refresh(application: Application, today: date | None = None) -> ClockState:
+    """Recompute the cache columns from the ledger and save them if they changed."""
+    state = state_of(application, today)
+    new = cache_columns(state)
     changed = [k for k, v in new.items() if getattr(application, k) != v]
     if changed:
         for key in changed:

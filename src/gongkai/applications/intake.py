@@ -50,6 +50,9 @@ APPLICANT_FIELDS = (
 )
 
 
+_APPLICANT_TYPES = frozenset(ApplicantType.values)
+
+
 def today() -> date:
     return timezone.localdate()
 
@@ -67,8 +70,8 @@ def clean_applicant(data: dict[str, Any]) -> dict[str, Any]:
         errors.setdefault(field, []).append(message)
 
     kind = out["applicant_type"]
-    if kind not in ApplicantType.values:
-        err("applicant_type", "请选择申请人类型（自然人或法人/其他组织的类别）")
+    if message := applicant_type_error(kind):
+        err("applicant_type", message)
     is_person = kind == ApplicantType.NATURAL_PERSON
     if not out["name"]:
         err("name", "请填写申请人姓名" if is_person else "请填写法人或其他组织的名称")
@@ -128,8 +131,24 @@ def parse_date(value: Any, field: str, label: str) -> date:
 
 
 def not_future(day: date, field: str, label: str) -> None:
-    if day > today():
-        raise ValidationFailed({field: [f"{label}不能晚于今天（{today():%Y-%m-%d}）"]})
+    if message := future_error(day, label):
+        raise ValidationFailed({field: [message]})
+
+
+# Checks shared with the import of historical cases (bulk.py): each returns the Chinese message or None.
+
+
+def applicant_type_error(kind: str) -> str | None:
+    return None if kind in _APPLICANT_TYPES else "请选择申请人类型（自然人或法人/其他组织的类别）"
+
+
+def future_error(day: date, label: str) -> str | None:
+    return f"{label}不能晚于今天（{today():%Y-%m-%d}）" if day > today() else None
+
+
+def receipt_order_error(submitted: date, received: date) -> str | None:
+    """Art. 31: the receipt date is the day the application arrives, never before it was sent."""
+    return "收到申请日期不能早于申请人提交（寄出）日期" if submitted > received else None
 
 
 def add_event(app: Application, kind: str, on: date, actor: Any, **fields: Any) -> ClockEvent:
@@ -224,8 +243,8 @@ def enter_application(
             errors["received_on"] = ["请填写收到申请日期：" + _receipt_hint(channel)]
         submitted = parse_date(submitted_on, "submitted_on", "提交日期") if submitted_on else (received or today())
         not_future(submitted, "submitted_on", "提交日期")
-        if received and submitted > received:
-            errors["received_on"] = ["收到申请日期不能早于申请人提交（寄出）日期"]
+        if received and (message := receipt_order_error(submitted, received)):
+            errors["received_on"] = [message]
     except ValidationFailed as exc:
         for key, messages in exc.errors.items():
             errors.setdefault(key, []).extend(messages)

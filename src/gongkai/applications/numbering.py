@@ -19,7 +19,13 @@ CODE_LENGTH = 8
 
 
 def next_serial(unit: Org, year: int, series: str) -> int:
-    """Take the next serial. Runs inside the caller's transaction, so a rollback returns it (gap-free).
+    """Take the next serial. Runs inside the caller's transaction, so a rollback returns it (gap-free)."""
+    return next_serials(unit, year, series, 1)[0]
+
+
+def next_serials(unit: Org, year: int, series: str, count: int) -> range:
+    """Take the next ``count`` serials at once (an import of historical cases). Runs inside the caller's
+    transaction, so a rollback returns them (gap-free).
 
     The counter row is locked (``SELECT … FOR UPDATE`` on PostgreSQL; SQLite serialises writers), so two
     concurrent submissions never share a number.
@@ -27,9 +33,10 @@ def next_serial(unit: Org, year: int, series: str) -> int:
     assert transaction.get_connection().in_atomic_block, "next_serial needs a transaction"
     Counter.objects.bulk_create([Counter(unit=unit, year=year, series=series)], ignore_conflicts=True)
     counter = Counter.objects.select_for_update().get(unit=unit, year=year, series=series)
-    counter.last_serial += 1
+    first = counter.last_serial + 1
+    counter.last_serial += count
     counter.save(update_fields=["last_serial"])
-    return counter.last_serial
+    return range(first, counter.last_serial + 1)
 
 
 def tracking_number(unit: Org, year: int, serial: int) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.db import transaction
@@ -35,7 +36,7 @@ def reply(
     require_handle(actor, application.unit)
     code = ResultCode.objects.filter(key=result).first()
     if code is None:
-        raise ValidationFailed({"result": ["请选择办理结果（年度报告表三中的一项）"]})
+        raise ValidationFailed({"result": [NO_RESULT]})
     day = parse_date(on, "on", "答复日期")
     not_future(day, "on", "答复日期")
     with transaction.atomic():
@@ -44,8 +45,8 @@ def reply(
             raise InvalidTransition("该申请已办结并已答复，不能再次答复；如需更正，请联系公开办管理员", field="result")
         if app.status == Status.PENDING or app.received_on is None:
             raise InvalidTransition("请先确认收到申请（第三十一条），再作出答复", field="on")
-        if day < app.received_on:
-            raise ValidationFailed({"on": [f"答复日期不能早于收到申请日期（{app.received_on:%Y-%m-%d}）"]})
+        if message := reply_date_error(app.received_on, day):
+            raise ValidationFailed({"on": [message]})
         last = app.events.order_by("-on", "-id").first()
         if last and day < last.on:
             raise ValidationFailed(
@@ -72,7 +73,7 @@ def reply(
             EventKind.REPLIED,
             day,
             actor,
-            detail=f"{code.group_label}：{code.short_label}",
+            detail=reply_detail(code),
             data={"result": code.key},
         )
         clock.refresh(app)
@@ -86,6 +87,19 @@ def reply(
             changes={"result": code.key, "replied_on": day},
         )
     return answer
+
+
+NO_RESULT = "请选择办理结果（年度报告表三中的一项）"
+
+
+def reply_date_error(received: date, day: date) -> str | None:
+    """Shared with the import of historical cases (bulk.py)."""
+    return f"答复日期不能早于收到申请日期（{received:%Y-%m-%d}）" if day < received else None
+
+
+def reply_detail(code: ResultCode) -> str:
+    """How the ledger's 作出答复 event names the result."""
+    return f"{code.group_label}：{code.short_label}"
 
 
 def _check_result(

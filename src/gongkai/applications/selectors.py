@@ -229,3 +229,8 @@ def public_status(app: Application) -> dict[str, Any]:
             else None
         ),
     }
+
+
+def result_codes() -> list[ResultCode]:
+    """The rows of table 三 (spec §2.3) with their labels, in the table's order."""
+    return list(ResultCode.objects.order_by("sort_order"))

@@ -19,11 +19,20 @@ from gongkai.orgs import permissions as perms
 from gongkai.orgs.models import Org
 
 from . import gates, lifecycle
+from .fields import (
+    category_error,
+    clean_body,
+    clean_document_number,
+    clean_summary,
+    clean_title,
+    formed_date_error,
+    validity_error,
+)
 from .files import check_upload
 from .indexing import assign_index_number
-from .models import Attachment, Category, DisclosureMode, Entry, EntryStatus, EntryVersion, Genre, Validity
+from .models import Attachment, DisclosureMode, Entry, EntryStatus, EntryVersion, Genre, Validity
 from .signals import entry_submitted, public_entry_changed
-from .text import normalize_document_number, plain, sanitize_html
+from .text import plain
 from .timeliness import lag_workdays
 
 EDITABLE_FIELDS = (
@@ -59,20 +68,13 @@ def _clean_fields(unit: Org, data: dict[str, Any], *, partial: bool = False) -> 
         return key in data or not partial
 
     if present("title"):
-        title = plain(str(data.get("title") or ""))
-        if not title:
-            errors["title"] = ["标题不能为空"]
-        elif len(title) > 200:
-            errors["title"] = [f"标题不能超过 200 个字（现为 {len(title)} 个字）"]
-        out["title"] = title
+        out["title"], message = clean_title(data.get("title"))
+        if message:
+            errors["title"] = [message]
     if present("category"):
         category = data.get("category")
-        if not isinstance(category, Category):
-            errors["category"] = ["请选择目录类别"]
-        elif category.unit_id != unit.pk:
-            errors["category"] = ["目录类别不属于本单位"]
-        elif category.is_retired:
-            errors["category"] = [f"目录类别“{category.name}”已停用"]
+        if message := category_error(unit, category):
+            errors["category"] = [message]
         out["category"] = category
     if present("publisher"):
         publisher = data.get("publisher") or unit
@@ -89,25 +91,21 @@ def _clean_fields(unit: Org, data: dict[str, Any], *, partial: bool = False) -> 
             except ValueError:
                 formed = None
                 errors["formed_date"] = ["成文日期格式应为 YYYY-MM-DD"]
-        if formed is None and "formed_date" not in errors:
-            errors["formed_date"] = ["成文日期不能为空"]
-        elif isinstance(formed, date) and formed > today():
-            errors["formed_date"] = ["成文日期不能晚于今天"]
+        if "formed_date" not in errors and (message := formed_date_error(formed, today())):
+            errors["formed_date"] = [message]
         out["formed_date"] = formed
     if present("effective_date"):
         out["effective_date"] = data.get("effective_date") or None
     if present("summary"):
-        summary = plain(str(data.get("summary") or ""))
-        if len(summary) > 2000:
-            errors["summary"] = ["内容概述不能超过 2000 个字"]
-        out["summary"] = summary
+        out["summary"], message = clean_summary(data.get("summary"))
+        if message:
+            errors["summary"] = [message]
     if present("body"):
-        out["body"] = sanitize_html(str(data.get("body") or ""))
+        out["body"] = clean_body(data.get("body"))
     if present("document_number"):
-        number = normalize_document_number(str(data.get("document_number") or ""))
-        if len(number) > 80:
-            errors["document_number"] = ["文号不能超过 80 个字"]
-        out["document_number"] = number
+        out["document_number"], message = clean_document_number(data.get("document_number"))
+        if message:
+            errors["document_number"] = [message]
     if present("genre"):
         genre = data.get("genre") or Genre.NOTICE
         if genre not in Genre.values:
@@ -145,6 +143,11 @@ def _snapshot(entry: Entry) -> dict[str, Any]:
         value = getattr(entry, f"{field}_id" if field in ("category", "publisher", "superseded_by") else field)
         snap[field] = value
     return audit._jsonable(snap)
+
+
+def new_version(entry: Entry, *, actor: Any, reason: str) -> EntryVersion:
+    """The version row (unsaved) that keeps ``entry``'s public fields as they are now."""
+    return EntryVersion(entry=entry, number=entry.version, snapshot=_snapshot(entry), reason=reason, created_by=actor)
 
 
 def _lock(entry: Entry) -> Entry:
@@ -324,9 +327,7 @@ def _publish(actor: Any, entry: Entry, comment: str, published_at: datetime | No
         entry.published_date = local_today
         entry.lag_workdays = lag_workdays(entry.formed_date, local_today)
         entry.save()
-        EntryVersion.objects.create(
-            entry=entry, number=entry.version, snapshot=_snapshot(entry), reason="首次发布", created_by=actor
-        )
+        new_version(entry, actor=actor, reason="首次发布").save()
         audit.record(
             Action.ENTRY_PUBLISH,
             actor=actor,
@@ -376,8 +377,8 @@ def set_validity(
 ) -> Entry:
     """Mark a published entry 失效 / 废止 / 已修改 (or 有效 again). The public page shows the banner."""
     errors: dict[str, list[str]] = {}
-    if validity not in Validity.values:
-        errors["validity"] = ["有效性取值无效"]
+    if message := validity_error(validity):
+        errors["validity"] = [message]
     if validity in (Validity.EXPIRED, Validity.REPEALED, Validity.AMENDED) and invalid_date is None:
         errors["invalid_date"] = ["请填写失效、废止或修改的日期"]
     if invalid_date and invalid_date > today():

@@ -6,6 +6,8 @@ nothing that reaches a user is a stack trace.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 
 class DomainError(Exception):
     code = "invalid"
@@ -47,3 +49,24 @@ class InvalidTransition(DomainError):
 
 class NotFound(DomainError):
     code = "not_found"
+
+
+@dataclass(frozen=True, slots=True)
+class RowProblem:
+    """What is wrong with one field of one row handed to a bulk service (``row`` as the caller numbers it)."""
+
+    row: int
+    field: str
+    message: str
+
+
+class RowsRejected(DomainError):
+    """A bulk service found problems in some rows and wrote nothing. ``problems`` lists every one, in row
+    order and, within a row, in the order of the service's fields."""
+
+    code = "rows_rejected"
+
+    def __init__(self, problems: list[RowProblem]) -> None:
+        self.problems = problems
+        rows = len({p.row for p in problems})
+        super().__init__(f"有 {rows} 行数据有误（共 {len(problems)} 处），未写入任何数据", field="rows")

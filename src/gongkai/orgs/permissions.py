@@ -126,3 +126,9 @@ def can_read_audit(user: Any) -> bool:
 def require(allowed: bool, message: str = "您没有权限执行此操作") -> None:
     if not allowed:
         raise NotAllowed(message)
+
+
+def require_history_importer(user: Any, unit: Org) -> None:
+    """Only a unit's 公开办管理员 brings its history (entries, applications) in from an old system."""
+    require(unit.is_unit, f"{unit.name} 不是公开主体（县、乡镇或街道），不能导入")
+    require(can_manage_unit(user, unit), "只有本单位公开办管理员可以导入历史数据")
