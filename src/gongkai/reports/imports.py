@@ -20,6 +20,9 @@ from typing import Any
 
 from tqdm import tqdm
 
+from gongkai.applications import bulk as applications_bulk
+from gongkai.applications.selectors import result_codes
+from gongkai.catalog import bulk as catalog_bulk
 from gongkai.core.bulk import gc_paused
 from gongkai.core.errors import DomainError, RowProblem, RowsRejected
 from gongkai.orgs.models import Org
@@ -162,9 +165,7 @@ def import_entries(
     *, actor: Any, unit: Org, path: Path | str, create_categories: bool = False, progress: bool = False
 ) -> ImportResult:
     """Read a history file of entries and hand its rows to the catalog's bulk import (``catalog.bulk``)."""
-    from gongkai.catalog import bulk
-
-    bulk.require_importer(actor, unit)
+    catalog_bulk.require_importer(actor, unit)
     table = read_table(path, ENTRY_ALIASES)
     errors = _require_columns(table, ENTRY_REQUIRED)
     if errors:
@@ -186,10 +187,10 @@ def import_entries(
         rows.append(row)
     track = _tracker(progress)
     if errors:  # the catalog's own checks still run, so that the file's every problem is listed at once
-        problems = bulk.check_entries(unit=unit, rows=rows, create_categories=create_categories, progress=track)
-        raise ImportRejected(_merge(errors, problems, bulk.FIELDS))
+        problems = catalog_bulk.check_entries(unit=unit, rows=rows, create_categories=create_categories, progress=track)
+        raise ImportRejected(_merge(errors, problems, catalog_bulk.FIELDS))
     try:
-        done = bulk.import_entries(
+        done = catalog_bulk.import_entries(
             actor=actor,
             unit=unit,
             rows=rows,
@@ -198,7 +199,7 @@ def import_entries(
             progress=track,
         )
     except RowsRejected as exc:
-        raise ImportRejected(_merge([], exc.problems, bulk.FIELDS)) from exc
+        raise ImportRejected(_merge([], exc.problems, catalog_bulk.FIELDS)) from exc
     return ImportResult(
         created=done.created,
         published=done.published,
@@ -252,8 +253,6 @@ def _applicant_words() -> dict[str, str]:
 
 def _result_words() -> dict[str, str]:
     """Keys, the national table's labels (whole, or the part after the group), and short labels."""
-    from gongkai.applications.selectors import result_codes
-
     candidates: dict[str, set[str]] = defaultdict(set)
     for key in spec.result_keys():
         label = spec.row_label(key)
@@ -276,9 +275,7 @@ def _result_words() -> dict[str, str]:
 def import_applications(*, actor: Any, unit: Org, path: Path | str, progress: bool = False) -> ImportResult:
     """Read a file of historical cases and hand its rows to the applications' bulk import
     (``applications.bulk``)."""
-    from gongkai.applications import bulk
-
-    bulk.require_importer(actor, unit)
+    applications_bulk.require_importer(actor, unit)
     table = read_table(path, APPLICATION_ALIASES)
     errors = _require_columns(table, APPLICATION_REQUIRED)
     if errors:
@@ -307,9 +304,11 @@ def import_applications(*, actor: Any, unit: Org, path: Path | str, progress: bo
         rows.append(row)
     track = _tracker(progress)
     if errors:  # the service's own checks still run, so that the file's every problem is listed at once
-        raise ImportRejected(_merge(errors, bulk.check_cases(rows=rows, progress=track), bulk.FIELDS))
+        raise ImportRejected(
+            _merge(errors, applications_bulk.check_cases(rows=rows, progress=track), applications_bulk.FIELDS)
+        )
     try:
-        done = bulk.import_cases(actor=actor, unit=unit, rows=rows, source=Path(path).name, progress=track)
+        done = applications_bulk.import_cases(actor=actor, unit=unit, rows=rows, source=Path(path).name, progress=track)
     except RowsRejected as exc:
-        raise ImportRejected(_merge([], exc.problems, bulk.FIELDS)) from exc
+        raise ImportRejected(_merge([], exc.problems, applications_bulk.FIELDS)) from exc
     return ImportResult(created=done.created, open_cases=done.open_cases, encoding=table.encoding)
