@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -22,7 +23,9 @@ from gongkai.catalog.models import Entry, EntryStatus
 from gongkai.catalog.text import html_to_text
 from gongkai.core import audit
 from gongkai.core.models import AuditEvent
+from gongkai.ops.demo.data import COUNTY
 from gongkai.orgs.models import Org
+from gongkai.orgs.services import create_org
 from gongkai.reports import spec
 from gongkai.reports.annual import annual_report_data
 from gongkai.reports.bulletin import bulletin_data
@@ -147,3 +150,11 @@ def test_demo(demo: str, client: Any) -> None:
     again = io.StringIO()
     call_command("demo", stdout=again)
     assert "已存在" in again.getvalue()
+
+
+@pytest.mark.django_db
+def test_an_interrupted_load_is_not_taken_for_a_demo() -> None:
+    """Each service call commits on its own: a load killed half way leaves the county, and says so."""
+    create_org(actor=None, **COUNTY)
+    with pytest.raises(CommandError, match="没有完成"):
+        call_command("demo", stdout=io.StringIO())

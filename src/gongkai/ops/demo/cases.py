@@ -18,7 +18,6 @@ from typing import Any
 from gongkai.applications import handling, intake, letters, replies
 from gongkai.applications.choices import AppealKind, AppealOutcome, Channel, ConsultationParty, FeeBasis
 from gongkai.applications.models import Appeal, Application
-from gongkai.documents.fonts import FontMissing
 from gongkai.workdays.calendar import add_workdays
 
 from .data import PEOPLE
@@ -579,7 +578,6 @@ def plan(y0: int, today: date) -> list[Case]:
 class Outcome:
     cases: list[Application] = field(default_factory=list)
     letters: int = 0
-    letters_skipped: str = ""
     tracked: tuple[str, str] | None = None  # (tracking number, query code) of journey 2's case
 
 
@@ -591,9 +589,9 @@ def load(
     with_letters: bool = False,
     tick: Callable[[], object] = lambda: None,
 ) -> Outcome:
-    """Run every case's steps in one timeline, oldest first. ``with_letters`` also generates the letters
-    (DOCX and PDF) the plan names: the first PDF on a machine builds the CJK font subsets, about a minute
-    per face, so by default staff generate them from the case page instead."""
+    """Run every case's steps in one timeline, oldest first. ``with_letters`` also issues the letters the
+    plan names (numbered and frozen here; the worker renders their DOCX and PDF, so they stay queued until it
+    runs); by default staff generate them from the case page."""
     timeline: list[tuple[date, int, int, Step]] = []
     for ci, case in enumerate(cases):
         last = case.submitted or case.received
@@ -633,13 +631,9 @@ def load(
             out.cases.append(apps[ci])
             continue
         if s.kind == "letter":
-            if not with_letters or out.letters_skipped:
-                continue
-            try:
+            if with_letters:
                 letters.generate(actor=unit.admin, application=app, kind=s.args["kind"], on=on)
                 out.letters += 1
-            except FontMissing as exc:  # no CJK font on this machine: the cases are complete without letters
-                out.letters_skipped = exc.message
             continue
         apps[ci] = _do(s, unit, _fresh(app), on)
     return out

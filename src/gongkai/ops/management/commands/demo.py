@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from gongkai.ops import demo
 
@@ -23,13 +23,19 @@ class Command(BaseCommand):
         parser.add_argument(
             "--letters",
             action="store_true",
-            help="同时生成案件的告知书（DOCX 和 PDF）；本机第一次生成 PDF 需建立中文字体子集，约需数分钟",
+            help="同时为演示案件开具告知书（编号、文本在载入时确定，DOCX 和 PDF 由后台任务进程生成）",
         )
 
     def handle(self, *args: Any, **opts: Any) -> None:
-        if demo.exists():
+        found = demo.state()
+        if found == "complete":
             self.stdout.write("演示数据已存在，跳过。")
             return
+        if found == "partial":
+            raise CommandError(
+                "上次载入演示数据没有完成（中途被中断）：请换一个空数据库重新运行 gongkai migrate 和 gongkai demo"
+                "（默认的 SQLite 数据库即删除 $GONGKAI_DATA_DIR/gongkai.sqlite3）。"
+            )
         loaded = demo.load(entries_total=opts["entries"], seed=opts["seed"], with_letters=opts["letters"])
         say = self.stdout.write
         say(self.style.SUCCESS("演示数据已载入。"))
@@ -41,10 +47,8 @@ class Command(BaseCommand):
         say("    办理结果：" + "，".join(f"{k} {n}" for k, n in c["result"].most_common()))
         say("    渠道：" + "，".join(f"{k} {n}" for k, n in c["channel"].most_common()))
         say("    行政复议、行政诉讼：" + "，".join(f"{k} {n}" for k, n in c["appeal"].items()))
-        if loaded.letters_skipped:
-            say(self.style.WARNING(f"  告知书未生成：{loaded.letters_skipped}"))
-        elif loaded.letters:
-            say(f"  告知书：{loaded.letters} 份")
+        if loaded.letters:
+            say(f"  告知书：{loaded.letters} 份（DOCX 和 PDF 由后台任务进程生成）")
         if loaded.tracked:
             number, code = loaded.tracked
             say(f"  进度查询示例（/apply/track/）：申请编号 {number}，查询码 {code}")
