@@ -9,10 +9,17 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.core.management import call_command
 from django.db import connections
 from django.urls import reverse
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def _rules() -> None:
+    """pytest-django runs transactional tests last, after others have flushed the rows migrations load."""
+    call_command("applications", "load-rules", verbosity=0)
 
 
 @pytest.fixture
