@@ -30,6 +30,7 @@ from gongkai.reports import spec
 from gongkai.reports.annual import annual_report_data
 from gongkai.reports.bulletin import bulletin_data
 from gongkai.screening.scanning import current_results, open_high_findings
+from gongkai.search.backends import get_backend
 
 # Real commits, so the after-commit signals run inside the demo's deferral blocks as they do in production.
 # pytest-django runs the transactional tests last, after others have flushed the rows migrations load, so the
@@ -44,6 +45,9 @@ PUBLIC = (EntryStatus.PUBLISHED, EntryStatus.WITHDRAWN)
 @pytest.fixture
 def demo(settings: Any) -> str:
     call_command("applications", "load-rules", verbosity=0)
+    # The flush after earlier transactional tests empties the model tables, not SQLite's FTS5 table: start
+    # from an empty index, as a fresh install does.
+    get_backend().clear()
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     out = io.StringIO()
     call_command("demo", stdout=out)

@@ -74,7 +74,9 @@ def plan(y0: int, today: date) -> list[Case]:
         return workdays_before(today, n)
 
     ds = "dongshan"
-    first_answer = add_workdays(d(2, 18), 9)  # the first case's reply, which a later case repeats
+    reply_after = 9  # demo timing, not a statutory period
+    first_received = d(2, 18)
+    first_answer = add_workdays(first_received, reply_after)  # the first case's reply, which a later case repeats
     third = ConsultationParty.THIRD_PARTY
     return [
         # ---- first year -------------------------------------------------------------------------------------
@@ -560,7 +562,7 @@ def plan(y0: int, today: date) -> list[Case]:
             f"南门社区{y0 - 1}年老旧小区改造项目资金使用情况",
             (reply(12, "partly_granted", "涉及施工单位银行账户的部分不予公开"),),
         ),
-        # Answered after the 20 working days without an extension: the county bulletin counts it.
+        # Answered after the answer period (rules: answer) without an extension: the county bulletin counts it.
         Case(
             "chengguan",
             "zhang",

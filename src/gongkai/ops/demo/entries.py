@@ -299,7 +299,11 @@ def work_in_progress(unit: Unit, rnd: random.Random, today: date, *, journey_one
         draft("dibao", "{y}年{m}月城乡低保新增对象公示", 2, "本月新增城乡低保对象名单，附村里报送的名单表格。")
     for slug, title, ago in (
         ("news", "{u}开展冬季安全生产大检查", 1),
-        ("homestead", "{y}年{m}月农村宅基地审批结果公示（第二批）", 22),  # past 20 working days: overdue
+        (
+            "homestead",
+            "{y}年{m}月农村宅基地审批结果公示（第二批）",
+            22,
+        ),  # past the Art. 26 limit (rules: publication): overdue
     ):
         entry = draft(slug, title, ago, "待审签的信息。")
         services.review_pass(actor=unit.reviewer, entry=entry)
