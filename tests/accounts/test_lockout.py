@@ -91,3 +91,10 @@ def test_others_cannot_see_or_lift_locks(client, people, role):
     attempt = AccessAttempt.objects.first()
     assert client.post(reverse("staff:unlock", args=[attempt.pk])).status_code == 403
     assert AccessAttempt.objects.filter(pk=attempt.pk).exists()
+
+
+def test_the_login_page_states_the_lockout_rule_it_enforces(client, settings):
+    settings.AXES_FAILURE_LIMIT = 3
+    settings.AXES_COOLOFF_TIME = timedelta(minutes=40)
+    page = client.get(reverse("staff:login")).content.decode()
+    assert "连续 3 次输错密码，账号将被锁定 40 分钟" in page

@@ -38,6 +38,9 @@ PATTERNS: dict[str, re.Pattern[str]] = {
         r"|\b(?:[2-9]|[1-9]\d+)\s*(?:[<>]=?|==)\s*\w*(?:lag|elapsed|remaining|due|workdays)"
     ),
     "a deadline filtered by a number": re.compile(r"\w*(?:lag|workdays|due)\w*__(?:gt|gte|lt|lte)\s*=\s*\d"),
+    "a fee threshold as a number": re.compile(rf"(?:\d+|[{CN}]+)\s*(?:件|页)以[下上内]|\d+\s*元\s*/\s*(?:件|页)"),
+    "a fee threshold as a module constant": re.compile(r"^[A-Z][A-Z0-9_]*(?:ITEMS|PAGES|BANDS)\b[^=\n]*=\s*[\d(]"),
+    "an annual report deadline typed as a date": re.compile(r"[\"'](?:01-31|03-31)[\"']|[1-9]\s*月\s*3[01]\s*日前"),
     "a freshness period in calendar days": re.compile(
         r"timedelta\(\s*weeks\s*=|timedelta\(\s*days\s*=\s*(?:14|180|181|182|183)\s*\)"
     ),
@@ -101,6 +104,11 @@ def test_no_statutory_literal_outside_the_rules_table():
         "        if remaining is not None and remaining <= 5:",
         '"""Art. 26: publish within 20 working days of the date the information was formed or changed."""',
         "    cutoff = end - timedelta(days=183)",
+        "FREE_ITEMS = 10",
+        "PAGE_BANDS: tuple[tuple[int, int | None, int], ...] = ((1, 30, 0), (31, 100, 10))",
+        "同一申请人一个自然月内累计申请 10 件以下（含 10 件）不收费",
+        '    default = "03-31" if unit.kind == OrgKind.COUNTY else "01-31"',
+        "县级以上人民政府部门应当在每年1月31日前公布",
     ],
 )
 def test_each_old_literal_is_caught(line):

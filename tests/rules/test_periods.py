@@ -186,6 +186,20 @@ def test_values_match_the_regulation():
         "litigation": "6个月",
         "due_soon": "5个工作日",
         "publication_warning": "15个工作日",
+        "fee_free_items": "10件",  # 国办函〔2020〕109号 (spec §1.5)
+        "fee_item_band_top": "30件",
+        "fee_item_rate": "100元",
+        "fee_item_step": "10件",
+        "fee_item_step_rate": "100元",
+        "fee_free_pages": "30页",
+        "fee_page_band1_top": "100页",
+        "fee_page_band1_rate": "10元",
+        "fee_page_band2_top": "200页",
+        "fee_page_band2_rate": "20元",
+        "fee_page_band3_rate": "40元",
+        "report_government": "3月31日",  # Art. 49
+        "report_township": "1月31日",  # county practice (spec §1.6)
+        "report_reminder": "30日",
     }
     assert set(rules.table().keys()) == set(expected)
     assert {key: rules.get(key, on=date(2025, 6, 1)).text for key in expected} == expected

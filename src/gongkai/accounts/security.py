@@ -14,6 +14,7 @@ from typing import Any
 from axes.backends import AxesStandaloneBackend
 from axes.signals import user_locked_out
 from django.conf import settings
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
@@ -51,18 +52,42 @@ class LockoutBackend(AxesStandaloneBackend):
         return super().authenticate(request, username=username, password=password, **kwargs)
 
 
+def lockout_minutes() -> int:
+    return int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+
+
+def lockout_hint() -> str:
+    """The login page's warning, from the same settings axes enforces (GONGKAI_LOGIN_FAILURE_LIMIT,
+    GONGKAI_LOCKOUT_MINUTES), so the page never promises another number than the lock applies."""
+    return f"连续 {settings.AXES_FAILURE_LIMIT} 次输错密码，账号将被锁定 {lockout_minutes()} 分钟。"
+
+
 def lockout_message() -> str:
-    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     return (
-        f"登录失败次数过多（连续 {settings.AXES_FAILURE_LIMIT} 次），该账号或所在地址已被锁定 {minutes} 分钟。"
+        f"登录失败次数过多（连续 {settings.AXES_FAILURE_LIMIT} 次），"
+        f"该账号或所在地址已被锁定 {lockout_minutes()} 分钟。"
         "请稍后再试，或联系系统管理员解锁。"
     )
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login page with the lockout rule printed from the settings that enforce it."""
+
+    template_name = "staff/login.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return {**super().get_context_data(**kwargs), "lockout_hint": lockout_hint()}
 
 
 def lockout_response(request: HttpRequest, original_response: Any = None, credentials: Any = None) -> HttpResponse:
     """The login page again, with the lockout explained in Chinese, as 429 Too Many Requests."""
     form = AuthenticationForm(request)
-    context = {"form": form, "lockout": lockout_message(), "next": request.POST.get("next", "")}
+    context = {
+        "form": form,
+        "lockout": lockout_message(),
+        "lockout_hint": lockout_hint(),
+        "next": request.POST.get("next", ""),
+    }
     return render(request, "staff/login.html", context, status=429)
 
 

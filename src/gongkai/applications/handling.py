@@ -210,9 +210,9 @@ def prior_items(app: Application, on: date) -> int:
 
 def quote(app: Application, basis: str, quantity: int, on: date) -> tuple[fees.FeeQuote, int]:
     if basis == FeeBasis.PER_PAGE:
-        return fees.per_page(quantity), 0
+        return fees.per_page(quantity, on), 0
     prior = prior_items(app, app.received_on or on)
-    return fees.per_item(prior, quantity), prior
+    return fees.per_item(prior, quantity, on), prior
 
 
 def issue_fee_notice(

@@ -13,7 +13,8 @@ from django.utils.safestring import mark_safe
 from gongkai.catalog.indexing import format_index
 from gongkai.catalog.models import Category, Entry, EntryStatus, Validity
 from gongkai.catalog.text import sanitize_html
-from gongkai.orgs.models import Org
+from gongkai.orgs.models import Org, OrgKind
+from gongkai.rules import deadlines
 
 from . import paths, selectors
 from .qr import qr_svg
@@ -150,7 +151,9 @@ def codes(unit: Org, tree: CategoryTree) -> Rendered:
 def annual_reports(unit: Org, tree: CategoryTree) -> Rendered:
     cat = tree.by_slug(selectors.ANNUAL_REPORTS_SLUG)
     reports = list(selectors.category_entries(tree, cat)) if cat else []
-    ctx = _base(unit, tree, "annual") | {"reports": _rows(reports), "category": cat}
+    year = timezone.localdate().year
+    deadline = deadlines.annual_report_deadline(year - 1, county=unit.kind == OrgKind.COUNTY)
+    ctx = _base(unit, tree, "annual") | {"reports": _rows(reports), "category": cat, "deadline": deadline}
     return _html(paths.annual_reports(unit.slug), "portal/annual_reports.html", ctx)
 
 

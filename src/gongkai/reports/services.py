@@ -7,16 +7,15 @@ submission, so next year's 二 = 上年 四 check compares with what was publish
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from gongkai import rules
 from gongkai.catalog import services as catalog
 from gongkai.catalog.models import Category, EntryStatus
 from gongkai.core import audit
@@ -24,6 +23,7 @@ from gongkai.core.audit_actions import Action
 from gongkai.core.errors import NotAllowed, ValidationFailed
 from gongkai.orgs import permissions as perms
 from gongkai.orgs.models import Org, OrgKind, Role
+from gongkai.rules import deadlines
 
 from . import render
 from .annual import check_year
@@ -163,24 +163,19 @@ class Reminder:
 
 
 def deadline_for(unit: Org, year: int) -> date:
-    """Art. 49: departments by 31 January; a county government's report by 31 March. Townships have no
-    statutory date; counties usually impose 31 January (``GONGKAI_ANNUAL_REPORT_DEADLINE``, MM-DD)."""
-    default = "03-31" if unit.kind == OrgKind.COUNTY else "01-31"
-    key = "GONGKAI_COUNTY_REPORT_DEADLINE" if unit.kind == OrgKind.COUNTY else "GONGKAI_ANNUAL_REPORT_DEADLINE"
-    text = getattr(settings, key, None) or os.environ.get(key) or default
-    try:
-        month, day = (int(x) for x in text.split("-"))
-        return date(year + 1, month, day)
-    except ValueError:
-        return date(year + 1, int(default[:2]), int(default[3:]))
+    """Art. 49: the last day to publish ``unit``'s report on ``year`` (see ``gongkai.rules.deadlines``)."""
+    return deadlines.annual_report_deadline(year, county=unit.kind == OrgKind.COUNTY)
 
 
-def reminder(unit: Org, today: date | None = None, window_days: int = 30) -> Reminder | None:
-    """A warning when last year's report is not yet published and its deadline is near or past."""
+def reminder(unit: Org, today: date | None = None, window_days: int | None = None) -> Reminder | None:
+    """A warning when last year's report is not yet published and its deadline is near (within the rule
+    ``report_reminder``) or past."""
     today = today or timezone.localdate()
     year = today.year - 1
     deadline = deadline_for(unit, year)
     days_left = (deadline - today).days
+    if window_days is None:
+        window_days = rules.get("report_reminder", on=today).calendar_days
     if days_left > window_days:
         return None
     published = AnnualReport.objects.filter(unit=unit, year=year, entry__status=EntryStatus.PUBLISHED).exists()

@@ -31,7 +31,20 @@ from django.utils import timezone
 DATA_FILE = Path(__file__).resolve().parent / "data" / "periods.yaml"
 
 #: The word printed after the number, with its measure word: 20个工作日, 2周, 6个月, 60日.
-UNIT_WORDS: dict[str, str] = {"工作日": "个工作日", "自然日": "日", "周": "周", "月": "个月", "次": "次", "个": "个"}
+UNIT_WORDS: dict[str, str] = {
+    "工作日": "个工作日",
+    "自然日": "日",
+    "周": "周",
+    "月": "个月",
+    "次": "次",
+    "个": "个",
+    "件": "件",
+    "页": "页",
+    "元": "元",
+}
+
+#: A day of the year (a deadline such as 1月31日): written ``value: "01-31"`` in the data file.
+YEARLY_DATE = "每年日期"
 
 _FIELDS = {
     "key",
@@ -102,19 +115,47 @@ class Period:
 
     @property
     def text(self) -> str:
-        """Number and unit run together — 20个工作日, 2周, 6个月 — as headings, tiles and letters print them."""
+        """Number and unit run together — 20个工作日, 2周, 6个月, 10件, 1月31日 — as headings, tiles and letters
+        print them."""
+        if self.unit == YEARLY_DATE:
+            month, day = self.month_day
+            return f"{month}月{day}日"
         return f"{self.value}{UNIT_WORDS[self.unit]}"
 
     @property
     def spaced(self) -> str:
         """Number set apart — 20 个工作日 — as running text on the staff pages and the guide prints it."""
+        if self.unit == YEARLY_DATE:
+            month, day = self.month_day
+            return f"{month} 月 {day} 日"
         return f"{self.value} {UNIT_WORDS[self.unit]}"
 
     @property
     def chinese(self) -> str:
         """Chinese numerals — 两周, 六个月, 六十日 — as legal wording (答复书 救济途径, 通报) prints them."""
+        if self.unit == YEARLY_DATE:
+            month, day = self.month_day
+            return f"{chinese_number(month)}月{chinese_number(day)}日"
         number = "两" if self.value == 2 else chinese_number(self.value)
         return f"{number}{UNIT_WORDS[self.unit]}"
+
+    @property
+    def month_day(self) -> tuple[int, int]:
+        """(month, day) of a yearly date rule, stored as month × 100 + day (0131 → (1, 31))."""
+        if self.unit != YEARLY_DATE:
+            raise RulesDataError(f"规则 {self.key} 以“{self.unit}”计，不是每年的日期")
+        return divmod(self.value, 100)
+
+    def date_in(self, year: int) -> date:
+        """The yearly date rule's day in ``year``: ``get("report_government").date_in(2026)`` → 2026-03-31."""
+        month, day = self.month_day
+        return date(year, month, day)
+
+    def amount(self, unit: str) -> int:
+        """The value of a count or amount rule (件, 页, 元); refuses a rule counted in another unit."""
+        if self.unit != unit:
+            raise RulesDataError(f"规则 {self.key} 以“{self.unit}”计，不是{unit}")
+        return self.value
 
     @property
     def source(self) -> str:
@@ -216,6 +257,20 @@ def _text(where: str, raw: dict[str, Any], name: str, *, blank: bool = False) ->
     return value.strip()
 
 
+def _month_day(where: str, value: Any) -> int:
+    """``"01-31"`` → 131 (a day that exists in every year: 02-29 is refused)."""
+    match = re.fullmatch(r"(\d\d)-(\d\d)", value) if isinstance(value, str) else None
+    if match:
+        month, day = int(match[1]), int(match[2])
+        try:
+            date(2001, month, day)  # not a leap year: a deadline must exist every year
+        except ValueError:
+            pass
+        else:
+            return month * 100 + day
+    raise RulesDataError(f'{where}：{YEARLY_DATE}的 value 应写作带引号的 "MM-DD"（如 "01-31"），而不是 {value!r}')
+
+
 def _row(path: Path, number: int, raw: Any) -> Period:
     where = f"{path.name} 第 {number} 条"
     if not isinstance(raw, dict):
@@ -228,10 +283,12 @@ def _row(path: Path, number: int, raw: Any) -> Period:
         raise RulesDataError(f"{where}：key 应为小写英文、数字和下划线")
     where = f"{where}（{key}）"
     value = raw["value"]
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+    if raw["unit"] == YEARLY_DATE:
+        value = _month_day(where, value)
+    elif isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise RulesDataError(f"{where}：value 应为正整数")
-    if raw["unit"] not in UNIT_WORDS:
-        raise RulesDataError(f"{where}：unit 应为 {'、'.join(UNIT_WORDS)} 之一")
+    if raw["unit"] not in UNIT_WORDS and raw["unit"] != YEARLY_DATE:
+        raise RulesDataError(f"{where}：unit 应为 {'、'.join([*UNIT_WORDS, YEARLY_DATE])} 之一")
     if not isinstance(raw["statutory"], bool):
         raise RulesDataError(f"{where}：statutory 应为 true 或 false")
     valid_from = _date(where, "valid_from", raw["valid_from"])

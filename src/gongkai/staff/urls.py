@@ -1,12 +1,14 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from gongkai.accounts import security
+
 from . import catalog_views, token_views, views
 
 app_name = "staff"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
-    path("login/", auth_views.LoginView.as_view(template_name="staff/login.html"), name="login"),
+    path("login/", security.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("entries/", views.entry_list, name="entry_list"),
     path("entries/new/", views.entry_create, name="entry_create"),
