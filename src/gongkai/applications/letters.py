@@ -245,16 +245,16 @@ def generate(*, actor: Any, application: Application, kind: str, on: Any = None,
             comment=f"{letter.title} {number}",
             changes={"kind": kind, "letter": row.pk},
         )
-        letter_id = row.pk
-        transaction.on_commit(lambda: letter_numbered.send(sender=Letter, letter_id=letter_id))
+        letter_id, unit_id = row.pk, app.unit_id
+        transaction.on_commit(lambda: letter_numbered.send(sender=Letter, letter_id=letter_id, unit_id=unit_id))
     return row
 
 
 def _requeue(row: Letter) -> None:
     Letter.objects.filter(pk=row.pk).update(status=LetterStatus.PENDING, error="")
     row.status, row.error = LetterStatus.PENDING, ""
-    letter_id = row.pk
-    transaction.on_commit(lambda: letter_numbered.send(sender=Letter, letter_id=letter_id))
+    letter_id, unit_id = row.pk, row.application.unit_id
+    transaction.on_commit(lambda: letter_numbered.send(sender=Letter, letter_id=letter_id, unit_id=unit_id))
 
 
 def retry(*, actor: Any, letter: Letter) -> Letter:

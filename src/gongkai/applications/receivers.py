@@ -27,9 +27,9 @@ def recompute_on_calendar_change(sender: Any, years: set[int] | None = None, **k
 
 
 @receiver(letter_numbered, dispatch_uid="applications.render_letter")
-def queue_letter_rendering(sender: Any, letter_id: int, **kwargs: Any) -> None:
+def queue_letter_rendering(sender: Any, letter_id: int, unit_id: int | None = None, **kwargs: Any) -> None:
     try:
-        render_letter.enqueue(letter_id)
+        render_letter.enqueue(letter_id, unit_id=unit_id)
     except Exception:
         # The letter stays "正在生成" and its page offers 重新生成; the numbering itself has committed.
         log.exception("could not queue the rendering of letter %s", letter_id)

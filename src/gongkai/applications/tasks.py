@@ -8,6 +8,7 @@ from . import letters
 
 
 @task()
-def render_letter(letter_id: int) -> str:
-    """DOCX and PDF of a numbered letter; idempotent (``letters.render``)."""
+def render_letter(letter_id: int, unit_id: int | None = None) -> str:
+    """DOCX and PDF of a numbered letter; idempotent (``letters.render``). ``unit_id`` is not used here: it
+    tells the queue panel (``worker.taskinfo``) whose administrator may see and retry the task."""
     return letters.render(letter_id)

@@ -58,10 +58,13 @@ def fingerprint(kind: str, params: dict[str, Any]) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def start(*, actor: Any, kind: str, params: dict[str, Any], title: str, back_url: str = "") -> DocumentJob:
+def start(
+    *, actor: Any, kind: str, params: dict[str, Any], title: str, back_url: str = "", unit: Any = None
+) -> DocumentJob:
     """The active job for these parameters, or a new one queued for the worker.
 
     The caller has checked that ``actor`` may read what the job renders; the renderer checks again.
+    ``unit`` is the unit the file is about: the queue panel shows a failed task to that unit's administrator.
     Not audited: an export changes nothing, like the downloads it replaces.
     """
     if kind not in _renderers:
@@ -74,10 +77,16 @@ def start(*, actor: Any, kind: str, params: dict[str, Any], title: str, back_url
     try:
         with transaction.atomic():
             job = DocumentJob.objects.create(
-                kind=kind, params=params, fingerprint=fp, title=title[:200], back_url=back_url[:300], created_by=actor
+                kind=kind,
+                params=params,
+                fingerprint=fp,
+                title=title[:200],
+                back_url=back_url[:300],
+                created_by=actor,
+                unit=unit,
             )
-            job_id = str(job.pk)
-            transaction.on_commit(lambda: job_created.send(sender=DocumentJob, job_id=job_id))
+            job_id, unit_id = str(job.pk), job.unit_id
+            transaction.on_commit(lambda: job_created.send(sender=DocumentJob, job_id=job_id, unit_id=unit_id))
     except IntegrityError:
         # The other click of a double click committed first: show its job.
         return DocumentJob.objects.get(active)
@@ -89,9 +98,11 @@ def requeue(*, actor: Any, job: DocumentJob) -> DocumentJob:
     if job.created_by_id != actor.pk:
         raise NotAllowed("只能重新生成自己请求的文件")
     if job.status == JobStatus.PENDING:
-        job_created.send(sender=DocumentJob, job_id=str(job.pk))
+        job_created.send(sender=DocumentJob, job_id=str(job.pk), unit_id=job.unit_id)
         return job
-    return start(actor=actor, kind=job.kind, params=job.params, title=job.title, back_url=job.back_url)
+    return start(
+        actor=actor, kind=job.kind, params=job.params, title=job.title, back_url=job.back_url, unit=job.unit
+    )
 
 
 def _finish(job: DocumentJob, **fields: Any) -> int:

@@ -36,6 +36,8 @@ class DocumentJob(models.Model):
     content_type = models.CharField(max_length=100, blank=True)
     error = models.CharField("原因", max_length=500, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    #: The unit the file is about: its 公开办管理员 sees and retries the job's task on the dashboard.
+    unit = models.ForeignKey("orgs.Org", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -23,9 +23,9 @@ def queue_font_build(sender: Any, **kwargs: Any) -> None:
 
 
 @receiver(job_created, dispatch_uid="documents.queue_job")
-def queue_job(sender: Any, job_id: str, **kwargs: Any) -> None:
+def queue_job(sender: Any, job_id: str, unit_id: int | None = None, **kwargs: Any) -> None:
     try:
-        run_job.enqueue(job_id)
+        run_job.enqueue(job_id, unit_id=unit_id)
     except Exception:
         # The job page offers 重新排队 for a job that stays queued; the request that started it must not fail.
         log.exception("could not queue document job %s", job_id)

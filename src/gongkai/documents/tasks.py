@@ -28,5 +28,7 @@ def build_fonts() -> list[str]:
 
 
 @task()
-def run_job(job_id: str) -> str:
+def run_job(job_id: str, unit_id: int | None = None) -> str:
+    """Render a ``DocumentJob``. ``unit_id`` is not used here: it tells the queue panel (``worker.taskinfo``)
+    whose administrator may see and retry the task."""
     return jobs.run(job_id)

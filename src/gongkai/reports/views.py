@@ -159,6 +159,7 @@ def annual_file(request: HttpRequest, code: str, year: str, fmt: str) -> HttpRes
             params={"unit": unit.code, "year": y, "all": include_children, "format": fmt},
             title=exports.annual_title(unit, y, include_children, fmt),
             back_url=page,
+            unit=unit,
         )
         return redirect("documents:job", pk=job.pk)
     doc = rendering.build(unit, y, include_children=include_children)
@@ -233,6 +234,7 @@ def bulletin_file(request: HttpRequest, fmt: str) -> HttpResponse:
             params={"county": county.code, "period": period.strip().upper(), "format": fmt},
             title=f"{county.name}政务公开工作通报 {period}（{fmt.upper()}）",
             back_url=page,
+            unit=county,
         )
         return redirect("documents:job", pk=job.pk)
     try:

@@ -39,7 +39,7 @@ from django_tasks.signals import task_finished, task_started
 from django_tasks_db.models import DBTaskResult
 from django_tasks_db.utils import exclusive_transaction
 
-from . import recovery, taskinfo
+from . import pruning, recovery, taskinfo
 from .models import WorkerHeartbeat
 from .transient import is_transient_db_error
 
@@ -185,6 +185,7 @@ class Worker:
         self.current_id = ""  # read by the heartbeat thread
         self.tasks_run = 0
         self._last_recovery = 0.0
+        self._last_prune = float("-inf")  # the first idle moment prunes
 
     # --- signals and waiting -------------------------------------------------------------------------------
 
@@ -318,6 +319,27 @@ class Worker:
         for line in report.failed:
             log.error("任务多次中断，已标记为失败：%s（%s）", line.label, line.reason)
 
+    def _maybe_prune(self) -> None:
+        """Remove old finished task rows (``pruning``), at most once every ``GONGKAI_TASK_PRUNE_MINUTES``, only
+        when the queue is idle, and a thousand rows at a time so that a backlog of pruning never delays a task."""
+        every = settings.GONGKAI_TASK_PRUNE_MINUTES * 60
+        if every <= 0 or time.monotonic() - self._last_prune < every:
+            return
+        self._last_prune = time.monotonic()
+        try:
+            done = pruning.prune(limit=1000)
+        except Exception as exc:
+            if is_transient_db_error(exc):
+                _reset_connections()
+                self._last_prune -= every  # try again at the next idle moment
+                return
+            log.exception("清理已完成的任务记录时出错")
+            return
+        if done.total:
+            log.info("已清理已完成的任务记录：成功 %d 条，失败 %d 条", done.succeeded, done.failed)
+            if done.succeeded >= 1000 or done.failed >= 1000:
+                self._last_prune -= every  # more to remove: continue at the next idle moment
+
     # --- running one task ----------------------------------------------------------------------------------
 
     def _call(self, row: DBTaskResult) -> Any:
@@ -447,6 +469,7 @@ class Worker:
                 if self.batch:
                     log.info("队列已空，任务进程退出（--batch）")
                     break
+                self._maybe_prune()
                 close_old_connections()
                 self.sleep(self.interval)
         except Stop:

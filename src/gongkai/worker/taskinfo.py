@@ -35,8 +35,7 @@ KINDS: dict[str, TaskKind] = {
     "gongkai.search.tasks.index_entry": TaskKind("更新检索索引", "entry"),
     "gongkai.screening.tasks.scan_submitted_entry": TaskKind("保密审查扫描", "entry"),
     "gongkai.screening.tasks.rescan_published_entries": TaskKind("已发布信息重新扫描", "unit"),
-    # Letters and exports name no entry, category or unit (applications is a sibling floor, not read here):
-    # their rows are for system administrators.
+    # Letters and exports carry ``unit_id`` as a keyword argument (applications is a sibling floor, not read here).
     "gongkai.applications.tasks.render_letter": TaskKind("生成告知书（DOCX、PDF）", "letter"),
     "gongkai.documents.tasks.run_job": TaskKind("生成下载文件（年度报告、通报 PDF）", "job"),
     "gongkai.documents.tasks.build_fonts": TaskKind("生成中文字体子集", "unit"),
@@ -46,6 +45,12 @@ KINDS: dict[str, TaskKind] = {
 def _first_arg(row: DBTaskResult) -> Any:
     args = (row.args_kwargs or {}).get("args") or []
     return args[0] if args else None
+
+
+def _unit_kwarg(row: DBTaskResult) -> int | None:
+    """The ``unit_id`` keyword a task was queued with (letters, exports): the unit it works for."""
+    value = ((row.args_kwargs or {}).get("kwargs") or {}).get("unit_id")
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def _subject(row: DBTaskResult) -> tuple[str, int] | None:
@@ -80,8 +85,11 @@ def unit_ids(rows: Iterable[DBTaskResult]) -> dict[str, int | None]:
     found["entry"] = dict(Entry.objects.filter(pk__in=wanted["entry"]).values_list("pk", "unit_id"))
     found["category"] = dict(Category.objects.filter(pk__in=wanted["category"]).values_list("pk", "unit_id"))
     out: dict[str, int | None] = {}
+    kwarg_units = {str(row.pk): _unit_kwarg(row) for row in rows}
     for task_id, subject in subjects.items():
-        if subject is None:
+        if kwarg_units[task_id] is not None:
+            out[task_id] = kwarg_units[task_id]
+        elif subject is None:
             out[task_id] = None
         elif subject[0] == "unit":
             out[task_id] = subject[1]
