@@ -128,3 +128,29 @@ def test_round_trip_with_dumpdata_when_pg_dump_is_missing(world, tmp_path, monke
 
     assert rows["search.SearchDocument"]
     assert [h.entry.title for h in selectors.search(q="已公开的通知").hits] == ["已公开的通知"]
+
+
+def test_backup_and_restore_say_each_step_as_it_ends(world, tmp_path):
+    from io import StringIO
+
+    out, said = tmp_path / "bk", StringIO()
+    call_command("backup", str(out), stdout=said)
+    lines = said.getvalue().splitlines()
+    assert lines[0] == f"正在备份到 {out} …"
+    steps = [line.split("：")[0].strip() for line in lines[1:5]]
+    assert steps[0].startswith("1/4 数据库（") and steps[0].endswith("MB）")
+    assert steps[1].startswith("2/4 上传的文件（") and steps[2].startswith("3/4 公开网站（")
+    assert steps[3] == "4/4 校验值清单"
+    assert all("完成，用时" in line and line.endswith("秒") for line in lines[1:5])
+    assert lines[5].startswith("备份完成：")
+    said = StringIO()
+    call_command("restore", str(out), stdout=said)
+    connection.close()
+    lines = said.getvalue().splitlines()
+    assert [line.split("：")[0].strip().split("（")[0] for line in lines[1:5]] == [
+        "1/4 校验备份",
+        "2/4 数据库",
+        "3/4 上传的文件",
+        "4/4 公开网站",
+    ]
+    assert lines[5].startswith("恢复完成：")

@@ -100,9 +100,7 @@ def requeue(*, actor: Any, job: DocumentJob) -> DocumentJob:
     if job.status == JobStatus.PENDING:
         job_created.send(sender=DocumentJob, job_id=str(job.pk), unit_id=job.unit_id)
         return job
-    return start(
-        actor=actor, kind=job.kind, params=job.params, title=job.title, back_url=job.back_url, unit=job.unit
-    )
+    return start(actor=actor, kind=job.kind, params=job.params, title=job.title, back_url=job.back_url, unit=job.unit)
 
 
 def _finish(job: DocumentJob, **fields: Any) -> int:
