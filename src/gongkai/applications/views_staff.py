@@ -130,11 +130,9 @@ def detail(
         "reply": getattr(app, "reply", None),
     }
     if personal:
-        cards = staff_actions.cards(app, request.user, bound)
         context.update(
             {
-                "cards": cards,
-                "available": {card.name for card in cards},
+                "cards": staff_actions.cards(app, request.user, bound),
                 "letters": app.letters.all(),
                 "appeals": app.appeals.all(),
                 "fee_notices": app.fee_notices.all(),
