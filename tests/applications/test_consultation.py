@@ -44,13 +44,14 @@ def test_reply_refused_while_consultation_open(receive, people, today):
     import pytest
 
     from gongkai.applications import replies
-    from gongkai.core.errors import ValidationFailed
+    from gongkai.core.errors import InvalidTransition
 
     today(date(2025, 3, 20))
     app = receive(date(2025, 3, 3))
     handling.start_consultation(
         actor=people["drafter"], application=app, on=date(2025, 3, 10), party="other_agency", who="清河县自然资源局"
     )
-    with pytest.raises(ValidationFailed) as exc:
+    # A status rule of the action table (row ``reply``), no longer a check on the chosen result.
+    with pytest.raises(InvalidTransition, match="征求意见尚未结束") as exc:
         replies.reply(actor=people["drafter"], application=app, result="granted", on=date(2025, 3, 20))
     assert exc.value.field == "result"

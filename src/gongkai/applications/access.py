@@ -57,5 +57,8 @@ def supervised_unit_ids(user: Any) -> list[int]:
     return [o.pk for o in Org.objects.filter(q) if o.is_unit]
 
 
+NOT_HANDLER = "您不是该申请办理单位的工作人员，不能办理此申请"
+
+
 def require_handle(user: Any, unit: Org) -> None:
-    perms.require(can_handle(user, unit), "您不是该申请办理单位的工作人员，不能办理此申请")
+    perms.require(can_handle(user, unit), NOT_HANDLER)

@@ -14,23 +14,21 @@ from gongkai.core import audit
 from gongkai.core.audit_actions import Action
 from gongkai.core.errors import InvalidTransition, ValidationFailed
 
-from . import clock, fees
-from .access import can_approve_extension, require_handle
+from . import actions, clock, fees
+from .access import can_approve_extension
 from .choices import ConsultationParty, EventKind, FeeBasis, Status
 from .intake import add_event, lock, not_future, parse_date
 from .models import Application, FeeNotice
 
 
-def _begin(actor: Any, application: Application, on: Any, label: str) -> tuple[Application, date]:
-    """Permission, date checks and the row lock every event shares."""
-    require_handle(actor, application.unit)
+def _begin(action: str, actor: Any, application: Application, on: Any, label: str) -> tuple[Application, date]:
+    """What every event shares: the row lock, the action table's permission and status rule
+    (``actions.check``), and the date checks."""
+    actions.permit(action, application, actor)
     day = parse_date(on, "on", label)
     not_future(day, "on", label)
     app = lock(application)
-    if app.is_closed:
-        raise InvalidTransition("该申请已办结，不能再记录办理事项", field="on")
-    if app.status == Status.PENDING:
-        raise InvalidTransition("请先确认收到申请（第三十一条），再办理", field="on")
+    actions.check(action, app, actor)
     if app.received_on and day < app.received_on:
         raise ValidationFailed({"on": [f"{label}不能早于收到申请日期（{app.received_on:%Y-%m-%d}）"]})
     last = app.events.order_by("-on", "-id").first()
@@ -63,12 +61,10 @@ def request_correction(*, actor: Any, application: Application, on: Any, items: 
         raise ValidationFailed({"items": ["请写明需要补正的事项"]})
     due_day = parse_date(due, "due", "补正期限")
     with transaction.atomic():
-        app, day = _begin(actor, application, on, "补正通知日期")
+        app, day = _begin("correction_request", actor, application, on, "补正通知日期")
         state = clock.state_of(app)
         if state.correction_requested:
             raise InvalidTransition("补正通知只能发出一次（第三十条：一次性告知）", field="on")
-        if app.status != Status.IN_PROGRESS:
-            raise InvalidTransition(f"当前状态为“{app.get_status_display()}”，不能发出补正通知", field="on")
         if state.correction_request_by and day > state.correction_request_by:
             raise ValidationFailed(
                 {
@@ -87,9 +83,7 @@ def request_correction(*, actor: Any, application: Application, on: Any, items: 
 def record_correction(*, actor: Any, application: Application, on: Any, note: str = "") -> Application:
     """The corrected application arrived: the answer period restarts from the next day (Art. 30)."""
     with transaction.atomic():
-        app, day = _begin(actor, application, on, "收到补正日期")
-        if app.status != Status.AWAITING_CORRECTION:
-            raise InvalidTransition("该申请没有待补正的通知", field="on")
+        app, day = _begin("correction_receive", actor, application, on, "收到补正日期")
         add_event(app, EventKind.CORRECTION_RECEIVED, day, actor, detail=note.strip())
         return _finish(actor, app, Action.APPLICATION_CORRECTION_RECEIVE, Status.AWAITING_CORRECTION, on=day)
 
@@ -97,15 +91,15 @@ def record_correction(*, actor: Any, application: Application, on: Any, note: st
 def start_consultation(
     *, actor: Any, application: Application, on: Any, party: str, who: str, matter: str = ""
 ) -> Application:
+    """Ask a third party (Art. 32) or another agency (Art. 34) for its opinion: the answer period pauses
+    until ``end_consultation`` (Art. 33(2): the time for the opinion is not counted)."""
     if party not in ConsultationParty.values:
         raise ValidationFailed({"party": ["请选择征求意见的对象类型（第三方或其他机关）"]})
     who = " ".join((who or "").split())
     if not who:
         raise ValidationFailed({"who": ["请填写征求意见对象的名称"]})
     with transaction.atomic():
-        app, day = _begin(actor, application, on, "征求意见日期")
-        if app.status != Status.IN_PROGRESS:
-            raise InvalidTransition(f"当前状态为“{app.get_status_display()}”，不能开始征求意见", field="on")
+        app, day = _begin("consultation_start", actor, application, on, "征求意见日期")
         add_event(
             app, EventKind.CONSULTATION_STARTED, day, actor, party=party, detail=who, data={"matter": matter.strip()}
         )
@@ -113,10 +107,9 @@ def start_consultation(
 
 
 def end_consultation(*, actor: Any, application: Application, on: Any, outcome: str = "") -> Application:
+    """The opinion came back (or its period ran out, Art. 32): the answer period runs on from the next day."""
     with transaction.atomic():
-        app, day = _begin(actor, application, on, "征求意见结束日期")
-        if app.status != Status.IN_CONSULTATION:
-            raise InvalidTransition("该申请没有正在进行的征求意见", field="on")
+        app, day = _begin("consultation_end", actor, application, on, "征求意见结束日期")
         add_event(app, EventKind.CONSULTATION_ENDED, day, actor, detail=(outcome or "").strip())
         return _finish(actor, app, Action.APPLICATION_CONSULTATION_END, Status.IN_CONSULTATION)
 
@@ -160,10 +153,8 @@ def extend(
         raise ValidationFailed(errors)
     assert notified is not None
     with transaction.atomic():
-        app, day = _begin(actor, application, on, "批准延期日期")
+        app, day = _begin("extend", actor, application, on, "批准延期日期")
         state = clock.state_of(app)
-        if app.status == Status.AWAITING_CORRECTION:
-            raise InvalidTransition("待补正期间答复期限尚未重新起算，不需要延期", field="on")
         if state.extension_days + n > most.workdays:
             left = most.workdays - state.extension_days
             raise ValidationFailed(
@@ -224,6 +215,8 @@ def issue_fee_notice(
     quantity: Any,
     delivered_on: Any = None,
 ) -> FeeNotice:
+    """信息处理费 (Art. 42, 国办函〔2020〕109号): one notice per case, by item or by page, only where the
+    amount is above nothing; the case waits for payment."""
     if basis not in FeeBasis.values:
         raise ValidationFailed({"basis": ["请选择计收方式：按件或按量（同一申请只能选一种）"]})
     try:
@@ -233,12 +226,10 @@ def issue_fee_notice(
     except (TypeError, ValueError):
         raise ValidationFailed({"quantity": ["请填写件数或页数（正整数）"]}) from None
     with transaction.atomic():
-        app, day = _begin(actor, application, on, "收费通知日期")
+        app, day = _begin("fee_notice", actor, application, on, "收费通知日期")
         delivered = parse_date(delivered_on, "delivered_on", "申请人收到通知日期") if delivered_on else day
         if delivered < day:
             raise ValidationFailed({"delivered_on": ["申请人收到通知日期不能早于通知日期"]})
-        if app.status != Status.IN_PROGRESS:
-            raise InvalidTransition(f"当前状态为“{app.get_status_display()}”，不能发出收费通知", field="on")
         if app.fee_notices.exists():
             raise InvalidTransition("该申请已发出过收费通知", field="on")
         q, prior = quote(app, basis, qty, day)
@@ -267,10 +258,11 @@ def issue_fee_notice(
 
 
 def record_payment(*, actor: Any, application: Application, on: Any) -> Application:
+    """The applicant paid the fee of the open notice within the payment period (Art. 42)."""
     with transaction.atomic():
-        app, day = _begin(actor, application, on, "缴费日期")
+        app, day = _begin("fee_paid", actor, application, on, "缴费日期")
         notice = app.fee_notices.filter(paid_on__isnull=True, lapsed_on__isnull=True).first()
-        if app.status != Status.AWAITING_FEE or notice is None:
+        if notice is None:
             raise InvalidTransition("该申请没有待缴费的收费通知", field="on")
         state = clock.state_of(app)
         if state.fee_payment_due and day > state.fee_payment_due:

@@ -10,10 +10,10 @@ from django.utils import timezone
 
 from gongkai.core import audit
 from gongkai.core.audit_actions import Action
-from gongkai.core.errors import InvalidTransition, ValidationFailed
+from gongkai.core.errors import ValidationFailed
 from gongkai.orgs.models import Org
 
-from . import clock, numbering
+from . import actions, clock, numbering
 from .access import require_handle
 from .choices import (
     CONFIRMED_CHANNELS,
@@ -284,13 +284,12 @@ def lock(app: Application) -> Application:
 
 def confirm_receipt(*, actor: Any, application: Application, received_on: Any) -> Application:
     """Online/fax/e-mail: the day both sides confirm is the receipt date (Art. 31(3))."""
-    require_handle(actor, application.unit)
+    actions.permit("receive", application, actor)
     day = parse_date(received_on, "received_on", "双方确认收到申请的日期")
     not_future(day, "received_on", "收到申请日期")
     with transaction.atomic():
         app = lock(application)
-        if app.status != Status.PENDING:
-            raise InvalidTransition("该申请已确认收到，不能重复确认", field="received_on")
+        actions.check("receive", app, actor)
         if day < app.submitted_on:
             raise ValidationFailed(
                 {"received_on": [f"确认收到日期不能早于申请人提交日期（{app.submitted_on:%Y-%m-%d}）"]}
@@ -313,18 +312,14 @@ def transfer(*, actor: Any, application: Application, to_unit: Org, on: Any, rea
     """Move a case not yet received to the unit it belongs to; it keeps the applicant's data and gets a new
     tracking number there (the applicant is told it). A case already received is answered instead, with
     result 本机关不掌握 and the right agency named (Art. 36(5))."""
-    require_handle(actor, application.unit)
+    actions.permit("transfer", application, actor)
     day = parse_date(on, "on", "转送日期")
     not_future(day, "on", "转送日期")
     if not to_unit.is_unit or to_unit.pk == application.unit_id:
         raise ValidationFailed({"to_unit": ["请选择其他负责公开该信息的行政机关"]})
     with transaction.atomic():
         app = lock(application)
-        if app.status != Status.PENDING:
-            raise InvalidTransition(
-                "已确认收到的申请不能转送，请以“本机关不掌握相关政府信息”答复并告知负责机关的名称和联系方式",
-                field="to_unit",
-            )
+        actions.check("transfer", app, actor)
         fields = {k: getattr(app, k) for k in APPLICANT_FIELDS}
         new, _code = _create(
             actor=None, unit=to_unit, fields=fields, channel=app.channel, submitted_on=app.submitted_on, oral=app.oral

@@ -25,8 +25,8 @@ from gongkai.documents.pdf import render_pdf
 from gongkai.orgs import permissions as perms
 from gongkai.workdays.calendar import CalendarNotLoaded, add_workdays
 
-from . import clock, numbering
-from .access import can_edit_templates, require_handle
+from . import actions, clock, numbering
+from .access import can_edit_templates
 from .choices import DECISION_LETTERS, Delivery, EventKind, FeeBasis, InfoForm, LetterKind
 from .intake import lock
 from .models import Application, ClockEvent, Letter, LetterStatus, LetterTemplate
@@ -200,7 +200,7 @@ def generate(*, actor: Any, application: Application, kind: str, on: Any = None,
     ``request_key`` finds the first one, and while a letter of the same kind and date is still being
     rendered (or failed) for the case, asking again returns that letter instead of taking a new number.
     """
-    require_handle(actor, application.unit)
+    actions.permit("letter", application, actor)
     if kind not in LetterKind.values:
         raise ValidationFailed({"kind": ["请选择文书类型"]})
     day = on if isinstance(on, date) else (date.fromisoformat(on) if on else timezone.localdate())
@@ -208,6 +208,7 @@ def generate(*, actor: Any, application: Application, kind: str, on: Any = None,
     build(application, kind, day, "")  # validate before a number is taken
     with transaction.atomic():
         app = lock(application)  # one generation per case at a time: the checks below see every earlier one
+        actions.check("letter", app, actor)
         earlier = Letter.objects.filter(application=app, request_key=key).first() if key else None
         if earlier is not None and (earlier.kind, earlier.issued_on) != (kind, day):
             # The same form sent again for another letter (a page restored by the back button): not a repeat.
@@ -259,7 +260,7 @@ def _requeue(row: Letter) -> None:
 
 def retry(*, actor: Any, letter: Letter) -> Letter:
     """重新生成 a letter whose rendering failed or never ran: same number, same frozen text."""
-    require_handle(actor, letter.application.unit)
+    actions.permit("letter", letter.application, actor)  # the same people who generate letters
     with transaction.atomic():
         row = Letter.objects.select_for_update().select_related("application__unit").get(pk=letter.pk)
         if row.status == LetterStatus.DONE or not row.content:
@@ -317,7 +318,7 @@ def _failed(row: Letter, message: str) -> None:
 
 def upload(*, actor: Any, application: Application, kind: str, title: str, upload: Any, on: Any = None) -> Letter:
     """Attach a signed/stamped scan or an edited Word file the officer made outside the platform."""
-    require_handle(actor, application.unit)
+    actions.permit("upload", application, actor)
     name = getattr(upload, "name", "") or ""
     suffix = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
     errors: dict[str, list[str]] = {}
@@ -341,6 +342,7 @@ def upload(*, actor: Any, application: Application, kind: str, title: str, uploa
     row.uploaded.save(f"{application.tracking_number}-{kind}{suffix}", upload, save=False)
     try:
         with transaction.atomic():
+            actions.check("upload", application, actor)
             row.save()
             audit.record(
                 Action.APPLICATION_LETTER_UPLOAD,

@@ -11,8 +11,7 @@ from gongkai.core import audit
 from gongkai.core.audit_actions import Action
 from gongkai.core.errors import InvalidTransition, ValidationFailed
 
-from . import clock
-from .access import require_handle
+from . import actions, clock
 from .choices import AppealKind, AppealOutcome, EventKind, Status
 from .intake import add_event, lock, not_future, parse_date
 from .models import Appeal, Application, Reply, ResultCode
@@ -31,9 +30,10 @@ def reply(
     """Answer the application. ``result`` is a key of the national table (spec §2.3).
 
     Art. 36 variants: 已主动公开 is 予以公开 with ``proactive_location`` (where to find it); 不属于本机关
-    is 本机关不掌握 with ``referred_agency`` (which agency and its contact).
+    is 本机关不掌握 with ``referred_agency`` (which agency and its contact). Only a received case that is not
+    waiting for a consultation's opinion is answered (the statuses are ``actions`` row ``reply``).
     """
-    require_handle(actor, application.unit)
+    actions.permit("reply", application, actor)
     code = ResultCode.objects.filter(key=result).first()
     if code is None:
         raise ValidationFailed({"result": [NO_RESULT]})
@@ -41,9 +41,10 @@ def reply(
     not_future(day, "on", "答复日期")
     with transaction.atomic():
         app = lock(application)
-        if app.is_closed or Reply.objects.filter(application=app).exists():
+        actions.check("reply", app, actor)
+        if Reply.objects.filter(application=app).exists():
             raise InvalidTransition("该申请已办结并已答复，不能再次答复；如需更正，请联系公开办管理员", field="result")
-        if app.status == Status.PENDING or app.received_on is None:
+        if app.received_on is None:
             raise InvalidTransition("请先确认收到申请（第三十一条），再作出答复", field="on")
         if message := reply_date_error(app.received_on, day):
             raise ValidationFailed({"on": [message]})
@@ -119,8 +120,6 @@ def _check_result(
             raise ValidationFailed({"on": [f"缴费期限 {state.fee_payment_due:%Y-%m-%d} 尚未届满"]})
     elif app.status == Status.AWAITING_FEE:
         raise ValidationFailed({"result": ["申请人尚未缴费：请记录缴费，或在缴费期限届满后以“逾期未缴费”办结"]})
-    if app.status == Status.IN_CONSULTATION:
-        raise ValidationFailed({"result": ["征求意见尚未结束，请先记录征求意见结束"]})
     if code.key == "other.other" and not content.strip():
         raise ValidationFailed({"content": ["选择“其他”的，请写明处理情况"]})
     if code.group == "withheld" and code.key != "withheld.state_secret" and not content.strip():
@@ -150,7 +149,8 @@ def record_appeal(
     case_number: str = "",
     note: str = "",
 ) -> Appeal:
-    require_handle(actor, application.unit)
+    """Record that the applicant applied for 行政复议 or sued over the answer (Art. 51), in any status."""
+    actions.permit("appeal", application, actor)
     if kind not in AppealKind.values:
         raise ValidationFailed({"kind": ["请选择行政复议、直接起诉或复议后起诉"]})
     day = parse_date(filed_on, "filed_on", "申请复议/起诉日期")
@@ -160,6 +160,7 @@ def record_appeal(
     if kind == AppealKind.LITIGATION_AFTER and not application.appeals.filter(kind=AppealKind.RECONSIDERATION).exists():
         raise ValidationFailed({"kind": ["“复议后起诉”须先有行政复议记录"]})
     with transaction.atomic():
+        actions.check("appeal", application, actor)
         appeal = Appeal.objects.create(
             application=application,
             kind=kind,
@@ -181,7 +182,8 @@ def record_appeal(
 
 
 def decide_appeal(*, actor: Any, appeal: Appeal, outcome: str, decided_on: Any = None) -> Appeal:
-    require_handle(actor, appeal.application.unit)
+    """The reconsideration body's or court's outcome (table 四 of the annual report counts it)."""
+    actions.permit("appeal_decide", appeal.application, actor)
     if outcome not in AppealOutcome.values:
         raise ValidationFailed({"outcome": ["请选择结果：维持、纠正、其他或尚未审结"]})
     day = None
@@ -191,6 +193,7 @@ def decide_appeal(*, actor: Any, appeal: Appeal, outcome: str, decided_on: Any =
         if day < appeal.filed_on:
             raise ValidationFailed({"decided_on": ["审结日期不能早于申请复议/起诉日期"]})
     with transaction.atomic():
+        actions.check("appeal_decide", appeal.application, actor)
         before = appeal.outcome
         appeal.outcome, appeal.decided_on = outcome, day
         appeal.save(update_fields=["outcome", "decided_on"])

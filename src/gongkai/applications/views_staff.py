@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -18,10 +17,9 @@ from django.views.decorators.http import require_POST
 from gongkai.core.errors import DomainError, NotAllowed, ValidationFailed
 from gongkai.orgs.models import Org
 
-from . import access, clock, handling, intake, letters, replies, selectors
+from . import access, actions, clock, intake, letters, selectors, staff_actions
 from . import forms as f
-from .choices import Status
-from .models import Appeal, Application, LetterStatus, LetterTemplate, Notice
+from .models import Application, LetterStatus, LetterTemplate, Notice
 
 SHOW = {
     "pending": "待确认收到",
@@ -117,43 +115,6 @@ def _case(request: HttpRequest, pk: int, *, handle: bool = False) -> tuple[Appli
     return app, personal
 
 
-def _action_forms(app: Application, bound: dict[str, forms.Form] | None = None) -> dict[str, forms.Form]:
-    today = timezone.localdate()
-    made: dict[str, forms.Form] = {
-        "receive": f.ReceiptForm(initial={"received_on": today}),
-        "correction_request": f.CorrectionRequestForm(initial={"on": today}),
-        "correction_receive": f.CorrectionReceivedForm(initial={"on": today}),
-        "consultation_start": f.ConsultationStartForm(initial={"on": today}),
-        "consultation_end": f.ConsultationEndForm(initial={"on": today}),
-        "extend": f.ExtensionForm(unit=app.unit, initial={"on": today, "notified_on": today}),
-        "fee_notice": f.FeeNoticeForm(initial={"on": today}),
-        "fee_paid": f.DateForm(initial={"on": today}),
-        "reply": f.ReplyForm(initial={"on": today}),
-        "transfer": f.TransferForm(exclude=app.unit, initial={"on": today}),
-        "letter": f.LetterForm(initial={"on": today}),
-        "upload": f.UploadForm(initial={"on": today}),
-        "appeal": f.AppealForm(),
-    }
-    made.update(bound or {})
-    return made
-
-
-def _available(app: Application) -> set[str]:
-    s = app.status
-    out = {"letter", "upload", "appeal"}
-    if s == Status.PENDING:
-        out |= {"receive", "transfer"}
-    if s == Status.IN_PROGRESS:
-        out |= {"correction_request", "consultation_start", "extend", "fee_notice", "reply"}
-    if s == Status.AWAITING_CORRECTION:
-        out |= {"correction_receive", "reply"}
-    if s == Status.IN_CONSULTATION:
-        out |= {"consultation_end", "extend"}
-    if s == Status.AWAITING_FEE:
-        out |= {"fee_paid", "reply"}
-    return out
-
-
 @login_required
 def detail(
     request: HttpRequest, pk: int, bound: dict[str, forms.Form] | None = None, status: int = 200
@@ -171,9 +132,7 @@ def detail(
     if personal:
         context.update(
             {
-                "forms": _action_forms(app, bound),
-                # A rejected form stays on the page with its error even if the action no longer applies.
-                "available": _available(app) | set(bound or {}),
+                "cards": staff_actions.cards(app, request.user, bound),
                 "letters": app.letters.all(),
                 "appeals": app.appeals.all(),
                 "fee_notices": app.fee_notices.all(),
@@ -182,140 +141,27 @@ def detail(
     return render(request, "applications/staff/detail.html", context, status=status)
 
 
-def _form_for(action: str, request: HttpRequest, app: Application) -> forms.Form:
-    data, files = request.POST, request.FILES
-    makers: dict[str, Callable[[], forms.Form]] = {
-        "receive": lambda: f.ReceiptForm(data),
-        "correction_request": lambda: f.CorrectionRequestForm(data),
-        "correction_receive": lambda: f.CorrectionReceivedForm(data),
-        "consultation_start": lambda: f.ConsultationStartForm(data),
-        "consultation_end": lambda: f.ConsultationEndForm(data),
-        "extend": lambda: f.ExtensionForm(data, unit=app.unit),
-        "fee_notice": lambda: f.FeeNoticeForm(data),
-        "fee_paid": lambda: f.DateForm(data),
-        "reply": lambda: f.ReplyForm(data),
-        "transfer": lambda: f.TransferForm(data, exclude=app.unit),
-        "letter": lambda: f.LetterForm(data),
-        "upload": lambda: f.UploadForm(data, files),
-        "appeal": lambda: f.AppealForm(data),
-        "appeal_decide": lambda: f.AppealDecisionForm(data),
-    }
-    if action not in makers:
-        raise Http404("未知操作")
-    return makers[action]()
-
-
-def _run(action: str, user: Any, app: Application, d: dict[str, Any]) -> str:
-    """Call the service for ``action``; returns the success message."""
-    if action == "receive":
-        intake.confirm_receipt(actor=user, application=app, received_on=d["received_on"])
-        return "已确认收到申请，开始计算答复期限"
-    if action == "correction_request":
-        handling.request_correction(actor=user, application=app, on=d["on"], items=d["items"], due=d["due"])
-        return "已记录补正通知，可生成《补正申请通知书》"
-    if action == "correction_receive":
-        handling.record_correction(actor=user, application=app, on=d["on"], note=d.get("note", ""))
-        return "已记录收到补正，答复期限重新计算"
-    if action == "consultation_start":
-        handling.start_consultation(
-            actor=user, application=app, on=d["on"], party=d["party"], who=d["who"], matter=d.get("matter", "")
-        )
-        return "已开始征求意见，答复期限暂停"
-    if action == "consultation_end":
-        handling.end_consultation(actor=user, application=app, on=d["on"], outcome=d.get("outcome", ""))
-        return "征求意见已结束，答复期限继续计算"
-    if action == "extend":
-        handling.extend(
-            actor=user,
-            application=app,
-            on=d["on"],
-            days=d.get("days"),
-            reason=d.get("reason", ""),
-            approved_by=d.get("approved_by"),
-            notified_on=d.get("notified_on"),
-        )
-        return "已延长答复期限"
-    if action == "fee_notice":
-        notice = handling.issue_fee_notice(
-            actor=user,
-            application=app,
-            on=d["on"],
-            basis=d["basis"],
-            quantity=d.get("quantity"),
-            delivered_on=d.get("delivered_on"),
-        )
-        return f"已发出收费通知，金额 {notice.amount} 元"
-    if action == "fee_paid":
-        handling.record_payment(actor=user, application=app, on=d["on"])
-        return "已记录缴费"
-    if action == "reply":
-        result = d.get("result")
-        replies.reply(
-            actor=user,
-            application=app,
-            result=result.key if result else "",
-            on=d["on"],
-            content=d.get("content", ""),
-            proactive_location=d.get("proactive_location", ""),
-            referred_agency=d.get("referred_agency", ""),
-        )
-        return "已答复，申请办结；可生成答复告知书"
-    if action == "transfer":
-        new = intake.transfer(actor=user, application=app, to_unit=d["to_unit"], on=d["on"], reason=d.get("reason", ""))
-        return f"已转送{new.unit.name}，新编号 {new.tracking_number}"
-    if action == "upload":
-        letters.upload(
-            actor=user, application=app, kind=d["kind"], title=d.get("title", ""), upload=d["upload"], on=d["on"]
-        )
-        return "已上传文书"
-    if action == "appeal":
-        replies.record_appeal(
-            actor=user,
-            application=app,
-            kind=d["kind"],
-            filed_on=d["filed_on"],
-            authority=d.get("authority", ""),
-            case_number=d.get("case_number", ""),
-            note=d.get("note", ""),
-        )
-        return "已登记行政复议/诉讼"
-    if action == "appeal_decide":
-        appeal = Appeal.objects.filter(pk=d["appeal"], application=app).first()
-        if appeal is None:
-            raise ValidationFailed({"appeal": ["没有找到该复议/诉讼记录"]})
-        replies.decide_appeal(actor=user, appeal=appeal, outcome=d["outcome"], decided_on=d.get("decided_on"))
-        return "已更新复议/诉讼结果"
-    raise Http404("未知操作")
-
-
 @login_required
 @require_POST
 def action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     app, _ = _case(request, pk, handle=True)
-    form = _form_for(name, request, app)
-    if form.is_valid():
-        try:
-            if name == "letter":
-                return _generate_letter(request, app, form.cleaned_data)
-            message = _run(name, request.user, app, form.cleaned_data)
-        except ValidationFailed as exc:
-            f.apply_errors(form, exc)
-        except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-        else:
-            messages.success(request, message)
-            return redirect(reverse("applications_staff:detail", args=[app.pk]) + f"#{name}")
+    spec = staff_actions.STAFF.get(name)
+    if spec is None:
+        raise Http404("未知操作")
+    form = spec.bound(app, request.POST, request.FILES)
+    try:
+        # The page may be older than the case: ask the table before reading the form (the service asks again).
+        actions.check(name, app, request.user)
+        if form.is_valid():
+            done = spec.run(request.user, app, form.cleaned_data)
+            messages.success(request, done.message)
+            return redirect(done.url or reverse("applications_staff:detail", args=[app.pk]) + f"#{spec.anchor or name}")
+    except ValidationFailed as exc:
+        f.apply_errors(form, exc)
+    except DomainError as exc:
+        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
     # Re-show the case page with this form bound: what was typed stays, the error sits next to its field.
     return detail(request, pk, bound={name: form}, status=400)
-
-
-def _generate_letter(request: HttpRequest, app: Application, d: dict[str, Any]) -> HttpResponse:
-    """Number the letter now; its page shows "正在生成…" until the worker has rendered DOCX and PDF."""
-    letter = letters.generate(
-        actor=request.user, application=app, kind=d["kind"], on=d["on"], request_key=d.get("request_key", "")
-    )
-    messages.success(request, f"已编号《{letter.title}》{letter.number}")
-    return redirect("applications_staff:letter_page", pk=app.pk, letter_id=letter.pk)
 
 
 @login_required
