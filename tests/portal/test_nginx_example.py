@@ -83,6 +83,8 @@ def test_the_example_serves_the_site_with_its_security_headers(sample: dict, sit
         .replace("/etc/ssl/gongkai", str(ssl_dir))
         .replace("include snippets/", f"include {snippets}/")
         .replace("root /srv/gongkai/var/site;", f"root {site_dir};")
+        # No application behind it: nginx itself answers 502, with the site's Chinese page.
+        .replace("server 127.0.0.1:8000;", f"server 127.0.0.1:{free_port()};")
     )
     (tmp_path / "site.conf").write_text(site)
     user = "user root;" if os.geteuid() == 0 else ""
@@ -116,5 +118,15 @@ def test_the_example_serves_the_site_with_its_security_headers(sample: dict, sit
         csv = _get(base + attachment.file.url)
         assert csv.status == 200 and csv.headers["Content-Disposition"] == "attachment"
         assert "immutable" in csv.headers["Cache-Control"] and csv.headers["X-Content-Type-Options"] == "nosniff"
+
+        # The application is down: the visitor gets a Chinese page that says the published site still works.
+        down = _get(f"{base}/apply/")
+        body = down.read().decode()
+        assert down.status == 502 and "服务暂时不可用" in body and "已公开的政府信息不受影响" in body
+        assert "Bad Gateway" not in body and "nginx" not in body
+        assert down.headers["X-Frame-Options"] == "DENY"
+        missing = _get(f"{base}/no/such/page/")
+        assert missing.status == 404 and "页面不存在" in missing.read().decode()
+        assert _get(f"{base}/50x.html").status == 404  # the error pages are not pages of their own
     finally:
         stop(proc)

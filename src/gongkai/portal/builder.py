@@ -63,6 +63,8 @@ def site_pages() -> Iterator[Rendered]:
     yield feeds.sitemap_index()
     yield render.robots()
     yield render.not_found()
+    yield render.unavailable()
+    yield render.too_many_requests()
 
 
 def _site_file(root: Path, att: Attachment) -> Path:

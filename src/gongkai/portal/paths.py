@@ -79,6 +79,16 @@ def not_found() -> str:
     return "/404.html"
 
 
+def unavailable() -> str:
+    """The page nginx shows for 502/503/504 when the application is down (docs/nginx.conf.example)."""
+    return "/50x.html"
+
+
+def too_many_requests() -> str:
+    """The page nginx shows when its own per-address limit answers 429."""
+    return "/429.html"
+
+
 def apply_url() -> str:
     return "/apply/"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -148,6 +149,22 @@ def codes(unit: Org, tree: CategoryTree) -> Rendered:
     return _html(paths.codes(unit.slug), "portal/codes.html", ctx)
 
 
+_HEADING = re.compile(r"<(/?)h([1-6])\b", re.IGNORECASE)
+
+
+def outline_under_title(html: str) -> str:
+    """Shift the body's headings so its top level is h2, under the page's h1 (the entry title).
+
+    Bodies pasted from Word start at any level — often h3 — which leaves a gap in the page outline that screen
+    readers announce and the W3C checker reports (issue 21: h1 → h3 on 576 pages). Relative levels are kept; h6
+    is the floor."""
+    levels = [int(m.group(2)) for m in _HEADING.finditer(html)]
+    if not levels or min(levels) == 2:
+        return html
+    shift = 2 - min(levels)
+    return _HEADING.sub(lambda m: f"<{m.group(1)}h{min(6, int(m.group(2)) + shift)}", html)
+
+
 def annual_reports(unit: Org, tree: CategoryTree) -> Rendered:
     cat = tree.by_slug(selectors.ANNUAL_REPORTS_SLUG)
     reports = list(selectors.category_entries(tree, cat)) if cat else []
@@ -226,7 +243,7 @@ def _entry_context(entry: Entry, tree: CategoryTree) -> dict[str, Any]:
         "crumbs": [{"cat": c, "url": paths.category_list(unit.slug, c.slug)} for c in trail],
         "withdrawn": withdrawn,
         # Stored bodies are sanitised on save; cleaning again costs little and covers imported rows.
-        "body": mark_safe(sanitize_html(entry.body)) if not withdrawn else "",
+        "body": mark_safe(outline_under_title(sanitize_html(entry.body))) if not withdrawn else "",
         "attachments": selectors.public_attachments(entry),
         "related": _rows(selectors.related_public(entry)) if not withdrawn else [],
         "not_valid": entry.validity != Validity.VALID and not withdrawn,
@@ -251,6 +268,14 @@ def entry_print(entry: Entry, tree: CategoryTree) -> Rendered:
 
 def not_found() -> Rendered:
     return _html(paths.not_found(), "portal/404.html", {})
+
+
+def unavailable() -> Rendered:
+    return _html(paths.unavailable(), "portal/50x.html", {})
+
+
+def too_many_requests() -> Rendered:
+    return _html(paths.too_many_requests(), "portal/429.html", {})
 
 
 def robots() -> Rendered:
