@@ -23,6 +23,10 @@ def login(client):
     return run
 
 
+#: Sections 5 and 6 written by the office (the defaults keep prompts that block submission).
+FILLED = {"section_5": "未发现突出问题。", "section_6": "无其他需要报告的事项。"}
+
+
 def test_draft_page_shows_tables_and_prefilled_narrative(login, people, tree, two_years):
     c = login(people["admin"])
     page = c.get(reverse("reports:annual", args=["QH0101", 2025]))
@@ -39,7 +43,7 @@ def test_edit_and_bad_input_keeps_what_was_typed(login, people, tree, two_years)
     url = reverse("reports:annual", args=["QH0101", 2025])
     bad = c.post(url, {"action": "save", "section_1": "我们的总体情况", "fees_wan_yuan": "十万"})
     html = bad.content.decode()
-    assert bad.status_code == 200 and "行政事业性收费金额应为不小于 0 的数字" in html and "我们的总体情况" in html
+    assert bad.status_code == 400 and "行政事业性收费金额应为不小于 0 的数字" in html and "我们的总体情况" in html
     ok = c.post(url, {"action": "save", "section_1": "我们的总体情况", "section_5": "", "fees_wan_yuan": "1.25"})
     assert ok.status_code == 302
     report = AnnualReport.objects.get(unit=tree.town, year=2025)
@@ -61,7 +65,7 @@ def test_downloads(login, people, tree, two_years):
 def test_publish_as_entry_then_carry_over_uses_published_numbers(login, people, tree, two_years, today):
     c = login(people["admin"])
     url = reverse("reports:annual", args=["QH0101", 2024])
-    response = c.post(url, {"action": "submit", "section_1": "2024年总体情况", "fees_wan_yuan": "0"})
+    response = c.post(url, {"action": "submit", "section_1": "2024年总体情况", "fees_wan_yuan": "0", **FILLED})
     assert response.status_code == 302
     report = AnnualReport.objects.get(unit=tree.town, year=2024)
     entry = report.entry
@@ -79,8 +83,8 @@ def test_publish_as_entry_then_carry_over_uses_published_numbers(login, people, 
     report.save()
     assert [c["check"] for c in annual_report_data(tree.town, 2025)["checks"]] == ["carry_over"]
     # Submitting again while the entry exists is refused with a message, not a 500.
-    again = c.post(url, {"action": "submit", "section_1": "x", "fees_wan_yuan": "0"})
-    assert again.status_code == 200 and "已提交" in again.content.decode()
+    again = c.post(url, {"action": "submit", "section_1": "x", "fees_wan_yuan": "0", **FILLED})
+    assert again.status_code == 400 and "已提交" in again.content.decode()
 
 
 def test_report_with_failed_checks_cannot_be_submitted(people, tree, two_years):
@@ -120,10 +124,10 @@ def test_permissions(login, people, tree, two_years):
 def test_returned_report_is_edited_and_resubmitted(login, people, tree, two_years):
     c = login(people["admin"])
     url = reverse("reports:annual", args=["QH0101", 2024])
-    c.post(url, {"action": "submit", "section_1": "初稿", "fees_wan_yuan": "0"})
+    c.post(url, {"action": "submit", "section_1": "初稿", "fees_wan_yuan": "0", **FILLED})
     entry = AnnualReport.objects.get(unit=tree.town, year=2024).entry
     catalog.review_return(actor=people["reviewer"], entry=entry, comment="请补充平台建设情况")
-    assert c.post(url, {"action": "submit", "section_1": "修改稿", "fees_wan_yuan": "0"}).status_code == 302
+    assert c.post(url, {"action": "submit", "section_1": "修改稿", "fees_wan_yuan": "0", **FILLED}).status_code == 302
     report = AnnualReport.objects.get(unit=tree.town, year=2024)
     assert report.entry_id == entry.pk
     report.entry.refresh_from_db()

@@ -178,6 +178,30 @@ def appeals_table(org: Org, year: int, *, include_children: bool = False) -> dic
 # --- checks (spec §2.3, §2.4) ---------------------------------------------------------------------------
 
 
+#: Every cross-check of §2.3/§2.4, in the order the editor lists them, with what it compares.
+CHECKS: dict[str, str] = {
+    "balance": "表三每列：一、本年新收 + 二、上年结转 = 三（七）总计 + 四、结转下年度",
+    "total_handled": "表三每列：（七）总计 = （一）至（六）各项之和",
+    "total_column": "表三每行：总计 = 自然人与法人或其他组织各列之和",
+    "negative": "表三没有负数",
+    "carry_over": "表三“二、上年结转” = 上年报告“四、结转下年度继续办理”",
+    "appeal_total": "表四每组：总计 = 维持 + 纠正 + 其他 + 尚未审结",
+}
+
+
+def check_summary(failed: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each check with pass/fail and, when it failed, the messages with their numbers (for the editor)."""
+    return [
+        {
+            "check": key,
+            "label": label,
+            "passed": not [f for f in failed if f["check"] == key],
+            "messages": [f["message"] for f in failed if f["check"] == key],
+        }
+        for key, label in CHECKS.items()
+    ]
+
+
 def _failure(check: str, message: str, **where: Any) -> dict[str, Any]:
     return {"check": check, **where, "message": message}
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -108,6 +109,15 @@ def section_6(data: dict[str, Any], facts: dict[str, Any]) -> str:
     else:
         text = "本年度未收取信息处理费。"
     return text + "\n（请填写落实上级年度政务公开工作要点、人大代表建议和政协提案办理结果公开等情况。）"
+
+
+#: The prompts the defaults leave for the office to replace: （请填写…） and （请补充…）.
+PROMPT = re.compile(r"（请(?:填写|补充)[^）]*）")
+
+
+def unfilled(text: str) -> list[str]:
+    """The prompts still in ``text``; a report is not submitted while any is left."""
+    return PROMPT.findall(text or "")
 
 
 def defaults(data: dict[str, Any], facts: dict[str, Any], unit_name: str) -> dict[str, str]:

@@ -25,7 +25,7 @@ from gongkai.orgs import permissions as perms
 from gongkai.orgs.models import Org, OrgKind, Role
 from gongkai.rules import deadlines
 
-from . import render
+from . import narrative, render
 from .annual import check_year
 from .models import AnnualReport, ReportStatus
 
@@ -101,6 +101,13 @@ def save_draft(
     return report
 
 
+SECTION_LABELS = {
+    "section_1": "一、总体情况",
+    "section_5": "五、存在的主要问题及改进情况",
+    "section_6": "六、其他需要报告的事项",
+}
+
+
 def submit_for_publication(*, actor: Any, unit: Org, year: Any, include_children: bool = False) -> AnnualReport:
     """Create the 年度报告 entry (tables as HTML in the body) and submit it for review and sign-off."""
 
@@ -112,8 +119,15 @@ def submit_for_publication(*, actor: Any, unit: Org, year: Any, include_children
     if category is None:
         raise ValidationFailed({"category": ["本单位目录中没有“政府信息公开年报”类别，请先在目录维护中恢复或新建"]})
     doc = render.build(unit, year, include_children=include_children)
+    errors: dict[str, list[str]] = {}
+    for key, label in SECTION_LABELS.items():
+        left = narrative.unfilled(doc.sections.get(key, ""))
+        if left:
+            errors[key] = [f"“{label}”中还有未替换的提示文字{'、'.join(left[:2])}，请改为本单位的实际情况后再提交"]
     if doc.data["checks"]:
-        raise ValidationFailed({"checks": [c["message"] for c in doc.data["checks"]]})
+        errors["checks"] = [c["message"] for c in doc.data["checks"]]
+    if errors:
+        raise ValidationFailed(errors)
     # Rendered before the transaction, which locks the report row (and on SQLite the whole database).
     fields = {
         "title": doc.title,

@@ -19,7 +19,8 @@ from gongkai.documents import jobs
 from gongkai.orgs import permissions as perms
 from gongkai.orgs.models import Org, OrgKind
 
-from . import bulletin, exports, services
+from . import annual as annual_checks
+from . import bulletin, exports, narrative, services
 from . import render as rendering
 from .annual import check_year
 
@@ -120,6 +121,8 @@ def annual(request: HttpRequest, code: str, year: str) -> HttpResponse:
         "section_6": request.POST.get("section_6") if errors else doc.sections["section_6"],
         "fees_wan_yuan": request.POST.get("fees_wan_yuan") if errors else (report.fees_wan_yuan if report else 0),
     }
+    checks = annual_checks.check_summary(doc.data["checks"])
+    prompts = {key: narrative.unfilled(str(form[key] or "")) for key in services.SECTION_LABELS}
     return render(
         request,
         "reports/staff/annual.html",
@@ -137,7 +140,16 @@ def annual(request: HttpRequest, code: str, year: str) -> HttpResponse:
             "formats": rendering.FORMATS,
             "background_formats": exports.BACKGROUND_FORMATS,
             "reminder": services.reminder(unit),
+            "checks": checks,
+            "prompts": prompts,
+            "prompts_left": [key for key, left in prompts.items() if left],
+            "ready": all(c["passed"] for c in checks) and not any(prompts.values()),
+            "sections": [
+                (key, f"{label}{'（可修改）' if key == 'section_1' else ''}", 12 if key == "section_1" else 6)
+                for key, label in services.SECTION_LABELS.items()
+            ],
         },
+        status=400 if errors else 200,
     )
 
 
