@@ -236,8 +236,9 @@ def _parse_day(value: str) -> date | None:
         return None
 
 
-def _filtered_events(request: HttpRequest) -> tuple[QuerySet[AuditEvent], dict[str, Any], dict[str, str]]:
-    params = {k: request.GET.get(k, "").strip() for k in ("from", "to", "user", "action")}
+def _filtered_events(query: Any) -> tuple[QuerySet[AuditEvent], dict[str, Any], dict[str, str]]:
+    """The events the filter form (``query``: the page's GET, or the export's POST) asks for."""
+    params = {k: str(query.get(k, "")).strip() for k in ("from", "to", "user", "action")}
     errors: dict[str, str] = {}
     events = AuditEvent.objects.all()
     tz = timezone.get_current_timezone()
@@ -260,7 +261,7 @@ def _filtered_events(request: HttpRequest) -> tuple[QuerySet[AuditEvent], dict[s
 @login_required
 def audit_log(request: HttpRequest) -> HttpResponse:
     perms.require(perms.can_read_audit(request.user), "只有审计员可以查看审计日志")
-    events, params, errors = _filtered_events(request)
+    events, params, errors = _filtered_events(request.GET)
     page = Paginator(events.order_by("-id"), 50).get_page(request.GET.get("page"))
     query = urlencode({k: v for k, v in params.items() if v})
     # The filter lists every action by its Chinese name, grouped, from the enum: no DISTINCT over the log.
@@ -277,9 +278,12 @@ class _Echo:
 
 
 @login_required
+@require_POST
 def audit_export(request: HttpRequest) -> StreamingHttpResponse:
+    """The filtered log as CSV. A POST (the log page's 导出 CSV button, with its filters): the export is
+    itself an audited event, and a GET never writes."""
     perms.require(perms.can_read_audit(request.user), "只有审计员可以导出审计日志")
-    events, params, _ = _filtered_events(request)
+    events, params, _ = _filtered_events(request.POST)
     # The export contains account names and addresses: the export itself is an audited event.
     audit.record(Action.AUDIT_EXPORT, actor=request.user, object_type="core.auditevent", changes={"filters": params})
     writer = csv.writer(_Echo())
