@@ -16,10 +16,12 @@ from django.urls import reverse
 from gongkai.catalog import lifecycle, services
 from gongkai.catalog.models import Entry, EntryStatus
 from gongkai.core.errors import InvalidTransition, NotAllowed
+from tests.factories import entries_in_every_state
 
 S = EntryStatus
 ROLES = ["drafter", "other_drafter", "reviewer", "signer", "admin", "street_admin", "street_signer", "supervisor"]
-PAGE_ROLES = ["drafter", "reviewer", "signer", "admin", "street_admin"]  # drafter, reviewer, signer, manager, other unit
+#: the drafter, reviewer, signer, manager, and a user of another unit
+PAGE_ROLES = ["drafter", "reviewer", "signer", "admin", "street_admin"]
 DRAFTING = {"submit", "edit_draft", "attach", "remove_attachment"}
 
 #: What each role of the township (and a street's administrator) may do to a township entry in each state,
@@ -75,42 +77,17 @@ def test_every_row_has_a_service_here():
 
 
 @pytest.fixture
-def entries(draft, people) -> dict[str, Entry]:
-    """One township entry (with one attachment) in every state, made through the services."""
-
-    def start() -> Entry:
-        entry = draft()
-        services.add_attachment(
-            actor=people["drafter"], entry=entry, name="名单.csv", stream=io.BytesIO("项目,金额\n修路,100\n".encode())
-        )
-        return entry
-
-    out: dict[str, Entry] = {S.DRAFT: start()}
-    returned = services.submit_for_review(actor=people["drafter"], entry=start())
-    out[S.RETURNED] = services.review_return(actor=people["reviewer"], entry=returned, comment=REASON)
-    out[S.REVIEW] = services.submit_for_review(actor=people["drafter"], entry=start())
-    signoff = services.submit_for_review(actor=people["drafter"], entry=start())
-    out[S.SIGNOFF] = services.review_pass(actor=people["reviewer"], entry=signoff)
-    published = services.review_pass(
-        actor=people["reviewer"], entry=services.submit_for_review(actor=people["drafter"], entry=start())
-    )
-    out[S.PUBLISHED] = services.sign_and_publish(actor=people["signer"], entry=published)
-    withdrawn = services.review_pass(
-        actor=people["reviewer"], entry=services.submit_for_review(actor=people["drafter"], entry=start())
-    )
-    withdrawn = services.sign_and_publish(actor=people["signer"], entry=withdrawn)
-    out[S.WITHDRAWN] = services.withdraw(actor=people["admin"], entry=withdrawn, reason=REASON)
-    assert {e.status for e in out.values()} == set(S.values)
-    return out
+def entries(tree, people) -> dict[str, Entry]:
+    return entries_in_every_state(tree, people)
 
 
 def _fresh(entry: Entry) -> Entry:
     return Entry.objects.select_related("unit", "publisher").get(pk=entry.pk)
 
 
-def _raises(exc_type: type[Exception], message: str, run: Callable[[], Any]) -> None:
+def _raises(exc_type: type[Exception], message: str, run: Callable[..., Any], *args: Any) -> None:
     with pytest.raises(exc_type) as caught:
-        run()
+        run(*args)
     assert getattr(caught.value, "message", str(caught.value)) == message
 
 
@@ -127,8 +104,8 @@ def test_wrong_state_is_an_invalid_transition_in_chinese(name, entries, people):
         assert re.search(r"[\u4e00-\u9fff]", expected)
         # The state is judged before the role: the unit's administrator is told the same as anyone.
         for who in ("admin", "signer", "drafter"):
-            _raises(InvalidTransition, expected, lambda: lifecycle.check(name, entry, people[who], REASON))
-        _raises(InvalidTransition, expected, lambda: _call(name)(people["admin"], entry))
+            _raises(InvalidTransition, expected, lifecycle.check, name, entry, people[who], REASON)
+        _raises(InvalidTransition, expected, _call(name), people["admin"], entry)
         assert _fresh(entry).status == status
 
 
@@ -142,8 +119,8 @@ def test_wrong_role_is_not_allowed(name, entries, people):
             if role in allowed:
                 assert lifecycle.check(name, entry, people[role], REASON) is rule
                 continue
-            _raises(NotAllowed, rule.denied, lambda: lifecycle.check(name, entry, people[role], REASON))
-            _raises(NotAllowed, rule.denied, lambda: _call(name)(people[role], entry))
+            _raises(NotAllowed, rule.denied, lifecycle.check, name, entry, people[role], REASON)
+            _raises(NotAllowed, rule.denied, _call(name), people[role], entry)
             assert _fresh(entry).status == status
 
 
