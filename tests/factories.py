@@ -102,3 +102,38 @@ def publish_entry(entry: Any, people: dict[str, Any]) -> Any:
     entry = services.submit_for_review(actor=people["drafter"], entry=entry)
     entry = services.review_pass(actor=people["reviewer"], entry=entry)
     return services.sign_and_publish(actor=people["signer"], entry=entry)
+
+
+def entries_in_every_state(tree: Any, people: dict[str, Any]) -> dict[str, Any]:
+    """One township entry, with one small attachment, in each state (draft … withdrawn), through the services."""
+    import io
+
+    from gongkai.catalog.models import EntryStatus
+
+    reason = "理由：内容需要调整"
+
+    def start() -> Any:
+        entry = make_draft(tree, people)
+        services.add_attachment(
+            actor=people["drafter"], entry=entry, name="名单.csv", stream=io.BytesIO("项目,金额\n修路,100\n".encode())
+        )
+        return entry
+
+    def submitted() -> Any:
+        return services.submit_for_review(actor=people["drafter"], entry=start())
+
+    def signed() -> Any:
+        return services.sign_and_publish(
+            actor=people["signer"], entry=services.review_pass(actor=people["reviewer"], entry=submitted())
+        )
+
+    out = {
+        EntryStatus.DRAFT: start(),
+        EntryStatus.RETURNED: services.review_return(actor=people["reviewer"], entry=submitted(), comment=reason),
+        EntryStatus.REVIEW: submitted(),
+        EntryStatus.SIGNOFF: services.review_pass(actor=people["reviewer"], entry=submitted()),
+        EntryStatus.PUBLISHED: signed(),
+        EntryStatus.WITHDRAWN: services.withdraw(actor=people["admin"], entry=signed(), reason=reason),
+    }
+    assert {e.status for e in out.values()} == set(EntryStatus.values)
+    return out

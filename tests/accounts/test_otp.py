@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import base64
 import re
+import time
+from types import SimpleNamespace
 
 import pytest
+from django.core import signing
 from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -15,6 +19,16 @@ from tests.logins import form_login
 
 def code_for(device: TOTPDevice) -> str:
     return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):0{device.digits}d}"
+
+
+def enrolment(page) -> tuple[str, str]:
+    """The signed pending secret of an enrolment page and the code its authenticator would show now."""
+    html = page.content.decode()
+    pending = re.search(r'name="pending" value="([^"]+)"', html)
+    secret = re.search(r'手动输入密钥 <span class="mono">([A-Z2-7]+)</span>', html)
+    assert pending and secret, html
+    key = base64.b32decode(secret.group(1) + "=" * (-len(secret.group(1)) % 8))
+    return pending.group(1), f"{totp(key, step=30, t0=0, digits=6):06d}"
 
 
 def unthrottle(device: TOTPDevice) -> None:
@@ -34,13 +48,17 @@ def test_sysadmin_must_enrol_before_anything_else(client, people):
     html = page.content.decode()
     assert page.status_code == 200 and "系统管理员账号必须启用动态验证码" in html
     assert re.search(r'<img src="data:image/svg\+xml;base64,[A-Za-z0-9+/=]+"', html)
-    device = TOTPDevice.objects.get(user=admin, confirmed=False)
-    wrong = client.post(reverse("staff:otp_setup"), {"token": "000000" if code_for(device) != "000000" else "111111"})
+    assert not TOTPDevice.objects.filter(user=admin).exists()  # the page stores nothing
+    pending, code = enrolment(page)
+    wrong = client.post(
+        reverse("staff:otp_setup"), {"token": "000000" if code != "000000" else "111111", "pending": pending}
+    )
     assert wrong.status_code == 400 and "动态验证码：" in wrong.content.decode()
-    unthrottle(device)
-    ok = client.post(reverse("staff:otp_setup"), {"token": code_for(device)})
+    assert not TOTPDevice.objects.filter(user=admin).exists()
+    assert enrolment(wrong)[0] == pending  # the same secret again: the authenticator already has it
+    ok = client.post(reverse("staff:otp_setup"), {"token": code, "pending": pending})
     assert ok.status_code == 302
-    device.refresh_from_db()
+    device = TOTPDevice.objects.get(user=admin)
     assert device.confirmed
     assert client.get(reverse("staff:lockouts")).status_code == 200
     assert AuditEvent.objects.filter(action="auth.otp_enrol", actor=admin).exists()
@@ -81,8 +99,9 @@ def test_optional_enrolment_for_staff(client, people):
     form_login(client, user.username)
     page = client.get(reverse("staff:otp_setup"))
     assert page.status_code == 200 and "启用后，每次登录" in page.content.decode()
-    device = TOTPDevice.objects.get(user=user)
-    assert client.post(reverse("staff:otp_setup"), {"token": code_for(device)}).status_code == 302
+    pending, code = enrolment(page)
+    assert client.post(reverse("staff:otp_setup"), {"token": code, "pending": pending}).status_code == 302
+    assert TOTPDevice.objects.get(user=user).confirmed
     client.post(reverse("staff:logout"))
     form_login(client, user.username)
     assert client.get(reverse("staff:entry_list"))["Location"].startswith(reverse("staff:otp_verify"))
@@ -91,3 +110,20 @@ def test_optional_enrolment_for_staff(client, people):
 @pytest.mark.parametrize("path", ["staff:otp_verify", "staff:otp_setup"])
 def test_anonymous_cannot_reach_the_otp_pages(client, db, path):
     assert client.get(reverse(path))["Location"].startswith(reverse("staff:login"))
+
+
+def test_a_pending_secret_is_the_users_own_and_expires(client, people, monkeypatch):
+    drafter, reviewer = people["drafter"], people["reviewer"]
+    client.force_login(reviewer)
+    pending, code = enrolment(client.get(reverse("staff:otp_setup")))
+    client.force_login(drafter)
+    stolen = client.post(reverse("staff:otp_setup"), {"token": code, "pending": pending})
+    assert stolen.status_code == 400 and "二维码已过期" in stolen.content.decode()
+    tampered = client.post(reverse("staff:otp_setup"), {"token": code, "pending": pending[:-2] + "xx"})
+    assert tampered.status_code == 400
+    pending, code = enrolment(client.get(reverse("staff:otp_setup")))
+    later = time.time() + 16 * 60
+    monkeypatch.setattr(signing, "time", SimpleNamespace(time=lambda: later))  # the signer's clock only
+    expired = client.post(reverse("staff:otp_setup"), {"token": code, "pending": pending})
+    assert expired.status_code == 400 and "二维码已过期" in expired.content.decode()
+    assert not TOTPDevice.objects.exists()

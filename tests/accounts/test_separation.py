@@ -69,7 +69,8 @@ def test_auditor_reads_filters_and_exports(client, people, draft):
     assert "没有符合条件的记录" in empty
     bad = client.get(reverse("staff:audit_log"), {"from": "昨天"}).content.decode()
     assert "开始日期格式应为" in bad
-    export = client.get(reverse("staff:audit_export"), {"action": "org.update"})
+    assert client.get(reverse("staff:audit_export"), {"action": "org.update"}).status_code == 405  # GETs only read
+    export = client.post(reverse("staff:audit_export"), {"action": "org.update"})
     assert export.status_code == 200 and export["Content-Type"].startswith("text/csv")
     body = b"".join(export.streaming_content).decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(body)))
@@ -83,8 +84,9 @@ def test_audit_pages_are_read_only(client, people):
     client.force_login(people["auditor"])
     before = AuditEvent.objects.count()
     html = client.get(reverse("staff:audit_log")).content.decode()
-    # The only POST form on the page is the logout button in the header: nothing here changes data.
-    assert html.count('method="post"') == 1 and 'action="/staff/logout/"' in html
+    # The POST forms on the page are the logout button in the header and the export (itself audited).
+    assert html.count('method="post"') == 2 and 'action="/staff/logout/"' in html
+    assert f'action="{reverse("staff:audit_export")}"' in html
     assert 'method="get"' in html
     assert AuditEvent.objects.count() == before  # reading is not an event; only export is
 
@@ -93,4 +95,4 @@ def test_audit_pages_are_read_only(client, people):
 def test_only_the_auditor_reads_the_audit_log(client, people, role):
     client.force_login(people[role])
     assert client.get(reverse("staff:audit_log")).status_code == 403
-    assert client.get(reverse("staff:audit_export")).status_code == 403
+    assert client.post(reverse("staff:audit_export")).status_code == 403

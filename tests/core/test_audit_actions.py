@@ -197,7 +197,7 @@ def test_auditor_viewer_shows_labels_and_filters_by_them(client, people, submitt
 
 def test_csv_has_the_label_and_the_code(client, people, submitted):
     client.force_login(people["auditor"])
-    export = client.get(reverse("staff:audit_export"), {"action": "entry"})
+    export = client.post(reverse("staff:audit_export"), {"action": "entry"})
     body = b"".join(export.streaming_content).decode("utf-8-sig")
     header, *rows = list(csv.reader(io.StringIO(body)))
     col = {name: i for i, name in enumerate(header)}

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import csv
 import io
+import time as clock
 from datetime import date, datetime, time
 from typing import Any
 
@@ -20,6 +21,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, logout
 from django.contrib.auth.decorators import login_required
+from django.core import signing
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -30,7 +32,9 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
+from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.util import random_hex
 
 from gongkai.core import audit
 from gongkai.core.audit_actions import Action, grouped_choices
@@ -111,30 +115,60 @@ def _qr_data_uri(text: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
+#: Salt of the signed form field that carries a secret from the enrolment page to its confirmation.
+ENROL_SALT = "gongkai.accounts.otp_setup"
+#: How long the shown QR code stays good for: scan it and type the code within this time.
+ENROL_MAX_AGE = 15 * 60
+
+
+def _pending_secret(user: Any, signed: str) -> str | None:
+    """The hex key the enrolment page showed ``user``, if ``signed`` is that page's field and recent."""
+    try:
+        data = signing.loads(signed, salt=ENROL_SALT, max_age=ENROL_MAX_AGE)
+    except signing.BadSignature:  # includes SignatureExpired
+        return None
+    if not isinstance(data, dict) or data.get("user") != user.pk or not isinstance(data.get("key"), str):
+        return None
+    return str(data["key"])
+
+
+def _totp_matches(device: TOTPDevice, token: str) -> bool:
+    if not token.isdigit():
+        return False
+    check = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    check.time = clock.time()
+    if not check.verify(int(token), device.tolerance):
+        return False
+    device.last_t = check.t()  # the code just used cannot log in again
+    return True
+
+
 @login_required
 def otp_setup(request: HttpRequest) -> HttpResponse:
-    user = request.user
+    """Bind an authenticator. The page shows a fresh secret and stores nothing: the secret travels in a
+    signed form field, and the device is saved (confirmed) only by the POST that proves the user's
+    authenticator produces its codes. A GET never writes."""
+    user: Any = request.user
     if confirmed_device(user) is not None and not request.session.get(OTP_PENDING):
         return render(request, "staff/otp_setup.html", {"enrolled": True})
     if confirmed_device(user) is not None:
         return HttpResponseRedirect(reverse("staff:otp_verify"))
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("id").first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=user, name="验证器", confirmed=False)
     error = ""
+    key = None
     if request.method == "POST":
-        allowed, _ = device.verify_is_allowed()
-        if allowed and device.verify_token(request.POST.get("token", "").strip()):
+        key = _pending_secret(user, request.POST.get("pending", ""))
+        if key is None:
+            error = "二维码已过期，请用验证器扫描下方新的二维码后重新输入"
+    device = TOTPDevice(user=user, name="验证器", confirmed=True, key=key or random_hex(20))
+    if request.method == "POST" and key is not None:
+        if _totp_matches(device, request.POST.get("token", "").strip()):
             with transaction.atomic():
-                device.confirmed = True
-                device.save(update_fields=["confirmed"])
-                TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+                if confirmed_device(user) is not None:  # a second tab confirmed first
+                    return HttpResponseRedirect(reverse("staff:otp_verify"))
+                TOTPDevice.objects.filter(user=user, confirmed=False).delete()  # left by earlier versions
+                device.save()
             return _finish_otp(request, device, Action.AUTH_OTP_ENROL)
-        error = (
-            "动态验证码不正确，请确认已扫描下方二维码，并输入验证器显示的 6 位数字"
-            if allowed
-            else "尝试次数过多，请稍等片刻再输入"
-        )
+        error = "动态验证码不正确，请确认已扫描下方二维码，并输入验证器显示的 6 位数字"
     secret = base64.b32encode(device.bin_key).decode("ascii").rstrip("=")
     return render(
         request,
@@ -142,9 +176,10 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
         {
             "qr": _qr_data_uri(device.config_url),
             "secret": secret,
+            "pending": signing.dumps({"user": user.pk, "key": device.key}, salt=ENROL_SALT),
             "required": otp_required(user),
             "error": error,
-            "next": request.GET.get("next", ""),
+            "next": request.POST.get("next") or request.GET.get("next", ""),
         },
         status=400 if error else 200,
     )
@@ -201,8 +236,9 @@ def _parse_day(value: str) -> date | None:
         return None
 
 
-def _filtered_events(request: HttpRequest) -> tuple[QuerySet[AuditEvent], dict[str, Any], dict[str, str]]:
-    params = {k: request.GET.get(k, "").strip() for k in ("from", "to", "user", "action")}
+def _filtered_events(query: Any) -> tuple[QuerySet[AuditEvent], dict[str, Any], dict[str, str]]:
+    """The events the filter form (``query``: the page's GET, or the export's POST) asks for."""
+    params = {k: str(query.get(k, "")).strip() for k in ("from", "to", "user", "action")}
     errors: dict[str, str] = {}
     events = AuditEvent.objects.all()
     tz = timezone.get_current_timezone()
@@ -225,7 +261,7 @@ def _filtered_events(request: HttpRequest) -> tuple[QuerySet[AuditEvent], dict[s
 @login_required
 def audit_log(request: HttpRequest) -> HttpResponse:
     perms.require(perms.can_read_audit(request.user), "只有审计员可以查看审计日志")
-    events, params, errors = _filtered_events(request)
+    events, params, errors = _filtered_events(request.GET)
     page = Paginator(events.order_by("-id"), 50).get_page(request.GET.get("page"))
     query = urlencode({k: v for k, v in params.items() if v})
     # The filter lists every action by its Chinese name, grouped, from the enum: no DISTINCT over the log.
@@ -242,9 +278,12 @@ class _Echo:
 
 
 @login_required
+@require_POST
 def audit_export(request: HttpRequest) -> StreamingHttpResponse:
+    """The filtered log as CSV. A POST (the log page's 导出 CSV button, with its filters): the export is
+    itself an audited event, and a GET never writes."""
     perms.require(perms.can_read_audit(request.user), "只有审计员可以导出审计日志")
-    events, params, _ = _filtered_events(request)
+    events, params, _ = _filtered_events(request.POST)
     # The export contains account names and addresses: the export itself is an audited event.
     audit.record(Action.AUDIT_EXPORT, actor=request.user, object_type="core.auditevent", changes={"filters": params})
     writer = csv.writer(_Echo())

@@ -1,6 +1,8 @@
 """Writes on entries: drafting, review, sign-off, publication, withdrawal, validity, attachments.
 
-Each function takes the acting user, checks permission, runs in a transaction and writes an audit event.
+Each function takes the acting user, asks ``lifecycle.check`` (the one table of who may do what in which
+state) inside the transaction that locks the entry, writes and records one audit event. Changes of content
+(create, edit, attachments) are announced after commit (``entry_content_changed``) for screening to scan.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from django.utils import timezone
 
 from gongkai.core import audit
 from gongkai.core.audit_actions import Action
-from gongkai.core.errors import NotAllowed, ValidationFailed
+from gongkai.core.errors import ValidationFailed
 from gongkai.orgs import permissions as perms
 from gongkai.orgs.models import Org
 
@@ -31,7 +33,7 @@ from .fields import (
 from .files import check_upload
 from .indexing import assign_index_number
 from .models import Attachment, DisclosureMode, Entry, EntryStatus, EntryVersion, Genre, Validity
-from .signals import entry_submitted, public_entry_changed
+from .signals import entry_content_changed, entry_submitted, public_entry_changed
 from .text import plain
 from .timeliness import lag_workdays
 
@@ -162,6 +164,11 @@ def _notify_public(entry: Entry, reason: str, category_ids: set[int]) -> None:
     )
 
 
+def _notify_content(entry: Entry, reason: str) -> None:
+    entry_id = entry.pk
+    transaction.on_commit(lambda: entry_content_changed.send(sender=Entry, entry_id=entry_id, reason=reason))
+
+
 def create_draft(*, actor: Any, unit: Org, **data: Any) -> Entry:
     publisher = data.get("publisher") or unit
     perms.require(perms.can_draft_in(actor, unit, publisher), "您不能在该单位起草信息")
@@ -177,15 +184,14 @@ def create_draft(*, actor: Any, unit: Org, **data: Any) -> Entry:
             to_state=entry.status,
             changes=audit.diff({}, _snapshot(entry)),
         )
+        _notify_content(entry, "create")
     return entry
 
 
 def update_draft(*, actor: Any, entry: Entry, **data: Any) -> Entry:
     with transaction.atomic():
         entry = _lock(entry)
-        perms.require(perms.can_edit_draft(actor, entry), "您不能修改这条信息")
-        if not entry.is_editable_draft:
-            raise NotAllowed(f"“{entry.get_status_display()}”状态的信息不能直接修改")
+        lifecycle.check("edit_draft", entry, actor)
         fields = _clean_fields(entry.unit, data, partial=True)
         if "publisher" in fields:
             perms.require(perms.can_draft_in(actor, entry.unit, fields["publisher"]), "您不能以该机构名义发布")
@@ -200,21 +206,23 @@ def update_draft(*, actor: Any, entry: Entry, **data: Any) -> Entry:
             org_code=entry.unit.code,
             changes=audit.diff(before, _snapshot(entry)),
         )
+        _notify_content(entry, "edit")
     return entry
 
 
 def _transition(actor: Any, entry: Entry, name: str, comment: str = "") -> tuple[Entry, str]:
+    """Lock the entry, ask the table (state, role, reason) and move it to the row's target (not saved)."""
     entry = _lock(entry)
-    t = lifecycle.check(name, entry.status, comment)
+    t = lifecycle.transition(name, entry, actor, comment)
     previous = entry.status
     entry.status = t.target
     return entry, previous
 
 
 def submit_for_review(*, actor: Any, entry: Entry, comment: str = "") -> Entry:
+    """The drafter hands the entry to 保密审查 (2019 Regulation Art. 17: reviewed before it is published)."""
     with transaction.atomic():
         entry, previous = _transition(actor, entry, "submit", comment)
-        perms.require(perms.can_edit_draft(actor, entry), "您不能提交这条信息")
         # Required catalog fields (Art. 12: 索引、名称、内容概述、生成日期) are checked again here.
         _clean_fields(entry.unit, {k: getattr(entry, k) for k in EDITABLE_FIELDS})
         entry.return_reason = ""
@@ -234,10 +242,10 @@ def submit_for_review(*, actor: Any, entry: Entry, comment: str = "") -> Entry:
 
 
 def review_pass(*, actor: Any, entry: Entry, comment: str = "") -> Entry:
+    """保密审查 passed (Art. 17): the publication gates (screening's current verdict) must not object."""
     gates.prepare(entry)  # screening scans what is missing here, not while the entry is locked
     with transaction.atomic():
         entry, previous = _transition(actor, entry, "review_pass", comment)
-        perms.require(perms.can_review(actor, entry), "只有本单位审核人可以进行保密审查")
         if reasons := gates.blocking_reasons(entry):
             raise ValidationFailed({"screening": reasons})
         entry.save(update_fields=["status", "updated_at"])
@@ -253,10 +261,9 @@ def review_pass(*, actor: Any, entry: Entry, comment: str = "") -> Entry:
     return entry
 
 
-def _return(actor: Any, entry: Entry, name: str, action: Action, comment: str, allowed: Any, message: str) -> Entry:
+def _return(actor: Any, entry: Entry, name: str, action: Action, comment: str) -> Entry:
     with transaction.atomic():
         entry, previous = _transition(actor, entry, name, comment)
-        perms.require(allowed(actor, entry), message)
         entry.return_reason = comment.strip()
         entry.save(update_fields=["status", "return_reason", "updated_at"])
         audit.record(
@@ -272,15 +279,13 @@ def _return(actor: Any, entry: Entry, name: str, action: Action, comment: str, a
 
 
 def review_return(*, actor: Any, entry: Entry, comment: str) -> Entry:
-    return _return(
-        actor, entry, "review_return", Action.ENTRY_REVIEW_RETURN, comment, perms.can_review, "只有本单位审核人可以退回"
-    )
+    """保密审查 finds a problem: back to the drafter with the reason (Art. 17)."""
+    return _return(actor, entry, "review_return", Action.ENTRY_REVIEW_RETURN, comment)
 
 
 def sign_return(*, actor: Any, entry: Entry, comment: str) -> Entry:
-    return _return(
-        actor, entry, "sign_return", Action.ENTRY_SIGN_RETURN, comment, perms.can_sign, "只有本单位审签领导可以退回"
-    )
+    """审签 refuses: back to the drafter with the reason (Art. 17)."""
+    return _return(actor, entry, "sign_return", Action.ENTRY_SIGN_RETURN, comment)
 
 
 def sign_and_publish(*, actor: Any, entry: Entry, comment: str = "") -> Entry:
@@ -309,7 +314,6 @@ def _publish(actor: Any, entry: Entry, comment: str, published_at: datetime | No
     gates.prepare(entry)  # slow checks first: the transaction below holds the index-number lock
     with transaction.atomic():
         entry, previous = _transition(actor, entry, "sign_publish", comment)
-        perms.require(perms.can_sign(actor, entry), "只有本单位审签领导可以签发")
         if reasons := gates.blocking_reasons(entry):
             raise ValidationFailed({"screening": reasons})
         now = published_at or timezone.now()
@@ -347,9 +351,9 @@ def _publish(actor: Any, entry: Entry, comment: str, published_at: datetime | No
 
 
 def withdraw(*, actor: Any, entry: Entry, reason: str) -> Entry:
+    """The unit's disclosure office takes a published entry off the site; its page says so, with the reason."""
     with transaction.atomic():
         entry, previous = _transition(actor, entry, "withdraw", reason)
-        perms.require(perms.can_manage_unit(actor, entry.unit), "只有本单位公开办管理员可以撤回")
         entry.withdrawn_at = timezone.now()
         entry.withdrawn_reason = reason.strip()
         entry.save()
@@ -389,9 +393,7 @@ def set_validity(
         raise ValidationFailed(errors)
     with transaction.atomic():
         entry = _lock(entry)
-        perms.require(perms.can_manage_unit(actor, entry.unit), "只有本单位公开办管理员可以变更有效性")
-        if entry.status != EntryStatus.PUBLISHED:
-            raise NotAllowed("只有已发布的信息可以变更有效性")
+        lifecycle.check("set_validity", entry, actor)
         before = _snapshot(entry)
         entry.validity = validity
         entry.invalid_date = invalid_date if validity != Validity.VALID else None
@@ -423,9 +425,7 @@ def edit_published(*, actor: Any, entry: Entry, reason: str, **data: Any) -> Ent
         raise ValidationFailed({"reason": ["请填写修改说明"]})
     with transaction.atomic():
         entry = _lock(entry)
-        perms.require(perms.can_manage_unit(actor, entry.unit), "只有本单位公开办管理员可以修改已发布信息")
-        if entry.status != EntryStatus.PUBLISHED:
-            raise NotAllowed("只有已发布的信息可以这样修改")
+        lifecycle.check("edit_published", entry, actor)
         fields = _clean_fields(entry.unit, data, partial=True)
         old_category = entry.category_id
         before = _snapshot(entry)
@@ -447,6 +447,7 @@ def edit_published(*, actor: Any, entry: Entry, reason: str, **data: Any) -> Ent
             changes=audit.diff(before, _snapshot(entry)),
         )
         _notify_public(entry, "edit", {old_category, entry.category_id})
+        _notify_content(entry, "edit_published")
     return entry
 
 
@@ -454,10 +455,7 @@ def set_related(*, actor: Any, entry: Entry, related: list[Entry]) -> Entry:
     """Link related entries (e.g. a policy and its 政策解读). Only entries of the same unit."""
     with transaction.atomic():
         entry = _lock(entry)
-        allowed = perms.can_manage_unit(actor, entry.unit) or (
-            entry.is_editable_draft and perms.can_edit_draft(actor, entry)
-        )
-        perms.require(allowed, "您不能修改这条信息的相关信息")
+        lifecycle.check("set_related", entry, actor)
         if any(r.unit_id != entry.unit_id or r.pk == entry.pk for r in related):
             raise ValidationFailed({"related": ["相关信息必须是本单位的其他信息"]})
         before = sorted(entry.related.values_list("pk", flat=True))
@@ -479,15 +477,9 @@ def set_related(*, actor: Any, entry: Entry, related: list[Entry]) -> Entry:
     return entry
 
 
-def _require_may_attach(actor: Any, entry: Entry) -> None:
-    perms.require(perms.can_edit_draft(actor, entry) or perms.can_review(actor, entry), "您不能为这条信息上传附件")
-    if not (entry.is_editable_draft or entry.status == EntryStatus.REVIEW):
-        raise NotAllowed("只有草稿或审核中的信息可以添加附件")
-
-
 def add_attachment(*, actor: Any, entry: Entry, name: str, stream: IO[bytes]) -> Attachment:
     checked = check_upload(name, stream)
-    _require_may_attach(actor, entry)  # before anything reaches storage
+    lifecycle.check("attach", entry, actor)  # before anything reaches storage
     att = Attachment(
         entry=entry,
         original_name=checked.name,
@@ -502,7 +494,7 @@ def add_attachment(*, actor: Any, entry: Entry, name: str, stream: IO[bytes]) ->
     try:
         with transaction.atomic():
             entry = _lock(entry)
-            _require_may_attach(actor, entry)
+            lifecycle.check("attach", entry, actor)
             att.entry = entry
             att.sort_order = entry.attachments.count()
             att.save()
@@ -513,6 +505,7 @@ def add_attachment(*, actor: Any, entry: Entry, name: str, stream: IO[bytes]) ->
                 org_code=entry.unit.code,
                 changes={"attachment": [None, f"{checked.name} ({checked.size} 字节, sha256 {checked.sha256[:12]})"]},
             )
+            _notify_content(entry, "attach")
     except BaseException:
         att.file.delete(save=False)
         raise
@@ -522,9 +515,7 @@ def add_attachment(*, actor: Any, entry: Entry, name: str, stream: IO[bytes]) ->
 def remove_attachment(*, actor: Any, attachment: Attachment) -> None:
     with transaction.atomic():
         entry = _lock(attachment.entry)
-        perms.require(perms.can_edit_draft(actor, entry) or perms.can_review(actor, entry), "您不能删除该附件")
-        if not (entry.is_editable_draft or entry.status == EntryStatus.REVIEW):
-            raise NotAllowed("已发布信息的附件不能删除")
+        lifecycle.check("remove_attachment", entry, actor)
         audit.record(
             Action.ENTRY_ATTACHMENT_REMOVE,
             actor=actor,
@@ -533,3 +524,4 @@ def remove_attachment(*, actor: Any, attachment: Attachment) -> None:
             changes={"attachment": [attachment.original_name, None]},
         )
         attachment.delete()
+        _notify_content(entry, "remove_attachment")

@@ -10,3 +10,8 @@ category_renamed = Signal()
 
 #: Sent after commit when an entry enters review: screening scans it. Args: ``entry_id``.
 entry_submitted = Signal()
+
+#: Sent after commit when what screening reads of an entry changed: it was created, its text was edited
+#: (draft or published), an attachment was added or removed. Screening scans it, so no page has to.
+#: Args: ``entry_id``, ``reason`` ("create", "edit", "edit_published", "attach", "remove_attachment").
+entry_content_changed = Signal()

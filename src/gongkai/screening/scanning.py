@@ -19,7 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 
-from gongkai.catalog.models import Attachment, Entry
+from gongkai.catalog.models import Attachment, Entry, EntryStatus
 from gongkai.catalog.text import html_to_text
 from gongkai.core import audit
 from gongkai.core.audit_actions import Action
@@ -245,6 +245,28 @@ def scan_entry(
                 },
             )
     return results
+
+
+def pending_parts(entry: Entry) -> list[Part]:
+    """The parts of ``entry`` without a current verdict on what they hold now (a read: nothing is scanned)."""
+    results = {(r.target, r.attachment_id): r for r in current_results(entry)}
+    out = []
+    for part in parts(entry, unit_words(entry.unit_id)):
+        result = results.get((part.target, part.attachment.pk if part.attachment else None))
+        if result is None or result.content_sha256 != part.sha:
+            out.append(part)
+    return out
+
+
+UNFINISHED = (EntryStatus.DRAFT, EntryStatus.RETURNED, EntryStatus.REVIEW, EntryStatus.SIGNOFF)
+
+
+def scan_unit_entries(unit_id: int, *, trigger: str = "words") -> int:
+    """Scan again every entry of the unit still on its way to publication (the word list changed: every
+    verdict on them is stale). Published entries are rescanned by ``rescan_published``, which also alerts.
+    Returns the number of entries that got new results."""
+    entries = Entry.objects.filter(unit_id=unit_id, status__in=UNFINISHED).select_related("unit").order_by("id")
+    return sum(1 for entry in entries.iterator(chunk_size=200) if scan_entry(entry=entry, trigger=trigger))
 
 
 def prepare_gate(entry: Entry) -> list[ScanResult]:

@@ -12,6 +12,7 @@ from gongkai.catalog.models import Entry
 from gongkai.orgs import permissions as perms
 from gongkai.orgs.models import Org
 
+from . import scanning
 from .models import Alert, Finding, Resolution, ScanResult, SensitiveWord, Severity
 from .scanner import KIND_LABELS, MARKER_KINDS
 
@@ -30,10 +31,12 @@ class EntryFindings:
     mask_actions: list[MaskAction] = field(default_factory=list)
     open_high: int = 0
     can_review: bool = False
+    pending: bool = False  # a part has no verdict on what it holds now: the scan is queued or running
 
 
 def entry_findings(entry: Entry, user: Any) -> EntryFindings:
-    """The current scan results of ``entry`` with findings; what the reviewer can mask in one click."""
+    """The current scan results of ``entry`` with findings; what the reviewer can mask in one click; whether a
+    scan is still due. Only reads: scans run when the content changes, never because a page was opened."""
     perms.require(perms.can_read_unpublished(user, entry), "您不能查看这条信息的保密审查结果")
     results = list(
         ScanResult.objects.filter(entry=entry, is_current=True)
@@ -51,7 +54,8 @@ def entry_findings(entry: Entry, user: Any) -> EntryFindings:
     actions = [
         MaskAction(kind, KIND_LABELS[kind], n) for kind, n in open_kinds.most_common() if kind not in MARKER_KINDS
     ]
-    return EntryFindings(entry, results, actions, open_high, perms.can_review(user, entry))
+    pending = bool(scanning.pending_parts(entry))
+    return EntryFindings(entry, results, actions, open_high, perms.can_review(user, entry), pending)
 
 
 def alerts_for(user: Any) -> QuerySet[Alert]:

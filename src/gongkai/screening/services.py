@@ -28,6 +28,7 @@ from . import scanning
 from .mask import MaskRefused, mask_file, mask_html, mask_text
 from .models import Alert, Finding, Resolution, ScanResult, SensitiveWord, Severity
 from .scanner import KIND_LABELS, MARKER_KINDS
+from .signals import word_list_changed
 
 MIN_REASON = 5
 
@@ -240,11 +241,6 @@ def accept_result(*, actor: Any, result: ScanResult, reason: str) -> ScanResult:
     return result
 
 
-def ensure_scanned(*, entry: Entry) -> list[ScanResult]:
-    """Fill in verdicts the background task has not written yet (small parts only), before showing them."""
-    return scanning.scan_entry(entry=entry, trigger="view", max_bytes=scanning.SYNC_SCAN_BYTES)
-
-
 def rescan_entry(*, actor: Any, entry: Entry) -> list[ScanResult]:
     perms.require(perms.can_review(actor, entry) or perms.can_manage_unit(actor, entry.unit), "您不能重新扫描这条信息")
     return scanning.scan_entry(entry=entry, trigger="manual", force=True, actor=actor)
@@ -331,6 +327,11 @@ def handle_alert(*, actor: Any, alert: Alert, note: str) -> Alert:
     return alert
 
 
+def _words_changed(unit: Org) -> None:
+    unit_id = unit.pk
+    transaction.on_commit(lambda: word_list_changed.send(sender=SensitiveWord, unit_id=unit_id))
+
+
 def add_sensitive_word(
     *, actor: Any, unit: Org, word: str, severity: str = Severity.HIGH, note: str = ""
 ) -> SensitiveWord:
@@ -352,6 +353,7 @@ def add_sensitive_word(
         audit.record(
             Action.SCREENING_WORD_ADD, actor=actor, obj=item, org_code=unit.code, changes={"word": [None, word]}
         )
+        _words_changed(unit)
     return item
 
 
@@ -366,3 +368,4 @@ def remove_sensitive_word(*, actor: Any, word: SensitiveWord) -> None:
             changes={"word": [word.word, None]},
         )
         word.delete()
+        _words_changed(word.unit)

@@ -1,4 +1,4 @@
-"""Background work: scanning a submitted entry (attachments can be large) and bulk rescans."""
+"""Background work: scanning an entry whose content changed (attachments can be large) and bulk rescans."""
 
 from __future__ import annotations
 
@@ -16,12 +16,23 @@ log = logging.getLogger(__name__)
 
 
 @task()
-def scan_submitted_entry(entry_id: int) -> int:
-    """Scan every part of the entry; returns how many parts were (re)scanned."""
+def scan_submitted_entry(entry_id: int, trigger: str = "submit") -> int:
+    """Scan every part of the entry not scanned as it is now; returns how many parts were (re)scanned.
+
+    Queued when an entry is created, edited, gets or loses an attachment (``trigger`` "edit") and when it is
+    submitted for review ("submit"). The name stays: queued rows name the task by its dotted path.
+    """
     entry = Entry.objects.select_related("unit").filter(pk=entry_id).first()
-    if entry is None:  # deleted between submission and the worker picking it up
+    if entry is None:  # deleted between the change and the worker picking it up
         return 0
-    return len(scanning.scan_entry(entry=entry, trigger="submit"))
+    return len(scanning.scan_entry(entry=entry, trigger=trigger))
+
+
+@task()
+def scan_unit_entries(unit_id: int) -> int:
+    """The unit's sensitive-word list changed: scan its unpublished entries again. Returns how many got new
+    verdicts."""
+    return scanning.scan_unit_entries(unit_id, trigger="words")
 
 
 @task()

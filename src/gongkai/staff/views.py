@@ -18,7 +18,6 @@ from gongkai.core.errors import DomainError, NotAllowed, ValidationFailed
 from gongkai.orgs import permissions as perms
 from gongkai.orgs.models import Org
 from gongkai.screening import selectors as screening_selectors
-from gongkai.screening import services as screening_services
 from gongkai.worker import queue as task_queue
 
 from .forms import CommentForm, EntryForm, PublishedEditForm, ValidityForm, add_domain_errors, apply_errors
@@ -149,12 +148,7 @@ def entry_create(request: HttpRequest) -> HttpResponse:
 def entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
     entry = _entry_for(request, pk)
     published = entry.status == EntryStatus.PUBLISHED
-    if published:
-        perms.require(perms.can_manage_unit(request.user, entry.unit), "只有本单位公开办管理员可以修改已发布信息")
-    elif not entry.is_editable_draft:
-        raise NotAllowed(f"“{entry.get_status_display()}”状态的信息不能修改")
-    else:
-        perms.require(perms.can_edit_draft(request.user, entry), "您不能修改这条信息")
+    lifecycle.check("edit_published" if published else "edit_draft", entry, request.user)
     form_class = PublishedEditForm if published else EntryForm
     initial = {f: getattr(entry, f) for f in services.EDITABLE_FIELDS}
     initial["category"], initial["publisher"] = entry.category_id, entry.publisher_id
@@ -187,47 +181,31 @@ def entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The entry, what the user may do to it now (``lifecycle.available``) and its latest screening verdict.
+
+    A read: the scan ran when the content changed (``entry_content_changed``); a verdict not written yet
+    shows as 正在检查, and publication waits for it (the gate scans what is missing).
+    """
     entry = _entry_for(request, pk)
     user = request.user
-    actions = []
-    for t in lifecycle.allowed_from(entry.status):
-        allowed = {
-            "submit": perms.can_edit_draft,
-            "review_pass": perms.can_review,
-            "review_return": perms.can_review,
-            "sign_publish": perms.can_sign,
-            "sign_return": perms.can_sign,
-            "withdraw": lambda u, e: perms.can_manage_unit(u, e.unit),
-        }[t.name](user, entry)
-        if allowed:
-            actions.append(t)
-    lag = entry.lag_workdays
+    allowed = lifecycle.available(entry, user)
     screening = None
-    if entry.status != EntryStatus.DRAFT:
-        try:
-            screening = screening_selectors.entry_findings(entry, user)
-            if screening is not None:
-                # a verdict the background scan has not written yet is filled in before it is shown
-                screening_services.ensure_scanned(entry=entry)
-                screening = screening_selectors.entry_findings(entry, user)
-        except DomainError:
-            screening = None  # roles without review rights see the entry, not the findings
+    try:
+        screening = screening_selectors.entry_findings(entry, user)
+    except DomainError:
+        screening = None  # roles without review rights see the entry, not the findings
     return render(
         request,
         "staff/entry_detail.html",
         {
             "entry": entry,
-            "actions": actions,
+            "transitions": [rule for rule in allowed if isinstance(rule, lifecycle.Transition)],
+            "can": {rule.name for rule in allowed},
             "comment_form": CommentForm(),
             "validity_form": ValidityForm(initial={"validity": entry.validity}),
-            "can_edit": (entry.is_editable_draft and perms.can_edit_draft(user, entry))
-            or (entry.status == EntryStatus.PUBLISHED and perms.can_manage_unit(user, entry.unit)),
-            "can_attach": (entry.is_editable_draft and perms.can_edit_draft(user, entry))
-            or (entry.status == EntryStatus.REVIEW and perms.can_review(user, entry)),
-            "can_validity": entry.status == EntryStatus.PUBLISHED and perms.can_manage_unit(user, entry.unit),
             "history": selectors.entry_history(entry),
             "versions": entry.versions.select_related("created_by"),
-            "lag": lag,
+            "lag": entry.lag_workdays,
             "screening": screening,
             "lag_over": entry.published_late,
             "site_status": task_queue.entry_site_status(entry)
