@@ -35,6 +35,7 @@ KINDS: dict[str, TaskKind] = {
     "gongkai.search.tasks.index_entry": TaskKind("更新检索索引", "entry"),
     "gongkai.screening.tasks.scan_submitted_entry": TaskKind("保密审查扫描", "entry"),
     "gongkai.screening.tasks.rescan_published_entries": TaskKind("已发布信息重新扫描", "unit"),
+    "gongkai.screening.tasks.scan_unit_entries": TaskKind("敏感词变更后重新扫描未发布信息", "unit"),
     # Letters and exports carry ``unit_id`` as a keyword argument (applications is a sibling floor, not read here).
     "gongkai.applications.tasks.render_letter": TaskKind("生成告知书（DOCX、PDF）", "letter"),
     "gongkai.documents.tasks.run_job": TaskKind("生成下载文件（年度报告、通报 PDF）", "job"),
