@@ -223,6 +223,7 @@ def bulletin_page(request: HttpRequest) -> HttpResponse:
             "sort": sort,
             "desc": desc,
             "sort_links": True,
+            "drill": True,  # unit names link to that unit's entries (the exported files have no links)
             "period": period,
             "county": county,
             "counties": counties,

@@ -75,6 +75,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @login_required
 def entry_list(request: HttpRequest) -> HttpResponse:
     qs = selectors.visible_entries(request.user)
+    # The units the user sees entries of (a county supervisor: every unit below; the 通报 links here by code).
+    units = list(Org.objects.filter(pk__in=qs.values("unit_id")).order_by("path", "sort_order", "id"))
+    org = request.GET.get("org", "").strip()[:40]
+    unit = next((u for u in units if u.code == org), None)
+    if unit is not None:
+        qs = qs.filter(unit=unit)
     status = request.GET.get("status", "")
     if status in EntryStatus.values:
         qs = qs.filter(status=status)
@@ -94,6 +100,9 @@ def entry_list(request: HttpRequest) -> HttpResponse:
             "status": status,
             "q": q,
             "statuses": EntryStatus.choices,
+            "units": units if len(units) > 1 else [],
+            "unit": unit,
+            "org_unknown": bool(org) and unit is None,
         },
     )
 
