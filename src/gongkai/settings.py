@@ -251,8 +251,8 @@ GONGKAI_WORKER_HEARTBEAT_TIMEOUT = float(os.environ.get("GONGKAI_WORKER_HEARTBEA
 # whole before it is marked failed; the retries back off up to GONGKAI_WORKER_MAX_BACKOFF seconds apart.
 GONGKAI_WORKER_TASK_RETRY_MINUTES = float(os.environ.get("GONGKAI_WORKER_TASK_RETRY_MINUTES", "30"))
 GONGKAI_WORKER_MAX_BACKOFF = float(os.environ.get("GONGKAI_WORKER_MAX_BACKOFF", "30"))
-# The worker removes finished task rows (worker/pruning.py): succeeded after 7 days, failed after 30, checking
-# at most once every GONGKAI_TASK_PRUNE_MINUTES (0 turns it off).
+# The worker removes finished task rows (worker/pruning.py): succeeded ones after GONGKAI_TASK_KEEP_DAYS, failed
+# ones after GONGKAI_TASK_KEEP_FAILED_DAYS, checking at most once every GONGKAI_TASK_PRUNE_MINUTES (0: never).
 GONGKAI_TASK_KEEP_DAYS = float(os.environ.get("GONGKAI_TASK_KEEP_DAYS", "7"))
 GONGKAI_TASK_KEEP_FAILED_DAYS = float(os.environ.get("GONGKAI_TASK_KEEP_FAILED_DAYS", "30"))
 GONGKAI_TASK_PRUNE_MINUTES = float(os.environ.get("GONGKAI_TASK_PRUNE_MINUTES", "60"))

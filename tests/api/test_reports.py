@@ -21,7 +21,9 @@ def test_the_published_annual_report_is_open_data(client: Client, tree: Any, peo
         "field": "year",
     }
 
-    save_draft(actor=people["admin"], unit=tree.town, year=2025, section_1="总体情况。")
+    save_draft(
+        actor=people["admin"], unit=tree.town, year=2025, section_1="总体情况。", section_5="无。", section_6="无。"
+    )
     report = submit_for_publication(actor=people["admin"], unit=tree.town, year=2025)
     assert client.get(url).status_code == 404  # submitted is not published
     entry = catalog.review_pass(actor=people["reviewer"], entry=report.entry)
