@@ -26,10 +26,12 @@ def reply(
     content: str = "",
     proactive_location: str = "",
     referred_agency: str = "",
+    proactive: bool = False,
 ) -> Reply:
     """Answer the application. ``result`` is a key of the national table (spec §2.3).
 
-    Art. 36 variants: 已主动公开 is 予以公开 with ``proactive_location`` (where to find it); 不属于本机关
+    Art. 36 variants: 已主动公开 (``proactive``, Art. 36(1)) is 予以公开 that must say where the proactively
+    disclosed information is (``proactive_location``: 告知获取该政府信息的方式、途径); 不属于本机关
     is 本机关不掌握 with ``referred_agency`` (which agency and its contact). Only a received case that is not
     waiting for a consultation's opinion is answered (the statuses are ``actions`` row ``reply``).
     """
@@ -39,6 +41,7 @@ def reply(
         raise ValidationFailed({"result": [NO_RESULT]})
     day = parse_date(on, "on", "答复日期")
     not_future(day, "on", "答复日期")
+    _check_proactive(code, proactive, proactive_location)
     with transaction.atomic():
         app = lock(application)
         actions.check("reply", app, actor)
@@ -91,6 +94,18 @@ def reply(
 
 
 NO_RESULT = "请选择办理结果（年度报告表三中的一项）"
+
+
+def _check_proactive(code: ResultCode, proactive: bool, location: str) -> None:
+    """Art. 36(1): 所申请公开信息已经主动公开的，告知申请人获取该政府信息的方式、途径."""
+    if not proactive:
+        return
+    if code.group != "granted":
+        raise ValidationFailed({"proactive": ["只有“予以公开”的办理结果可以选择“已主动公开”（第三十六条第（一）项）"]})
+    if not location.strip():
+        raise ValidationFailed(
+            {"proactive_location": ["已主动公开的，请填写获取该信息的方式、途径（公开位置）（第三十六条第（一）项）"]}
+        )
 
 
 def reply_date_error(received: date, day: date) -> str | None:

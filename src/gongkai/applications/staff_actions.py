@@ -108,6 +108,7 @@ def _reply(user: Any, app: Application, d: dict[str, Any]) -> Done:
         content=d.get("content", ""),
         proactive_location=d.get("proactive_location", ""),
         referred_agency=d.get("referred_agency", ""),
+        proactive=bool(d.get("proactive")),
     )
     return Done("已答复，申请办结；可生成答复告知书")
 
