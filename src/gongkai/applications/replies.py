@@ -11,7 +11,7 @@ from gongkai.core import audit
 from gongkai.core.audit_actions import Action
 from gongkai.core.errors import InvalidTransition, ValidationFailed
 
-from . import actions, clock
+from . import actions, clock, remedies
 from .choices import AppealKind, AppealOutcome, EventKind, Status
 from .intake import add_event, lock, not_future, parse_date
 from .models import Appeal, Application, Reply, ResultCode
@@ -164,7 +164,12 @@ def record_appeal(
     case_number: str = "",
     note: str = "",
 ) -> Appeal:
-    """Record that the applicant applied for 行政复议 or sued over the answer (Art. 51), in any status."""
+    """Record that the applicant applied for 行政复议 or sued over the answer (Art. 51), in any status.
+
+    A 未经复议直接起诉 against a decision whose remedy is 复议前置 (不予公开 replied on or after 2024-01-01,
+    《行政复议法》（2023年修订）第二十三条第一款第（四）项) is recorded all the same — admissibility is for the
+    court — with the warning in its audit event; ``remedies.direct_suit_warning`` gives the text to show.
+    """
     actions.permit("appeal", application, actor)
     if kind not in AppealKind.values:
         raise ValidationFailed({"kind": ["请选择行政复议、直接起诉或复议后起诉"]})
@@ -174,6 +179,7 @@ def record_appeal(
         raise ValidationFailed({"filed_on": ["复议/起诉日期不能早于收到申请日期"]})
     if kind == AppealKind.LITIGATION_AFTER and not application.appeals.filter(kind=AppealKind.RECONSIDERATION).exists():
         raise ValidationFailed({"kind": ["“复议后起诉”须先有行政复议记录"]})
+    warning = remedies.direct_suit_warning(application, kind)
     with transaction.atomic():
         actions.check("appeal", application, actor)
         appeal = Appeal.objects.create(
@@ -191,7 +197,7 @@ def record_appeal(
             obj=appeal,
             org_code=application.unit.code,
             to_state=appeal.outcome,
-            changes={"kind": kind, "application": application.pk},
+            changes={"kind": kind, "application": application.pk, **({"warning": warning} if warning else {})},
         )
     return appeal
 
