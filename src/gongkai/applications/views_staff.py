@@ -134,8 +134,9 @@ def detail(
             {
                 "cards": staff_actions.cards(app, request.user, bound),
                 "letters": app.letters.all(),
+                "appeals": app.appeals.all(),
                 # Each with the 复议前置 warning when it is a direct suit against such a decision.
-                "appeals": [(a, remedies.direct_suit_warning(app, a.kind)) for a in app.appeals.all()],
+                "appeal_rows": [(a, remedies.direct_suit_warning(app, a.kind)) for a in app.appeals.all()],
                 "fee_notices": app.fee_notices.all(),
             }
         )
