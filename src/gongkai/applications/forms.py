@@ -169,6 +169,7 @@ class ReplyForm(forms.Form):
         label="办理结果", queryset=ResultCode.objects.all(), to_field_name="key", empty_label="请选择", required=False
     )
     content = forms.CharField(label="答复内容/理由", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    proactive = forms.BooleanField(label="所申请的信息已主动公开（第三十六条第（一）项）", required=False)
     proactive_location = forms.CharField(label="已主动公开的获取途径", max_length=300, required=False)
     referred_agency = forms.CharField(label="负责公开的机关及联系方式（非本机关）", max_length=300, required=False)
 

@@ -25,7 +25,7 @@ from gongkai.documents.pdf import render_pdf
 from gongkai.orgs import permissions as perms
 from gongkai.workdays.calendar import CalendarNotLoaded, add_workdays
 
-from . import actions, clock, numbering
+from . import actions, clock, numbering, remedies
 from .access import can_edit_templates
 from .choices import DECISION_LETTERS, Delivery, EventKind, FeeBasis, InfoForm, LetterKind
 from .intake import lock
@@ -83,13 +83,11 @@ def reconsideration_body(app: Application) -> str:
 
 
 def appeal_wording(app: Application, on: date | None = None) -> str:
-    """救济途径: the periods for 行政复议 and 行政诉讼 in force on the letter's date (rules ``reconsideration``
-    and ``litigation``)."""
-    review, suit = rules.get("reconsideration", on=on), rules.get("litigation", on=on)
-    return (
-        f"如对本答复不服，可以自收到本答复之日起{review.chinese}内向{reconsideration_body(app)}申请行政复议，"
-        f"或者自收到本答复之日起{suit.chinese}内向人民法院提起行政诉讼。"
-    )
+    """救济途径: the row of ``remedies.yaml`` for the case's result on its reply date (复议前置 for 不予公开
+    since the 2023 行政复议法, Art. 23(1)(4) and 23(2)), with the ``reconsideration`` and ``litigation``
+    periods in force on that date. A case not yet answered uses the general row on the letter's date ``on``."""
+    remedy, day = remedies.for_application(app, on)
+    return remedy.wording(on=day, reconsideration_body=reconsideration_body(app))
 
 
 def context(app: Application, kind: str, on: date) -> dict[str, str]:

@@ -11,7 +11,7 @@ from gongkai.core import audit
 from gongkai.core.audit_actions import Action
 from gongkai.core.errors import InvalidTransition, ValidationFailed
 
-from . import actions, clock
+from . import actions, clock, remedies
 from .choices import AppealKind, AppealOutcome, EventKind, Status
 from .intake import add_event, lock, not_future, parse_date
 from .models import Appeal, Application, Reply, ResultCode
@@ -26,10 +26,12 @@ def reply(
     content: str = "",
     proactive_location: str = "",
     referred_agency: str = "",
+    proactive: bool = False,
 ) -> Reply:
     """Answer the application. ``result`` is a key of the national table (spec §2.3).
 
-    Art. 36 variants: 已主动公开 is 予以公开 with ``proactive_location`` (where to find it); 不属于本机关
+    Art. 36 variants: 已主动公开 (``proactive``, Art. 36(1)) is 予以公开 that must say where the proactively
+    disclosed information is (``proactive_location``: 告知获取该政府信息的方式、途径); 不属于本机关
     is 本机关不掌握 with ``referred_agency`` (which agency and its contact). Only a received case that is not
     waiting for a consultation's opinion is answered (the statuses are ``actions`` row ``reply``).
     """
@@ -39,6 +41,7 @@ def reply(
         raise ValidationFailed({"result": [NO_RESULT]})
     day = parse_date(on, "on", "答复日期")
     not_future(day, "on", "答复日期")
+    _check_proactive(code, proactive, proactive_location)
     with transaction.atomic():
         app = lock(application)
         actions.check("reply", app, actor)
@@ -91,6 +94,18 @@ def reply(
 
 
 NO_RESULT = "请选择办理结果（年度报告表三中的一项）"
+
+
+def _check_proactive(code: ResultCode, proactive: bool, location: str) -> None:
+    """Art. 36(1): 所申请公开信息已经主动公开的，告知申请人获取该政府信息的方式、途径."""
+    if not proactive:
+        return
+    if code.group != "granted":
+        raise ValidationFailed({"proactive": ["只有“予以公开”的办理结果可以选择“已主动公开”（第三十六条第（一）项）"]})
+    if not location.strip():
+        raise ValidationFailed(
+            {"proactive_location": ["已主动公开的，请填写获取该信息的方式、途径（公开位置）（第三十六条第（一）项）"]}
+        )
 
 
 def reply_date_error(received: date, day: date) -> str | None:
@@ -149,7 +164,12 @@ def record_appeal(
     case_number: str = "",
     note: str = "",
 ) -> Appeal:
-    """Record that the applicant applied for 行政复议 or sued over the answer (Art. 51), in any status."""
+    """Record that the applicant applied for 行政复议 or sued over the answer (Art. 51), in any status.
+
+    A 未经复议直接起诉 against a decision whose remedy is 复议前置 (不予公开 replied on or after 2024-01-01,
+    《行政复议法》（2023年修订）第二十三条第一款第（四）项) is recorded all the same — admissibility is for the
+    court — with the warning in its audit event; ``remedies.direct_suit_warning`` gives the text to show.
+    """
     actions.permit("appeal", application, actor)
     if kind not in AppealKind.values:
         raise ValidationFailed({"kind": ["请选择行政复议、直接起诉或复议后起诉"]})
@@ -159,6 +179,7 @@ def record_appeal(
         raise ValidationFailed({"filed_on": ["复议/起诉日期不能早于收到申请日期"]})
     if kind == AppealKind.LITIGATION_AFTER and not application.appeals.filter(kind=AppealKind.RECONSIDERATION).exists():
         raise ValidationFailed({"kind": ["“复议后起诉”须先有行政复议记录"]})
+    warning = remedies.direct_suit_warning(application, kind)
     with transaction.atomic():
         actions.check("appeal", application, actor)
         appeal = Appeal.objects.create(
@@ -176,7 +197,7 @@ def record_appeal(
             obj=appeal,
             org_code=application.unit.code,
             to_state=appeal.outcome,
-            changes={"kind": kind, "application": application.pk},
+            changes={"kind": kind, "application": application.pk, **({"warning": warning} if warning else {})},
         )
     return appeal
 

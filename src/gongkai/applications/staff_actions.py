@@ -18,7 +18,7 @@ from django.utils import timezone
 from gongkai import rules
 from gongkai.core.errors import ValidationFailed
 
-from . import actions, handling, intake, letters, replies
+from . import actions, handling, intake, letters, remedies, replies
 from . import forms as f
 from .models import Appeal, Application
 
@@ -32,6 +32,7 @@ class Done:
 
     message: str
     url: str | None = None
+    warning: str = ""  # shown after the message as a warning (the action was done all the same)
 
 
 Runner = Callable[[Any, Application, dict[str, Any]], Done]
@@ -108,6 +109,7 @@ def _reply(user: Any, app: Application, d: dict[str, Any]) -> Done:
         content=d.get("content", ""),
         proactive_location=d.get("proactive_location", ""),
         referred_agency=d.get("referred_agency", ""),
+        proactive=bool(d.get("proactive")),
     )
     return Done("已答复，申请办结；可生成答复告知书")
 
@@ -188,7 +190,7 @@ def _upload(user: Any, app: Application, d: dict[str, Any]) -> Done:
 
 
 def _appeal(user: Any, app: Application, d: dict[str, Any]) -> Done:
-    replies.record_appeal(
+    appeal = replies.record_appeal(
         actor=user,
         application=app,
         kind=d["kind"],
@@ -197,7 +199,7 @@ def _appeal(user: Any, app: Application, d: dict[str, Any]) -> Done:
         case_number=d.get("case_number", ""),
         note=d.get("note", ""),
     )
-    return Done("已登记行政复议/诉讼")
+    return Done("已登记行政复议/诉讼", warning=remedies.direct_suit_warning(app, appeal.kind))
 
 
 def _appeal_decide(user: Any, app: Application, d: dict[str, Any]) -> Done:

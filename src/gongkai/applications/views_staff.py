@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from gongkai.core.errors import DomainError, NotAllowed, ValidationFailed
 from gongkai.orgs.models import Org
 
-from . import access, actions, clock, intake, letters, selectors, staff_actions
+from . import access, actions, clock, intake, letters, remedies, selectors, staff_actions
 from . import forms as f
 from .models import Application, LetterStatus, LetterTemplate, Notice
 
@@ -135,6 +135,8 @@ def detail(
                 "cards": staff_actions.cards(app, request.user, bound),
                 "letters": app.letters.all(),
                 "appeals": app.appeals.all(),
+                # Each with the 复议前置 warning when it is a direct suit against such a decision.
+                "appeal_rows": [(a, remedies.direct_suit_warning(app, a.kind)) for a in app.appeals.all()],
                 "fee_notices": app.fee_notices.all(),
             }
         )
@@ -155,6 +157,8 @@ def action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
         if form.is_valid():
             done = spec.run(request.user, app, form.cleaned_data)
             messages.success(request, done.message)
+            if done.warning:
+                messages.warning(request, done.warning)
             return redirect(done.url or reverse("applications_staff:detail", args=[app.pk]) + f"#{spec.anchor or name}")
     except ValidationFailed as exc:
         f.apply_errors(form, exc)
