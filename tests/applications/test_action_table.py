@@ -82,6 +82,9 @@ def calls(people: dict[str, Any], tree: Any) -> dict[str, Any]:
         "consultation_start": lambda app, who: handling.start_consultation(
             actor=who, application=app, on=DAY, party="third_party", who="东山建材有限公司"
         ),
+        "consultation_delivered": lambda app, who: handling.record_consultation_delivered(
+            actor=who, application=app, on=DAY
+        ),
         "consultation_end": lambda app, who: handling.end_consultation(actor=who, application=app, on=DAY),
         "extend": lambda app, who: handling.extend(
             actor=who,

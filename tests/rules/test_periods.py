@@ -94,6 +94,16 @@ def test_the_real_table_has_dated_history():
     assert rules.get("reconsideration", on=date(2024, 1, 1)).article == "第二十条第一款"
 
 
+def test_the_2007_regulation_is_the_history_of_answer_and_extension():
+    """国务院令第492号 Art. 24 (15 + 15 working days) until 2019-05-14; the 2019 revision (Art. 33, 20 + 20) from
+    2019-05-15 (Art. 56). Cases are counted by the rule in force on their receipt date."""
+    for key in ("answer", "extension"):
+        old, new = rules.table().history(key)
+        assert (old.value, old.valid_to, old.article) == (15, date(2019, 5, 14), "第二十四条第二款"), key
+        assert "国务院令第492号" in old.instrument and "15个工作日" in old.quote, key
+        assert (new.value, new.valid_from, new.valid_to) == (20, date(2019, 5, 15), None), key
+
+
 @pytest.mark.parametrize(
     "rows",
     [

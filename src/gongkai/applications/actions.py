@@ -133,6 +133,13 @@ ROWS: tuple[StaffAction, ...] = (
         article="第三十二条、第三十四条",
     ),
     _row(
+        "consultation_delivered",
+        "记录征求意见书送达",
+        {Status.IN_CONSULTATION},
+        hints={**_EVENT_HINTS, "该申请没有正在进行的征求意见": RECEIVED - {Status.IN_CONSULTATION}},
+        article="第三十二条、第三十四条",
+    ),
+    _row(
         "consultation_end",
         "记录征求意见结束",
         {Status.IN_CONSULTATION},

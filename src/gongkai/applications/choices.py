@@ -110,6 +110,7 @@ class EventKind(models.TextChoices):
     CORRECTION_REQUESTED = "correction_requested", "发出补正通知"
     CORRECTION_RECEIVED = "correction_received", "收到补正材料"
     CONSULTATION_STARTED = "consultation_started", "开始征求意见"
+    CONSULTATION_DELIVERED = "consultation_delivered", "征求意见书送达"
     CONSULTATION_ENDED = "consultation_ended", "征求意见结束"
     EXTENSION = "extension", "延长答复期限"
     FEE_NOTICE = "fee_notice", "发出收费通知"

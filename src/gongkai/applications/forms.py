@@ -131,6 +131,13 @@ class ConsultationStartForm(forms.Form):
     party = forms.ChoiceField(label="征求对象类型", choices=ConsultationParty.choices)
     who = forms.CharField(label="征求对象名称", max_length=100, required=False)
     matter = forms.CharField(label="征求事项", max_length=200, required=False)
+    delivered_on = date_field(
+        "征求意见书送达日期", required=False, help_text="不填则与发出日期相同；对方的意见期限自送达之日起计算"
+    )
+
+
+class ConsultationDeliveredForm(forms.Form):
+    on = date_field("征求意见书送达日期")
 
 
 class ConsultationEndForm(forms.Form):

@@ -89,10 +89,20 @@ def record_correction(*, actor: Any, application: Application, on: Any, note: st
 
 
 def start_consultation(
-    *, actor: Any, application: Application, on: Any, party: str, who: str, matter: str = ""
+    *,
+    actor: Any,
+    application: Application,
+    on: Any,
+    party: str,
+    who: str,
+    matter: str = "",
+    delivered_on: Any = None,
 ) -> Application:
     """Ask a third party (Art. 32) or another agency (Art. 34) for its opinion: the answer period pauses
-    until ``end_consultation`` (Art. 33(2): the time for the opinion is not counted)."""
+    until ``end_consultation`` (Art. 33(3): the time for the opinion is not counted), but at most until the
+    consulted party's own period (rules ``consultation`` / ``consultation_agency``, counted from the day the
+    consultation letter is delivered: ``delivered_on``, default the sending day, or later
+    ``record_consultation_delivered``) has run out."""
     if party not in ConsultationParty.values:
         raise ValidationFailed({"party": ["请选择征求意见的对象类型（第三方或其他机关）"]})
     who = " ".join((who or "").split())
@@ -100,14 +110,48 @@ def start_consultation(
         raise ValidationFailed({"who": ["请填写征求意见对象的名称"]})
     with transaction.atomic():
         app, day = _begin("consultation_start", actor, application, on, "征求意见日期")
+        delivered = _delivered(delivered_on, day, "征求意见书送达日期", "发出征求意见日期")
         add_event(
-            app, EventKind.CONSULTATION_STARTED, day, actor, party=party, detail=who, data={"matter": matter.strip()}
+            app,
+            EventKind.CONSULTATION_STARTED,
+            day,
+            actor,
+            party=party,
+            detail=who,
+            data={"matter": matter.strip(), "delivered_on": delivered.isoformat()},
         )
-        return _finish(actor, app, Action.APPLICATION_CONSULTATION_START, Status.IN_PROGRESS, party=party)
+        return _finish(
+            actor, app, Action.APPLICATION_CONSULTATION_START, Status.IN_PROGRESS, party=party, delivered_on=delivered
+        )
+
+
+def _delivered(value: Any, sent: date, label: str, sent_label: str) -> date:
+    """A delivery date: optional (default the sending day), not in the future, not before sending."""
+    if not value:
+        return sent
+    day = parse_date(value, "delivered_on", label)
+    not_future(day, "delivered_on", label)
+    if day < sent:
+        raise ValidationFailed({"delivered_on": [f"{label}不能早于{sent_label}（{sent:%Y-%m-%d}）"]})
+    return day
+
+
+def record_consultation_delivered(*, actor: Any, application: Application, on: Any) -> Application:
+    """The consultation letter reached the consulted party on ``on`` (e.g. the day a registered letter was
+    signed for): its period (Art. 32 / Art. 34) counts from that day, and so does the most the answer period
+    can be paused for it."""
+    with transaction.atomic():
+        app, day = _begin("consultation_delivered", actor, application, on, "征求意见书送达日期")
+        started = app.events.filter(kind=EventKind.CONSULTATION_STARTED).order_by("-on", "-id").first()
+        if started is None:  # pragma: no cover - the status rule (in_consultation) already ensures one
+            raise InvalidTransition("该申请没有正在进行的征求意见", field="on")
+        add_event(app, EventKind.CONSULTATION_DELIVERED, day, actor, data={"delivered_on": day.isoformat()})
+        return _finish(actor, app, Action.APPLICATION_CONSULTATION_DELIVERED, Status.IN_CONSULTATION, delivered_on=day)
 
 
 def end_consultation(*, actor: Any, application: Application, on: Any, outcome: str = "") -> Application:
-    """The opinion came back (or its period ran out, Art. 32): the answer period runs on from the next day."""
+    """The opinion came back (or its period ran out, Art. 32): the answer period runs on from the next day.
+    Recorded after the consulted party's deadline, the pause still counts only up to that deadline."""
     with transaction.atomic():
         app, day = _begin("consultation_end", actor, application, on, "征求意见结束日期")
         add_event(app, EventKind.CONSULTATION_ENDED, day, actor, detail=(outcome or "").strip())
@@ -124,10 +168,11 @@ def extend(
     approved_by: Any,
     notified_on: Any,
 ) -> Application:
-    """Extend by at most the Art. 33(2) maximum in all (rule ``extension``), approved by the office head and
-    notified to the applicant."""
+    """Extend by at most the Art. 33(2) maximum in all (rule ``extension`` in force on the receipt date),
+    approved by the office head and notified to the applicant, both within the current answer period: an
+    extension approved or notified after the period has run out does not count, and is refused."""
     errors: dict[str, list[str]] = {}
-    most = rules.get("extension")
+    most = rules.get("extension", on=application.received_on)
     try:
         n = int(days)
     except (TypeError, ValueError):
@@ -155,6 +200,7 @@ def extend(
     with transaction.atomic():
         app, day = _begin("extend", actor, application, on, "批准延期日期")
         state = clock.state_of(app)
+        most = state.extension_period or most
         if state.extension_days + n > most.workdays:
             left = most.workdays - state.extension_days
             raise ValidationFailed(
@@ -165,10 +211,23 @@ def extend(
                     ]
                 }
             )
-        if state.due_date and day > state.due_date:
-            raise ValidationFailed({"on": [f"答复期限已于 {state.due_date:%Y-%m-%d} 届满，不能再批准延期"]})
+        due = state.due_on(day)
+        if due and day > due:
+            raise ValidationFailed(
+                {"on": [f"答复期限已于 {due:%Y-%m-%d} 届满，不能再批准延期（第三十三条第二款：须在答复期限内）"]}
+            )
         if notified < day:
             raise ValidationFailed({"notified_on": ["告知申请人日期不能早于批准延期日期"]})
+        due = state.due_on(notified)
+        if due and notified > due:
+            raise ValidationFailed(
+                {
+                    "notified_on": [
+                        f"答复期限已于 {due:%Y-%m-%d} 届满：延长答复期限须在答复期限内告知申请人"
+                        "（第三十三条第二款），逾期告知的延期不计入"
+                    ]
+                }
+            )
         add_event(
             app,
             EventKind.EXTENSION,
@@ -216,7 +275,8 @@ def issue_fee_notice(
     delivered_on: Any = None,
 ) -> FeeNotice:
     """信息处理费 (Art. 42, 国办函〔2020〕109号): one notice per case, by item or by page, only where the
-    amount is above nothing; the case waits for payment."""
+    amount is above nothing, sent within the answer period (spec §1.5); the case waits for payment, and the
+    clock pauses at most until the payment deadline (rule ``fee_payment``, from the notice's delivery)."""
     if basis not in FeeBasis.values:
         raise ValidationFailed({"basis": ["请选择计收方式：按件或按量（同一申请只能选一种）"]})
     try:
@@ -232,6 +292,11 @@ def issue_fee_notice(
             raise ValidationFailed({"delivered_on": ["申请人收到通知日期不能早于通知日期"]})
         if app.fee_notices.exists():
             raise InvalidTransition("该申请已发出过收费通知", field="on")
+        due = clock.state_of(app).due_date
+        if due and day > due:
+            raise ValidationFailed(
+                {"on": [f"答复期限已于 {due:%Y-%m-%d} 届满，不能再发出收费通知（收费通知应在答复期限内发出）"]}
+            )
         q, prior = quote(app, basis, qty, day)
         if q.amount <= Decimal(0):
             raise ValidationFailed({"quantity": [f"按规定不收费（{q.breakdown}），无需发出收费通知"]})

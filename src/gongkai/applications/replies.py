@@ -126,7 +126,9 @@ def _check_result(
             raise ValidationFailed({"result": ["只有发出补正通知后申请人逾期未补正的，才能选择“逾期不补正”"]})
         if state.correction_due and day <= state.correction_due:
             raise ValidationFailed({"on": [f"补正期限 {state.correction_due:%Y-%m-%d} 尚未届满"]})
-    elif app.status == Status.AWAITING_CORRECTION and code.key != "unable.still_unclear":
+    elif code.key == STILL_UNCLEAR:
+        _check_still_unclear(app, state, day)
+    elif app.status == Status.AWAITING_CORRECTION:
         raise ValidationFailed({"result": ["申请人尚未补正：请等待补正，或在补正期限届满后以“逾期不补正”办结"]})
     if code.key == "other.unpaid_fee":
         if app.status != Status.AWAITING_FEE:
@@ -141,6 +143,38 @@ def _check_result(
         raise ValidationFailed({"content": ["不予公开的，请写明理由（第三十六条第（三）项）"]})
     if code.key == "partly_granted" and not content.strip():
         raise ValidationFailed({"content": ["部分公开的，请写明不予公开部分及理由（第三十七条）"]})
+
+
+STILL_UNCLEAR = "unable.still_unclear"
+
+
+def _check_still_unclear(app: Application, state: clock.ClockState, day: date) -> None:
+    """（四）3 补正后申请内容仍不明确 only closes a case after a full 补正 cycle (Art. 30): a correction was
+    requested and the corrected application received. While the correction window is open the applicant may
+    still correct; after it passed with no correction the case is （六）1 逾期不补正."""
+    if not state.correction_requested:
+        raise ValidationFailed(
+            {
+                "result": [
+                    "“补正后申请内容仍不明确”须先发出补正通知并收到补正（第三十条）；尚未要求补正的，请先发出补正通知"
+                ]
+            }
+        )
+    if state.correction_received:
+        return
+    if state.correction_due is None or day <= state.correction_due:
+        until = f"（{state.correction_due:%Y-%m-%d}）" if state.correction_due else ""
+        raise ValidationFailed(
+            {"result": [f"补正期限{until}尚未届满，申请人还可以补正：请等待补正后再判断申请内容是否明确"]}
+        )
+    raise ValidationFailed(
+        {
+            "result": [
+                f"补正期限（{state.correction_due:%Y-%m-%d}）已届满且未收到补正，不能选择“补正后申请内容仍不明确”："
+                "应以“（六）其他处理 1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请”办结（第三十条）"
+            ]
+        }
+    )
 
 
 def lapse_fee(*, actor: Any, application: Application, on: Any) -> Reply:

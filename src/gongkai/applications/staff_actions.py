@@ -126,9 +126,20 @@ def _correction_receive(user: Any, app: Application, d: dict[str, Any]) -> Done:
 
 def _consultation_start(user: Any, app: Application, d: dict[str, Any]) -> Done:
     handling.start_consultation(
-        actor=user, application=app, on=d["on"], party=d["party"], who=d["who"], matter=d.get("matter", "")
+        actor=user,
+        application=app,
+        on=d["on"],
+        party=d["party"],
+        who=d["who"],
+        matter=d.get("matter", ""),
+        delivered_on=d.get("delivered_on"),
     )
     return Done("已开始征求意见，答复期限暂停")
+
+
+def _consultation_delivered(user: Any, app: Application, d: dict[str, Any]) -> Done:
+    handling.record_consultation_delivered(actor=user, application=app, on=d["on"])
+    return Done("已记录征求意见书送达日期，征求意见期限自该日起计算")
 
 
 def _consultation_end(user: Any, app: Application, d: dict[str, Any]) -> Done:
@@ -237,6 +248,13 @@ STAFF: dict[str, StaffForm] = {
             "开始征求意见",
             _plain(f.ConsultationStartForm),
             _consultation_start,
+        ),
+        StaffForm(
+            "consultation_delivered",
+            "征求意见书送达（对方签收之日）",
+            "记录送达",
+            _plain(f.ConsultationDeliveredForm),
+            _consultation_delivered,
         ),
         StaffForm("consultation_end", "征求意见结束", "记录结束", _plain(f.ConsultationEndForm), _consultation_end),
         StaffForm(

@@ -65,6 +65,7 @@ class Action(models.TextChoices):
     APPLICATION_CORRECTION_REQUEST = "application.correction_request", "补正通知"
     APPLICATION_CORRECTION_RECEIVE = "application.correction_receive", "收到补正"
     APPLICATION_CONSULTATION_START = "application.consultation_start", "征求意见"
+    APPLICATION_CONSULTATION_DELIVERED = "application.consultation_delivered", "征求意见书送达"
     APPLICATION_CONSULTATION_END = "application.consultation_end", "征求意见结束"
     APPLICATION_EXTEND = "application.extend", "延长答复期限"
     APPLICATION_FEE_NOTICE = "application.fee_notice", "收费通知"

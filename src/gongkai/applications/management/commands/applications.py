@@ -15,7 +15,8 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="action", required=True)
         p = sub.add_parser("load-rules", help="从 data/result_codes.yaml 和 letter_templates.yaml 载入")
         p.add_argument("--overwrite-templates", action="store_true", help="用文件覆盖已修改的平台默认模板")
-        sub.add_parser("recompute", help="按当前工作日历重算所有未办结申请的答复期限")
+        p = sub.add_parser("recompute", help="按当前工作日历重算所有未办结申请的答复期限")
+        p.add_argument("--closed", action="store_true", help="已办结的申请也重算（期限规则修改后，使逾期答复统计一致）")
         p = sub.add_parser("explain", help="打印一件申请的期限计算过程")
         p.add_argument("tracking")
 
@@ -26,7 +27,7 @@ class Command(BaseCommand):
             templates = rules.load_letter_templates(LetterTemplate, overwrite=opts["overwrite_templates"])
             self.stdout.write(f"办理结果代码 {codes} 项，告知书模板 {templates} 种")
         elif action == "recompute":
-            self.stdout.write(f"已重算，{clock.recompute_open()} 件申请的期限有变化")
+            self.stdout.write(f"已重算，{clock.recompute_open(closed=opts['closed'])} 件申请的期限有变化")
         elif action == "explain":
             app = Application.objects.filter(tracking_number=opts["tracking"].strip().upper()).first()
             if app is None:
