@@ -13,8 +13,8 @@ from gongkai import rules
 from gongkai.orgs.models import Org
 from gongkai.workdays.calendar import CalendarNotLoaded, add_workdays
 
-from . import access
-from .choices import CHANNEL_REPORT_KEY, OPEN_STATUSES, REPORT_COLUMNS, AppealKind, AppealOutcome, Status
+from . import access, clock
+from .choices import CHANNEL_REPORT_KEY, OPEN_STATUSES, REPORT_COLUMNS, AppealKind, AppealOutcome, EventKind, Status
 from .models import Appeal, Application, ResultCode
 from .numbering import code_matches
 
@@ -229,6 +229,37 @@ def public_status(app: Application) -> dict[str, Any]:
             else None
         ),
     }
+
+
+#: What each ledger event did to the answer period, in the applicant's words (Arts. 30, 32–34; 国办函〔2020〕109号).
+PUBLIC_EFFECTS: dict[str, str] = {
+    EventKind.SUBMITTED: "申请已提交，等待受理机关确认收到",
+    EventKind.RECEIVED: "受理机关收到申请，自次日起计算答复期限",
+    EventKind.CORRECTION_REQUESTED: "申请内容需要补正：收到补正材料之前不计算答复期限",
+    EventKind.CORRECTION_RECEIVED: "收到补正材料，答复期限自次日起重新计算",
+    EventKind.CONSULTATION_STARTED: "征求第三方或其他机关意见：征求意见的时间不计算在答复期限内",
+    EventKind.CONSULTATION_DELIVERED: "征求意见书已送达",
+    EventKind.CONSULTATION_ENDED: "征求意见结束，答复期限恢复计算",
+    EventKind.EXTENSION: "经批准延长答复期限",
+    EventKind.FEE_NOTICE: "发出收费通知：缴费期间不计算在答复期限内",
+    EventKind.FEE_PAID: "已缴费，答复期限恢复计算",
+    EventKind.REPLIED: "作出答复，办理结束",
+    EventKind.TRANSFERRED: "转送其他机关办理",
+}
+
+
+def public_timeline(app: Application) -> list[dict[str, Any]]:
+    """The case's steps for the applicant: date, what happened and what it did to the deadline — from the same
+    clock the staff page explains, but without the staff's notes, names or third parties."""
+    out = []
+    for line in clock.state_of(app).lines:
+        effect = PUBLIC_EFFECTS.get(line.kind, "")
+        if line.paused:
+            effect += f"（暂停 {line.paused} 个工作日，不计入答复期限）"
+        if line.added:
+            effect += f"（延长 {line.added} 个工作日）"
+        out.append({"on": line.on, "label": str(EventKind(line.kind).label), "effect": effect})
+    return out
 
 
 def result_codes() -> list[ResultCode]:

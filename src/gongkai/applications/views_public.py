@@ -89,7 +89,13 @@ def track(request: HttpRequest) -> HttpResponse:
             tracked = set(request.session.get(_SESSION_TRACKED, []))
             tracked.add(app.pk)
             request.session[_SESSION_TRACKED] = sorted(tracked)
-            context.update({"status": selectors.public_status(app), "letters": _public_letters(app)})
+            context.update(
+                {
+                    "status": selectors.public_status(app),
+                    "letters": _public_letters(app),
+                    "timeline": selectors.public_timeline(app),
+                }
+            )
     return _render(request, "applications/public/track.html", context)
 
 
