@@ -23,6 +23,7 @@ FULL = [
     ["bench_documents.py", "--runs", "5", "--build-face"],
     ["bench_search.py", "--sizes", "100000,1000000"],
     ["bench_import.py", "--rows", "100000", "--runs", "2"],
+    ["bench_publish.py"],
     ["fuzz_api.py", "--examples", "500"],
 ]
 QUICK = [
@@ -32,6 +33,7 @@ QUICK = [
     ["bench_documents.py", "--runs", "2"],
     ["bench_search.py", "--sizes", "3000", "--runs", "2", "--like-runs", "1"],
     ["bench_import.py", "--rows", "2000", "--runs", "1"],
+    ["bench_publish.py", "--entries", "5", "--warmup", "5", "--drain", "30"],
     ["fuzz_api.py", "--examples", "50"],
 ]
 
