@@ -576,13 +576,17 @@ def main(argv: list[str] | None = None) -> int:
         say(f"WARNING: font subsets missing in {fonts.font_dir()}: the first letter queues a build of several "
             "minutes ahead of everything else (run `gongkai fonts` first)")  # fmt: skip
     world = build_world()
+    from gongkai.core import priorities
+
+    say(f"task priorities (core/priorities.py): page refresh {priorities.SITE}, index/scan {priorities.INTERACTIVE}, "
+        f"letters and exports {priorities.DOCUMENT}, bulk {priorities.BULK}")  # fmt: skip
     if args.refresh_priority is not None:
         # Only this process publishes, so only its receiver needs the priority (the rows carry it to the worker).
         from gongkai.portal import receivers, tasks
 
         receivers.refresh_entry_pages = tasks.refresh_entry_pages.using(priority=args.refresh_priority)
-        say(f"EXPERIMENT: page refreshes queued with priority {args.refresh_priority} (shipped code: 0, like every "
-            "other task, so the worker runs them first-in first-out)")  # fmt: skip
+        say(f"EXPERIMENT: page refreshes queued with priority {args.refresh_priority} (shipped code: "
+            f"core.priorities.SITE = {priorities.SITE}, letters {priorities.DOCUMENT})")  # fmt: skip
     connections.close_all()
     build = subprocess.run([GONGKAI, "build-site"], cwd=ROOT, capture_output=True, text=True)
     if build.returncode:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from django_tasks import task
 
+from gongkai.core import priorities
+
 from . import letters
 
 
-@task()
+@task(priority=priorities.DOCUMENT)
 def render_letter(letter_id: int, unit_id: int | None = None) -> str:
     """DOCX and PDF of a numbered letter; idempotent (``letters.render``). ``unit_id`` is not used here: it
     tells the queue panel (``worker.taskinfo``) whose administrator may see and retry the task."""

@@ -6,12 +6,14 @@ import logging
 
 from django_tasks import task
 
+from gongkai.core import priorities
+
 from . import fonts, jobs
 
 log = logging.getLogger(__name__)
 
 
-@task()
+@task(priority=priorities.BULK)
 def build_fonts() -> list[str]:
     """Build the CJK subsets a render found missing (about a minute per face). Queued by the render that
     fell back to the system font; ``gongkai fonts`` does the same from the command line."""
@@ -27,7 +29,7 @@ def build_fonts() -> list[str]:
     return made
 
 
-@task()
+@task(priority=priorities.DOCUMENT)
 def run_job(job_id: str, unit_id: int | None = None) -> str:
     """Render a ``DocumentJob``. ``unit_id`` is not used here: it tells the queue panel (``worker.taskinfo``)
     whose administrator may see and retry the task."""

@@ -17,7 +17,7 @@ from gongkai.catalog.text import sanitize_html
 from gongkai.orgs.models import Org, OrgKind
 from gongkai.rules import deadlines
 
-from . import paths, selectors
+from . import paths, selectors, sheets
 from .qr import qr_svg
 from .selectors import CategoryTree
 
@@ -237,6 +237,7 @@ def _entry_context(entry: Entry, tree: CategoryTree) -> dict[str, Any]:
         ("主题词", entry.topic_words),
         ("公开方式", entry.get_disclosure_mode_display()),
     ]
+    attachments = selectors.public_attachments(entry)
     return _base(unit, tree, "catalog") | {
         "entry": entry,
         "meta": [(k, v) for k, v in meta if v or k in ("索引号", "文号", "成文日期", "发布日期", "有效性")],
@@ -244,7 +245,8 @@ def _entry_context(entry: Entry, tree: CategoryTree) -> dict[str, Any]:
         "withdrawn": withdrawn,
         # Stored bodies are sanitised on save; cleaning again costs little and covers imported rows.
         "body": mark_safe(outline_under_title(sanitize_html(entry.body))) if not withdrawn else "",
-        "attachments": selectors.public_attachments(entry),
+        "attachments": attachments,
+        "sheet_tables": sheets.tables_for(attachments) if not withdrawn else [],
         "related": _rows(selectors.related_public(entry)) if not withdrawn else [],
         "not_valid": entry.validity != Validity.VALID and not withdrawn,
         "superseded": {"entry": superseded, "url": entry_url(superseded)} if superseded else None,

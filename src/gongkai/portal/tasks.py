@@ -4,20 +4,22 @@ from __future__ import annotations
 
 from django_tasks import task
 
+from gongkai.core import priorities
+
 from . import builder
 
 
-@task()
+@task(priority=priorities.SITE)
 def refresh_entry_pages(entry_id: int, category_ids: list[int]) -> int:
     """Returns how many files changed, for the task result log."""
     return len(builder.refresh_entry(entry_id, category_ids))
 
 
-@task()
+@task(priority=priorities.SITE)
 def refresh_category_entry_pages(category_id: int) -> int:
     return len(builder.refresh_category_entries(category_id))
 
 
-@task()
+@task(priority=priorities.SITE)
 def refresh_unit_pages(unit_id: int) -> int:
     return len(builder.refresh_unit(unit_id))

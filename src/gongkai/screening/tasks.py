@@ -7,6 +7,7 @@ import logging
 from django_tasks import task
 
 from gongkai.catalog.models import Entry
+from gongkai.core import priorities
 from gongkai.orgs.models import Org
 
 from . import scanning
@@ -15,7 +16,7 @@ from .services import rescan_published
 log = logging.getLogger(__name__)
 
 
-@task()
+@task(priority=priorities.INTERACTIVE)
 def scan_submitted_entry(entry_id: int, trigger: str = "submit") -> int:
     """Scan every part of the entry not scanned as it is now; returns how many parts were (re)scanned.
 
@@ -28,14 +29,14 @@ def scan_submitted_entry(entry_id: int, trigger: str = "submit") -> int:
     return len(scanning.scan_entry(entry=entry, trigger=trigger))
 
 
-@task()
+@task(priority=priorities.BULK)
 def scan_unit_entries(unit_id: int) -> int:
     """The unit's sensitive-word list changed: scan its unpublished entries again. Returns how many got new
     verdicts."""
     return scanning.scan_unit_entries(unit_id, trigger="words")
 
 
-@task()
+@task(priority=priorities.BULK)
 def rescan_published_entries(unit_id: int | None = None) -> int:
     """Returns the number of entries that raised an alert."""
 

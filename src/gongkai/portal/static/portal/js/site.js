@@ -43,6 +43,33 @@
         syncCare(b);
       });
     });
+    // Spreadsheet tables: a header becomes a button that sorts by its column (numbers as numbers).
+    document.querySelectorAll("table[data-sortable]").forEach(function (table) {
+      var body = table.tBodies[0];
+      table.querySelectorAll("thead th").forEach(function (th, index) {
+        var button = document.createElement("button");
+        button.type = "button";
+        button.className = "sort";
+        button.textContent = th.textContent;
+        th.textContent = "";
+        th.appendChild(button);
+        th.setAttribute("aria-sort", "none");
+        button.addEventListener("click", function () {
+          var up = th.getAttribute("aria-sort") !== "ascending";
+          table.querySelectorAll("thead th").forEach(function (other) { other.setAttribute("aria-sort", "none"); });
+          th.setAttribute("aria-sort", up ? "ascending" : "descending");
+          var rows = Array.prototype.slice.call(body.rows);
+          rows.sort(function (a, b) {
+            var x = a.cells[index].textContent, y = b.cells[index].textContent;
+            var nx = parseFloat(x), ny = parseFloat(y);
+            var c = (!isNaN(nx) && !isNaN(ny) && String(nx) === x.trim() && String(ny) === y.trim())
+              ? nx - ny : x.localeCompare(y, "zh-CN");
+            return up ? c : -c;
+          });
+          rows.forEach(function (r) { body.appendChild(r); });
+        });
+      });
+    });
     document.querySelectorAll("[data-print]").forEach(function (b) {
       b.hidden = false;
       b.addEventListener("click", function () { window.print(); });
