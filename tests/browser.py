@@ -56,3 +56,19 @@ def chromium() -> Iterator[Any]:
     require()
     with launched() as browser:
         yield browser
+
+
+AXE = ROOT / "var/node/node_modules/axe-core/axe.min.js"
+
+
+def axe_findings(page: Any) -> list[dict]:
+    """axe-core's serious and critical findings on ``page``. Injected through the DevTools protocol, not a script
+    tag: pages served by the application carry a CSP that (rightly) refuses inline script."""
+    require(AXE)
+    page.evaluate(AXE.read_text(encoding="utf-8"))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [
+        {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:3]}
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]

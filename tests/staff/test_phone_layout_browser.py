@@ -10,28 +10,14 @@ import pytest
 from gongkai.accounts.models import PasswordState
 from gongkai.catalog import services
 from tests.browser import PHONE
+from tests.browser import axe_findings as _axe
 from tests.journeys.test_journeys import login
-from tests.portal.test_browser_site import AXE, _no_horizontal_scroll
+from tests.portal.test_browser_site import _no_horizontal_scroll
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _axe(page: Any) -> list[dict]:
-    """axe-core's serious and critical findings; injected through the DevTools protocol, since the staff pages'
-    CSP (rightly) refuses an inline script tag."""
-    page.evaluate(AXE.read_text(encoding="utf-8"))
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    return [
-        {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:3]}
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-
-
 def test_the_signer_signs_from_the_first_screen_of_a_phone(chromium: Any, live_server: Any, people, draft) -> None:
-    from tests.browser import require
-
-    require(AXE)
     PasswordState.objects.update(must_change=False)
     entry = draft(title="关于2025年春季森林防火工作的通知", body="<p>" + "各村要加强巡查。" * 400 + "</p>")
     entry = services.submit_for_review(actor=people["drafter"], entry=entry)
