@@ -144,8 +144,14 @@ def annual(request: HttpRequest, code: str, year: str) -> HttpResponse:
             "prompts": prompts,
             "prompts_left": [key for key, left in prompts.items() if left],
             "ready": all(c["passed"] for c in checks) and not any(prompts.values()),
+            # (form field, element id, label, rows): the ids s1/s5/s6 are what the journeys and bookmarks use.
             "sections": [
-                (key, f"{label}{'（可修改）' if key == 'section_1' else ''}", 12 if key == "section_1" else 6)
+                (
+                    key,
+                    f"s{key[-1]}",
+                    f"{label}{'（可修改）' if key == 'section_1' else ''}",
+                    12 if key == "section_1" else 6,
+                )
                 for key, label in services.SECTION_LABELS.items()
             ],
         },
