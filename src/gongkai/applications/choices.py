@@ -153,7 +153,13 @@ class LetterKind(models.TextChoices):
     EXTENSION = "extension", "延长答复期限通知书"
     CONSULTATION = "consultation", "征求第三方意见函"
     FEE = "fee", "信息处理费缴费通知书"
+    #: The information itself as disclosed to the applicant (a copy, or the redacted copy of a 部分公开 reply,
+    #: Art. 37): uploaded by the office, downloaded by the applicant from the tracking page with the code.
+    DISCLOSED = "disclosed", "提供的政府信息（附件）"
 
+
+#: Kinds the platform writes itself (a template each); ``DISCLOSED`` is only ever uploaded.
+GENERATED_LETTERS = [(value, label) for value, label in LetterKind.choices if value != LetterKind.DISCLOSED]
 
 #: Letters that answer the application and so carry the appeal wording.
 DECISION_LETTERS = {

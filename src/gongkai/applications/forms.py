@@ -13,6 +13,7 @@ from gongkai.orgs.models import Membership, Org
 
 from .access import APPROVER_ROLES
 from .choices import (
+    GENERATED_LETTERS,
     AppealKind,
     AppealOutcome,
     ApplicantType,
@@ -202,7 +203,7 @@ class TransferForm(forms.Form):
 
 
 class LetterForm(forms.Form):
-    kind = forms.ChoiceField(label="文书类型", choices=LetterKind.choices)
+    kind = forms.ChoiceField(label="文书类型", choices=GENERATED_LETTERS)
     on = date_field("成文日期")
     # A fresh key each time the form is shown: both POSTs of a double click carry the same one.
     request_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
@@ -217,7 +218,7 @@ class UploadForm(forms.Form):
     kind = forms.ChoiceField(label="文书类型", choices=LetterKind.choices)
     title = forms.CharField(label="标题", max_length=100, required=False)
     on = date_field("日期")
-    upload = forms.FileField(label="文件（PDF/Word/OFD/图片）")
+    upload = forms.FileField(label="文件（PDF/Word/Excel/CSV/OFD/图片）")
 
 
 class AppealForm(forms.Form):

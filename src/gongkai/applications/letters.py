@@ -27,7 +27,7 @@ from gongkai.workdays.calendar import CalendarNotLoaded, add_workdays
 
 from . import actions, clock, numbering, remedies
 from .access import can_edit_templates
-from .choices import DECISION_LETTERS, Delivery, EventKind, FeeBasis, InfoForm, LetterKind
+from .choices import DECISION_LETTERS, GENERATED_LETTERS, Delivery, EventKind, FeeBasis, InfoForm, LetterKind
 from .intake import lock
 from .models import Application, ClockEvent, Letter, LetterStatus, LetterTemplate
 
@@ -36,7 +36,7 @@ log = logging.getLogger(__name__)
 letter_numbered = Signal()
 _PLACEHOLDER = re.compile(r"\{([^{}\s]{1,12})\}")
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
-UPLOAD_TYPES = {".pdf", ".docx", ".doc", ".jpg", ".jpeg", ".png", ".ofd"}
+UPLOAD_TYPES = {".pdf", ".docx", ".doc", ".jpg", ".jpeg", ".png", ".ofd", ".xlsx", ".xls", ".csv"}
 
 
 def fill(text: str, values: dict[str, str]) -> str:
@@ -199,8 +199,8 @@ def generate(*, actor: Any, application: Application, kind: str, on: Any = None,
     rendered (or failed) for the case, asking again returns that letter instead of taking a new number.
     """
     actions.permit("letter", application, actor)
-    if kind not in LetterKind.values:
-        raise ValidationFailed({"kind": ["请选择文书类型"]})
+    if kind not in dict(GENERATED_LETTERS):
+        raise ValidationFailed({"kind": ["请选择文书类型（提供的政府信息请用“上传文书”）"]})
     day = on if isinstance(on, date) else (date.fromisoformat(on) if on else timezone.localdate())
     key = (request_key or "").strip()[:64]
     build(application, kind, day, "")  # validate before a number is taken
@@ -323,7 +323,7 @@ def upload(*, actor: Any, application: Application, kind: str, title: str, uploa
     if kind not in LetterKind.values:
         errors["kind"] = ["请选择文书类型"]
     if suffix not in UPLOAD_TYPES:
-        errors["upload"] = ["只能上传 PDF、Word、OFD 或图片文件"]
+        errors["upload"] = ["只能上传 PDF、Word、Excel、CSV、OFD 或图片文件"]
     elif getattr(upload, "size", 0) > MAX_UPLOAD_BYTES:
         errors["upload"] = ["文件不能超过 20 MB"]
     if errors:
