@@ -317,3 +317,34 @@ def test_staff_page_bad_year(year_2025, tree, people, client):
     response = client.post(reverse("ops:archive_start", args=[tree.town.pk]), {"year": "2999"})
     assert response.status_code == 400 and "年度 2999" in response.content.decode()
     assert not ArchiveExport.objects.exists()
+
+
+def test_case_letters_are_in_the_package(year_2025, people, tmp_path, django_capture_on_commit_callbacks):
+    from gongkai.applications import letters
+
+    app = year_2025["case"]
+    with django_capture_on_commit_callbacks(execute=True):
+        letter = letters.generate(actor=people["drafter"], application=app, kind="grant", on=date(2025, 3, 20))
+    letter.refresh_from_db()
+    assert letter.status == "done", letter.error
+    out = tmp_path / "pkg"
+    call_command("archive", org="QH0101", year=2025, out=str(out), verbosity=0)
+    manifest = archive.verify(out)
+    case = read(out, f"cases/{app.tracking_number}/metadata.json")
+    files = case["letters"][0]["files"]
+    assert files["docx"].endswith(".docx") and files["pdf"].endswith(".pdf")
+    assert (out / files["pdf"]).read_bytes() == Path(letter.pdf.path).read_bytes()
+    assert manifest["files"][files["docx"]]["size"] == letter.docx.size
+
+
+def test_failed_background_export_says_why(year_2025, tree, people, monkeypatch, django_capture_on_commit_callbacks):
+    from gongkai.ops.tasks import start_export
+
+    monkeypatch.setattr(archive, "_xml", lambda manifest: (_ for _ in ()).throw(OSError("no space")))
+    with django_capture_on_commit_callbacks(execute=True):
+        export = start_export(actor=people["admin"], unit=tree.town, year=2025)
+    export.refresh_from_db()
+    assert export.status == "failed" and "OSError" in export.error and not export.file
+    assert not AuditEvent.objects.filter(action="archive.export").exists()
+    # A failed export does not block the next one.
+    assert start_export(actor=people["admin"], unit=tree.town, year=2025).pk != export.pk

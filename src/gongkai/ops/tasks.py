@@ -48,7 +48,10 @@ def run_export(export_id: int) -> str:
     in one short transaction. A finished export is left alone."""
     with transaction.atomic():
         export = (
-            ArchiveExport.objects.select_for_update().select_related("unit", "created_by").filter(pk=export_id).first()
+            ArchiveExport.objects.select_for_update(of=("self",))
+            .select_related("unit", "created_by")
+            .filter(pk=export_id)
+            .first()
         )
         if export is None or export.status not in ACTIVE:
             return "skipped"
