@@ -10,6 +10,7 @@ urlpatterns = [
     path("staff/reports/", include("gongkai.reports.urls")),
     path("staff/documents/", include("gongkai.documents.urls")),
     path("staff/tasks/", include("gongkai.worker.urls")),
+    path("staff/archive/", include("gongkai.ops.urls")),
     path("api/v1/", api.urls),
     path("staff/", include("gongkai.staff.urls")),
     path("apply/", include("gongkai.applications.urls")),

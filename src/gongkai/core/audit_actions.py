@@ -107,6 +107,8 @@ class Action(models.TextChoices):
     AUDIT_EXPORT = "audit.export", "导出审计日志"
     TASKS_RECOVERED = "tasks.recovered", "恢复中断的后台任务"
     TASKS_RETRY = "tasks.retry", "重试失败的后台任务"
+    # --- 归档 (ops/archive.py)
+    ARCHIVE_EXPORT = "archive.export", "归档移交"
 
 
 # The part before the dot groups the auditor's action filter; choosing a group filters on the prefix
@@ -126,6 +128,7 @@ GROUPS: dict[str, str] = {
     "api": "开放接口",
     "audit": "审计",
     "tasks": "后台任务",
+    "archive": "归档",
 }
 
 

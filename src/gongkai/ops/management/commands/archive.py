@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from gongkai.ops.archive import ArchiveError, export_to_folder, verify
+
+
+class Command(BaseCommand):
+    help = (
+        "归档（条例第四十五条）：把一个单位一个年度已发布的信息（含已撤回的）及其版本、附件，以及办结的申请案卷"
+        "写成带清单（SHA-256）和移交清单的归档包；--verify 按清单校验归档包"
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--org", help="单位代码（公开主体，如 QH0101）")
+        parser.add_argument("--year", type=int, help="年度，如 2025")
+        parser.add_argument("--out", help="输出目录（必须不存在或为空）")
+        parser.add_argument("--verify", metavar="DIR", help="校验一个归档包（目录或 ZIP 文件），不写任何东西")
+
+    def handle(self, *args: Any, **opts: Any) -> None:
+        try:
+            if opts["verify"]:
+                if opts["org"] or opts["year"] or opts["out"]:
+                    raise CommandError("--verify 不能与 --org、--year、--out 同时使用")
+                manifest = verify(opts["verify"])
+                counts = manifest["counts"]
+                self.stdout.write(
+                    f"归档包完好：{manifest['unit']['name']} {manifest['year']} 年度，信息 {counts['entries']} 件、"
+                    f"申请案卷 {counts['cases']} 件，{len(manifest['files'])} 个文件的校验值全部相符。"
+                )
+                return
+            missing = [name for name in ("org", "year", "out") if not opts[name]]
+            if missing:
+                raise CommandError(f"缺少参数：{'、'.join('--' + m for m in missing)}（或用 --verify DIR 校验归档包）")
+            self.stdout.write(f"正在生成 {opts['org']} {opts['year']} 年度归档包到 {opts['out']} …")
+            export, summary = export_to_folder(opts["org"], opts["year"], opts["out"])
+        except ArchiveError as exc:
+            raise CommandError(exc.message) from exc
+        for warning in summary.warnings:
+            self.stderr.write(f"注意：{warning}")
+        if summary.empty:
+            self.stderr.write(
+                f"注意：{export.unit.name} {export.year} 年度没有已发布的信息，也没有办结的申请；"
+                "已生成一个空的归档包（移交清单注明本年度无可归档材料）。"
+            )
+        self.stdout.write(
+            f"归档包已生成：{export.out_path}，信息 {summary.entries} 件（其中已撤回 {summary.withdrawn} 件）、"
+            f"申请案卷 {summary.cases} 件，共 {summary.files} 个文件；清单 SHA-256 {summary.manifest_sha256}。"
+        )
