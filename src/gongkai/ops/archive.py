@@ -62,6 +62,9 @@ FORMAT = 1
 MANIFEST = "manifest.json"
 MANIFEST_XML = "manifest.xml"
 RECEIPT = "移交清单.html"
+#: The receipt's print style, a file of its own beside it (no inline style in any template: tests/core/test_headers).
+RECEIPT_CSS = "移交清单.css"
+RECEIPT_CSS_SOURCE = Path(__file__).resolve().parent / "data" / "transfer_list.css"
 REGULATION = "《中华人民共和国政府信息公开条例》第四十五条"
 CASES_MARKING = "内部·涉及个人信息"
 CASES_NOTE = (
@@ -486,6 +489,7 @@ def write_package(unit: Org, year: int, sink: Sink, *, actor: Any = None) -> Sum
         {"m": manifest, "unit": unit, "year": year, "now": timezone.localtime(now), "marking": CASES_MARKING},
     )
     pkg.add_bytes(RECEIPT, receipt.encode("utf-8"))
+    pkg.add_bytes(RECEIPT_CSS, RECEIPT_CSS_SOURCE.read_bytes())
     manifest["files"] = dict(pkg.files)
     manifest["counts"]["files"] = len(pkg.files) + 1  # and manifest.xml
     manifest["files"][MANIFEST_XML] = pkg.add_bytes(MANIFEST_XML, _xml({**manifest, "files": dict(pkg.files)}))

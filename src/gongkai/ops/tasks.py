@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_tasks import task
 
+from gongkai.core import priorities
 from gongkai.core.errors import DomainError
 from gongkai.orgs import permissions as perms
 from gongkai.orgs.models import Org
@@ -85,7 +86,7 @@ def run_export(export_id: int) -> str:
     return "done"
 
 
-@task()
+@task(priority=priorities.DOCUMENT)
 def run_export_task(export_id: int) -> str:
     """Write the archive package of an ``ArchiveExport`` as a ZIP (Art. 45 归档, staff page)."""
     return run_export(export_id)

@@ -40,6 +40,7 @@ KINDS: dict[str, TaskKind] = {
     "gongkai.applications.tasks.render_letter": TaskKind("生成告知书（DOCX、PDF）", "letter"),
     "gongkai.documents.tasks.run_job": TaskKind("生成下载文件（年度报告、通报 PDF）", "job"),
     "gongkai.documents.tasks.build_fonts": TaskKind("生成中文字体子集", "unit"),
+    "gongkai.ops.tasks.run_export_task": TaskKind("生成归档移交包（ZIP）", "job"),
 }
 
 

@@ -108,6 +108,7 @@ def plan(y0: int, today: date) -> list[Case]:
             "东山镇工业园区周边企业排污许可及监督检查记录",
             (
                 step("consult", 5, party=third, who="东山镇某机械加工厂", matter="该厂的生产工艺和排放数据"),
+                step("delivered", 7),  # the registered letter was signed for two days later (Art. 32 counts from it)
                 step("consulted", 14, outcome="第三方书面反对公开，认为涉及其商业秘密"),
                 reply(18, "withheld.third_party_rights", "涉及第三方企业的生产工艺和经营数据，第三方不同意公开"),
                 step(
@@ -686,6 +687,8 @@ def _do(s: Step, unit: Unit, app: Application, on: date) -> Application:
         return handling.start_consultation(
             actor=admin, application=app, on=on, party=a["party"], who=a["who"], matter=a.get("matter", "")
         )
+    if s.kind == "delivered":
+        return handling.record_consultation_delivered(actor=admin, application=app, on=on)
     if s.kind == "consulted":
         return handling.end_consultation(actor=admin, application=app, on=on, outcome=a["outcome"])
     if s.kind == "extend":
