@@ -83,18 +83,21 @@ def relief_list(rows: Sequence[tuple[str, str, str]], *, dpi: int = 300):  # typ
     return page([("2026年第四季度城乡最低生活保障对象名单",), ("姓名", "身份证号", "联系电话"), *rows], dpi=dpi)
 
 
+NOTICE = [
+    "关于开展2026年冬季送温暖活动的通知",
+    "各村（社区）：",
+    "为切实做好困难群众冬季生活保障工作，",
+    "经研究，决定在全镇范围内开展冬季送温暖活动。",
+    "请各村于本月底前摸清困难群众底数，",
+    "做到应帮尽帮，确保困难群众温暖过冬。",
+    "特此通知。",
+    "某某镇人民政府",
+]
+
+
 def notice(*, dpi: int = 300):  # type: ignore[no-untyped-def]
-    text = [
-        "关于开展2026年冬季送温暖活动的通知",
-        "各村（社区）：",
-        "为切实做好困难群众冬季生活保障工作，",
-        "经研究，决定在全镇范围内开展冬季送温暖活动。",
-        "请各村于本月底前摸清困难群众底数，",
-        "做到应帮尽帮，确保困难群众温暖过冬。",
-        "特此通知。",
-        "某某镇人民政府",
-    ]
-    return page([(line,) for line in text], dpi=dpi)
+    """A scanned notice without any personal data."""
+    return page([(line,) for line in NOTICE], dpi=dpi)
 
 
 def jpeg(image, *, dpi: int = 300, quality: int = 90) -> bytes:  # type: ignore[no-untyped-def]
