@@ -24,9 +24,10 @@ lock: install
 	$(BIN)/pip-compile -q --extra test --strip-extras --no-emit-index-url --no-emit-find-links --allow-unsafe \
 		-o requirements.lock pyproject.toml
 
-# Debian packages the platform needs outside Python: a CJK font for PDFs, Chromium for browser tests.
+# Debian packages the platform needs outside Python: a CJK font for PDFs, Chromium for browser tests,
+# Tesseract with its Chinese model for OCR of scanned attachments.
 system-deps:
-	@for s in scripts/install-fonts.sh scripts/install-browser.sh; do \
+	@for s in scripts/install-fonts.sh scripts/install-browser.sh scripts/install-ocr.sh; do \
 		if [ -f $$s ]; then bash $$s || exit 1; fi; done
 
 run: install system-deps

@@ -90,12 +90,13 @@ def encrypted_pdf(lines: Sequence[str], password: str = "secret") -> bytes:
     return out.getvalue()
 
 
-def image_pdf() -> bytes:
+def image_pdf(text: str = "330102199003071234") -> bytes:
     """A 'scanned' page: a picture and no text layer."""
     from PIL import Image, ImageDraw
 
     img = Image.new("RGB", (600, 200), "white")
-    ImageDraw.Draw(img).text((20, 80), "330102199003071234", fill="black")
+    if text:
+        ImageDraw.Draw(img).text((20, 80), text, fill="black")
     out = io.BytesIO()
     img.save(out, format="PDF")
     return out.getvalue()

@@ -133,8 +133,10 @@ def test_unreadable_attachment_needs_the_reviewers_manual_conclusion(draft, peop
     from gongkai.screening.models import ScanResult, ScanStatus
     from tests.screening.builders import image_pdf
 
+    # A scanned page with nothing OCR can read (a photo, a stamp): a person must look at it.
     entry = draft()
-    catalog.add_attachment(actor=people["drafter"], entry=entry, name="扫描件.pdf", stream=io.BytesIO(image_pdf()))
+    blank = image_pdf(text="")
+    catalog.add_attachment(actor=people["drafter"], entry=entry, name="扫描件.pdf", stream=io.BytesIO(blank))
     entry = submit(entry)
     with pytest.raises(ValidationFailed, match="需人工审查"):
         catalog.review_pass(actor=people["reviewer"], entry=entry)

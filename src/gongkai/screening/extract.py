@@ -1,5 +1,6 @@
 """Text with locations out of attachments: PDF (page/line), DOCX (paragraph/table cell), XLSX/XLS/CSV
-(sheet/row/column), OFD, DOC (rough). No Django.
+(sheet/row/column), OFD, DOC (rough), and — when the caller passes an ``ocr`` reader — images and PDF pages
+without a text layer (page, line and the box of the words). No Django.
 
 Every file ends with a status — ``ok``, ``unreadable`` or ``needs_manual_review`` — and a Chinese reason;
 nothing here raises on bad input, because a crash would leave the entry with no verdict and a silent
@@ -15,7 +16,9 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
+from .ocr import OcrPending, OcrText, OcrUnavailable
 from .values import MaskRefused
 
 OK, UNREADABLE, MANUAL = "ok", "unreadable", "needs_manual_review"
@@ -31,6 +34,27 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 class Segment:
     location: str
     text: str
+    #: OCR text only: (start, end, x, y, w, h) of each word in ``text``, in pixels of the page image.
+    boxes: tuple[tuple[int, int, int, int, int, int], ...] = ()
+
+    def where(self, start: int, end: int) -> str:
+        """Location of ``text[start:end]``: for OCR text, the box around the words it covers."""
+        hit = [b for b in self.boxes if b[0] < end and b[1] > start]
+        if not hit:
+            return self.location
+        x0, y0 = min(b[2] for b in hit), min(b[3] for b in hit)
+        x1, y1 = max(b[2] + b[4] for b in hit), max(b[3] + b[5] for b in hit)
+        return f"{self.location}（左 {x0}，上 {y0}，宽 {x1 - x0}，高 {y1 - y0} 像素）"
+
+
+class OcrReader(Protocol):
+    """Text of a scanned file: ``kind`` "image" (every frame) or "pdf" (the 1-based ``pages``).
+
+    Raises ``OcrUnavailable`` (the file needs a person) or ``OcrPending`` (not recognised yet, and this
+    caller may not run OCR: it propagates out of ``extract_bytes``).
+    """
+
+    def __call__(self, kind: str, data: bytes, pages: list[int]) -> OcrText: ...
 
 
 @dataclass
@@ -39,6 +63,9 @@ class Extraction:
     status: str = OK
     reason: str = ""
     segments: list[Segment] = field(default_factory=list)
+    #: PDF pages with no text layer (or almost none): scanned, for OCR.
+    blank_pages: list[int] = field(default_factory=list)
+    ocr_engine: str = ""
 
     def degrade(self, status: str, reason: str) -> None:
         """Keep the worst status; collect every reason."""
@@ -88,14 +115,14 @@ def family_of(name: str, data: bytes) -> str:
         return "xls" if ext in ("xls", "et") else "doc"
     if data.startswith(b"PK\x03\x04"):
         return {"docx": "docx", "xlsx": "xlsx", "ofd": "ofd"}.get(ext, "zip")
-    if data.startswith((b"\xff\xd8\xff", b"\x89PNG", b"GIF8")):
+    if data.startswith((b"\xff\xd8\xff", b"\x89PNG", b"GIF8", b"II*\x00", b"MM\x00*")):
         return "image"
     if ext in ("csv", "txt", "html", "htm"):
         return "csv" if ext == "csv" else "txt"
     return "unknown"
 
 
-def extract_bytes(name: str, data: bytes, *, max_bytes: int = MAX_BYTES) -> Extraction:
+def extract_bytes(name: str, data: bytes, *, max_bytes: int = MAX_BYTES, ocr: OcrReader | None = None) -> Extraction:
     if len(data) > max_bytes:
         return Extraction(
             "unknown",
@@ -106,13 +133,15 @@ def extract_bytes(name: str, data: bytes, *, max_bytes: int = MAX_BYTES) -> Extr
         return Extraction("unknown", UNREADABLE, "空文件")
     kind = family_of(name, data)
     reader = _READERS.get(kind)
-    if reader is None:
-        if kind == "image":
-            return Extraction(kind, MANUAL, "图片中的文字无法自动识别，请人工审查")
+    if reader is None and kind != "image":
         return Extraction(kind, UNREADABLE, "无法识别的文件格式")
     result = Extraction(kind)
     try:
-        reader(data, result)
+        if reader is not None:
+            reader(data, result)
+        _scanned_pages(data, result, ocr)
+    except OcrPending:
+        raise
     except MaskRefused as exc:
         result.degrade(UNREADABLE, exc.reason)
     except MemoryError:
@@ -143,6 +172,33 @@ def extract_path(path: str | Path, *, max_bytes: int = MAX_BYTES) -> Extraction:
     return extract_bytes(path.name, data, max_bytes=max_bytes)
 
 
+def _scanned_pages(data: bytes, result: Extraction, ocr: OcrReader | None) -> None:
+    """Images and text-less PDF pages: recognised by ``ocr`` when given, else left to a person."""
+    if result.kind != "image" and not result.blank_pages:
+        return
+    if ocr is None:
+        if result.kind == "image":
+            result.degrade(MANUAL, "图片中的文字无法自动识别，请人工审查")
+        else:
+            result.degrade(MANUAL, f"第{_pages(result.blank_pages)}页没有文字层（可能是扫描件），请人工审查")
+        return
+    try:
+        found = ocr(result.kind, data, result.blank_pages)
+    except OcrUnavailable as exc:
+        result.degrade(MANUAL, exc.reason)
+        return
+    result.ocr_engine = found.engine
+    for line in found.lines():
+        boxes = tuple((a, b, w.x, w.y, w.w, w.h) for a, b, w in line.spans())
+        result.segments.append(Segment(f"第{line.page}页，识别文字第{line.number}行", line.text, boxes))
+    if found.note:
+        result.degrade(MANUAL, found.note)
+
+
+def _pages(numbers: list[int]) -> str:
+    return "、".join(str(p) for p in numbers[:10]) + ("等" if len(numbers) > 10 else "")
+
+
 def _pdf(data: bytes, result: Extraction) -> None:
     from pypdf import PdfReader
 
@@ -155,18 +211,14 @@ def _pdf(data: bytes, result: Extraction) -> None:
         if not opened:
             result.degrade(UNREADABLE, "PDF 已加密（需要密码），无法读取")
             return
-    blank_pages = []
     for number, page in enumerate(reader.pages, start=1):
         text = page.extract_text() or ""
         if len(re.sub(r"\s", "", text)) < 5:
-            blank_pages.append(number)
+            result.blank_pages.append(number)
             continue
         for line_no, line in enumerate(text.splitlines(), start=1):
             if line.strip():
                 result.segments.append(Segment(f"第{number}页 第{line_no}行", line))
-    if blank_pages:
-        pages = "、".join(str(p) for p in blank_pages[:10]) + ("等" if len(blank_pages) > 10 else "")
-        result.degrade(MANUAL, f"第{pages}页没有文字层（可能是扫描件），请人工审查")
 
 
 def _docx(data: bytes, result: Extraction) -> None:

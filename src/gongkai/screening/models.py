@@ -182,3 +182,36 @@ class Alert(models.Model):
 
     def __str__(self) -> str:
         return self.summary
+
+
+class OcrResult(models.Model):
+    """Text recognised in a scanned file, kept by the file's SHA-256 so a rescan never runs OCR again.
+
+    Holds text, not a verdict: the scan of the OCR text is a ``ScanResult`` like any other. A ``pending`` row
+    says the task worker has been asked to recognise the file (the publication gate then waits for it).
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", "等待识别"
+        DONE = "done", "已识别"
+        FAILED = "failed", "识别失败"
+
+    sha256 = models.CharField(max_length=64)
+    engine_version = models.CharField("识别引擎", max_length=100)
+    state = models.CharField("状态", max_length=10, choices=State.choices, default=State.PENDING)
+    reason = models.TextField("说明", blank=True)
+    text = models.TextField("识别文字", blank=True)
+    #: [{"p": page, "l": line, "x", "y", "w", "h": box in pixels of the page image, "t": word}, …]
+    boxes = models.JSONField("文字位置", default=list, blank=True)
+    #: the 1-based pages recognised (every frame of an image; the text-less pages of a PDF)
+    pages = models.JSONField("识别页", default=list, blank=True)
+    seconds = models.FloatField("用时（秒）", default=0)
+    created_at = models.DateTimeField("识别时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "文字识别结果"
+        verbose_name_plural = "文字识别结果"
+        constraints = [models.UniqueConstraint(fields=["sha256", "engine_version"], name="unique_ocr_result")]
+
+    def __str__(self) -> str:
+        return f"{self.sha256[:12]} {self.get_state_display()}"

@@ -17,7 +17,7 @@ from gongkai.catalog.models import Entry
 from gongkai.catalog.signals import entry_content_changed, entry_submitted
 
 from .scanning import UNFINISHED, scan_entry
-from .signals import word_list_changed
+from .signals import ocr_needed, word_list_changed
 from .tasks import scan_submitted_entry, scan_unit_entries
 
 log = logging.getLogger(__name__)
@@ -42,7 +42,7 @@ def scans_deferred() -> Iterator[set[int]]:
         _deferred.reset(token)
     waiting = Entry.objects.select_related("unit").filter(pk__in=sorted(ids), status__in=UNFINISHED)
     for entry in waiting.order_by("pk"):
-        scan_entry(entry=entry, trigger="submit")
+        scan_entry(entry=entry, trigger="submit", run_ocr=True)
 
 
 def _queue(entry_id: int, trigger: str) -> None:
@@ -74,3 +74,8 @@ def rescan_on_words(sender: Any, unit_id: int, **kwargs: Any) -> None:
         scan_unit_entries.enqueue(unit_id)
     except Exception:
         log.exception("could not enqueue the rescan of unit %s after its word list changed", unit_id)
+
+
+@receiver(ocr_needed, dispatch_uid="screening.recognise_in_worker")
+def recognise_in_worker(sender: Any, entry_id: int, **kwargs: Any) -> None:
+    _queue(entry_id, "ocr")

@@ -25,9 +25,11 @@ from gongkai.core import audit
 from gongkai.core.audit_actions import Action
 from gongkai.documents.guard import forbid_in_transaction
 
-from . import extract, report
+from . import extract, ocrstore, report
 from .models import Finding, Resolution, ScanResult, ScanStatus, SensitiveWord, Severity, Target
+from .ocr import OcrPending
 from .scanner import KIND_LABELS
+from .signals import ocr_needed
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +91,7 @@ def current_results(entry: Entry) -> list[ScanResult]:
     )
 
 
-def _scan_part(entry: Entry, part: Part, words: list[tuple[str, str]]) -> report.FileReport:
+def _scan_part(entry: Entry, part: Part, words: list[tuple[str, str]], *, run_ocr: bool) -> report.FileReport:
     if part.attachment is None:
         found = report.scan_segments(text_segments(entry), unit_words=words)
         return report.FileReport(part.label, "text", extract.OK, "", found)
@@ -108,7 +110,7 @@ def _scan_part(entry: Entry, part: Part, words: list[tuple[str, str]]) -> report
             data = fh.read()
     except OSError as exc:
         return report.FileReport(part.label, att.kind, extract.UNREADABLE, f"附件文件无法读取（{exc.strerror or exc}）")
-    return report.scan_bytes(att.original_name, data, unit_words=words)
+    return report.scan_bytes(att.original_name, data, unit_words=words, ocr=ocrstore.reader(run=run_ocr))
 
 
 _STATUS = {
@@ -180,6 +182,7 @@ def scan_entry(
     max_bytes: int | None = None,
     actor: Any = None,
     prepared: dict[str, report.FileReport] | None = None,
+    run_ocr: bool = False,
 ) -> list[ScanResult]:
     """Scan every part of ``entry`` whose stored verdict is missing or stale; returns the new results.
 
@@ -187,6 +190,10 @@ def scan_entry(
     transaction (it can take seconds); only the writes are atomic. ``prepared`` maps attachment SHA-256
     to verdicts computed beforehand (``scan_attachment_bytes``): a caller inside a transaction passes every
     new attachment's verdict that way, so only the text fields are scanned here.
+
+    Scanned images and text-less PDF pages are read from the OCR cache. Only the task worker passes
+    ``run_ocr`` (recognising takes seconds a page); anywhere else a file not recognised yet keeps no verdict
+    and ``ocr_needed`` asks the worker for it, so the gate waits instead of running OCR in a request.
     """
     prepared = prepared or {}
     words = unit_words(entry.unit_id)
@@ -204,13 +211,16 @@ def scan_entry(
             p for p in todo if p.attachment is None or p.attachment.sha256 in prepared or p.attachment.size <= max_bytes
         ]
     reports = []
+    waiting = False
     for part in todo:
         ready = prepared.get(part.attachment.sha256) if part.attachment is not None else None
         if ready is not None:
             reports.append((part, ready))
             continue
         try:
-            reports.append((part, _scan_part(entry, part, words)))
+            reports.append((part, _scan_part(entry, part, words, run_ocr=run_ocr)))
+        except OcrPending:
+            waiting = True  # no verdict yet: the gate blocks until the worker has recognised the file
         except Exception as exc:  # the worker must survive anything a file does to a parser
             log.exception("screening failed on entry %s part %s", entry.pk, part.label)
             reports.append(
@@ -219,6 +229,9 @@ def scan_entry(
                     report.FileReport(part.label, "", extract.UNREADABLE, f"扫描出错（{type(exc).__name__}）"),
                 )
             )
+    if waiting:
+        entry_id = entry.pk
+        transaction.on_commit(lambda: ocr_needed.send(sender=Entry, entry_id=entry_id))
     live_ids = {p.attachment.pk for p in wanted if p.attachment}
     stale = any(target == Target.ATTACHMENT and att not in live_ids for target, att in existing)
     if not reports and not stale:
@@ -261,12 +274,14 @@ def pending_parts(entry: Entry) -> list[Part]:
 UNFINISHED = (EntryStatus.DRAFT, EntryStatus.RETURNED, EntryStatus.REVIEW, EntryStatus.SIGNOFF)
 
 
-def scan_unit_entries(unit_id: int, *, trigger: str = "words") -> int:
+def scan_unit_entries(unit_id: int, *, trigger: str = "words", run_ocr: bool = False) -> int:
     """Scan again every entry of the unit still on its way to publication (the word list changed: every
     verdict on them is stale). Published entries are rescanned by ``rescan_published``, which also alerts.
     Returns the number of entries that got new results."""
     entries = Entry.objects.filter(unit_id=unit_id, status__in=UNFINISHED).select_related("unit").order_by("id")
-    return sum(1 for entry in entries.iterator(chunk_size=200) if scan_entry(entry=entry, trigger=trigger))
+    return sum(
+        1 for entry in entries.iterator(chunk_size=200) if scan_entry(entry=entry, trigger=trigger, run_ocr=run_ocr)
+    )
 
 
 def prepare_gate(entry: Entry) -> list[ScanResult]:
@@ -291,7 +306,10 @@ def blocking_reasons(entry: Entry) -> list[str]:
     for part in parts(entry, words):
         result = results.get((part.target, part.attachment.pk if part.attachment else None))
         if result is None or result.content_sha256 != part.sha:
-            reasons.append(f"附件“{part.label}”正在后台进行保密扫描，扫描完成前不能通过")
+            if part.attachment is not None and ocrstore.pending(part.attachment.sha256):
+                reasons.append(f"附件“{part.label}”：扫描件正在识别文字（OCR），完成后才能发布")
+            else:
+                reasons.append(f"附件“{part.label}”正在后台进行保密扫描，扫描完成前不能通过")
             continue
         if result.needs_acceptance:
             reasons.append(

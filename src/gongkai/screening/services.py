@@ -282,13 +282,16 @@ def alert_for(entry: Entry) -> Alert | None:
 def rescan_published(
     *, unit: Org | None = None, progress: Callable[[Entry], None] | None = None, actor: Any = None
 ) -> RescanSummary:
-    """Scan every published entry again (new detectors, new words) and alert the unit on live hits."""
+    """Scan every published entry again (new detectors, new words) and alert the unit on live hits.
+
+    Runs in the task worker or ``gongkai scan``, never in a request: scanned files not in the OCR cache are
+    recognised here."""
     summary = RescanSummary()
     entries = Entry.objects.filter(status=EntryStatus.PUBLISHED).select_related("unit").order_by("id")
     if unit is not None:
         entries = entries.filter(unit=unit)
     for entry in entries.iterator(chunk_size=200):
-        scanning.scan_entry(entry=entry, trigger="rescan", force=True, actor=actor)
+        scanning.scan_entry(entry=entry, trigger="rescan", force=True, actor=actor, run_ocr=True)
         summary.entries += 1
         alert = alert_for(entry)
         if alert is not None:

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from gongkai.catalog.models import Attachment, Entry, EntryStatus
 from gongkai.catalog.text import html_to_text
+from gongkai.screening import ocrstore
 from gongkai.screening.extract import OK, extract_bytes
 
 from . import tokenizer
@@ -21,14 +22,15 @@ MAX_ATTACHMENT_CHARS = 2_000_000
 
 
 def attachment_text(att: Attachment) -> str:
-    """Text of one attachment, through the screening extractors (PDF, DOCX, XLSX, CSV, …)."""
+    """Text of one attachment, through the screening extractors (PDF, DOCX, XLSX, CSV, …), with the OCR text
+    of scanned images and pages the screening worker recognised (cached: indexing never runs OCR)."""
     try:
         with att.file.open("rb") as fh:
             data = fh.read()
     except OSError:
         log.warning("attachment %s unreadable for indexing", att.pk)
         return ""
-    result = extract_bytes(att.original_name, data)
+    result = extract_bytes(att.original_name, data, ocr=ocrstore.read_only)
     if result.status != OK and not result.segments:
         return ""
     return "\n".join(s.text for s in result.segments)[:MAX_ATTACHMENT_CHARS]
