@@ -23,6 +23,9 @@ LANGS = "chi_sim+eng"
 PSM = "6"  # one uniform block: lists and tables keep their rows as lines
 MAX_PAGES = 50
 PAGE_TIMEOUT = 180
+#: A page whose words tesseract is on average less sure of than this (0–100) may hide what it misread: the
+#: file then needs a person (a blurred photo of a list must not come out "clean").
+MIN_CONFIDENCE = 60
 #: Bump when rendering or post-processing changes: cached results of another version are not used.
 PIPELINE = "1"
 
@@ -163,7 +166,13 @@ def languages_installed() -> bool:
     return all(lang in langs for lang in LANGS.split("+"))
 
 
-def run_tesseract(png: bytes, page: int) -> list[Word]:
+class PageWords(list[Word]):
+    """The words of one page, and tesseract's mean confidence in them (None: no word on the page)."""
+
+    confidence: float | None = None
+
+
+def run_tesseract(png: bytes, page: int) -> PageWords:
     """Words of one page image (PNG bytes) with their boxes in pixels of that image."""
     # One thread a process: with OpenMP's default, two workers on two cores run ~10x slower, not faster.
     env = dict(os.environ, OMP_THREAD_LIMIT="1")
@@ -183,7 +192,24 @@ def run_tesseract(png: bytes, page: int) -> list[Word]:
     if out.returncode != 0:
         detail = out.stderr.decode("utf-8", errors="replace").strip().splitlines()[-1:] or ["?"]
         raise OcrUnavailable(f"第{page}页文字识别失败（{detail[0][:80]}），请人工审查")
-    return parse_tsv(out.stdout.decode("utf-8", errors="replace"), page)
+    tsv = out.stdout.decode("utf-8", errors="replace")
+    words = PageWords(parse_tsv(tsv, page))
+    words.confidence = mean_confidence(tsv)
+    return words
+
+
+def mean_confidence(tsv: str) -> float | None:
+    """Mean of tesseract's per-word confidence (0–100) over the words it read; None when it read none."""
+    values = []
+    for row in csv.DictReader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE):
+        if row.get("level") == "5" and (row.get("text") or "").strip():
+            try:
+                conf = float(row.get("conf") or -1)
+            except ValueError:
+                continue
+            if conf >= 0:
+                values.append(conf)
+    return sum(values) / len(values) if values else None
 
 
 def parse_tsv(tsv: str, page: int) -> list[Word]:
@@ -270,6 +296,14 @@ def recognize(kind: str, data: bytes, pages: list[int]) -> OcrText:
     else:
         images = list(enumerate(image_pages(data), start=1))
     words: list[Word] = []
+    doubtful: list[str] = []
     for number, png in images:
-        words.extend(run_tesseract(png, number))
+        found = run_tesseract(png, number)
+        words.extend(found)
+        confidence = getattr(found, "confidence", None)
+        if confidence is not None and confidence < MIN_CONFIDENCE:
+            doubtful.append(f"第{number}页（平均可信度 {confidence:.0f}%）")
+    if doubtful:
+        low = f"{'、'.join(doubtful[:5])}识别可信度低，可能有未识别出的个人信息，请人工审查"
+        note = f"{note}；{low}" if note else low
     return OcrText(engine, [n for n, _ in images], words, note)
