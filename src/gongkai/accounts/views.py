@@ -38,6 +38,7 @@ from django_otp.util import random_hex
 
 from gongkai.core import audit
 from gongkai.core.audit_actions import Action, grouped_choices
+from gongkai.core.cells import safe_row
 from gongkai.core.errors import NotAllowed, ValidationFailed
 from gongkai.core.models import AuditEvent
 from gongkai.orgs import permissions as perms
@@ -309,23 +310,26 @@ def audit_export(request: HttpRequest) -> StreamingHttpResponse:
     def rows() -> Any:
         yield "\ufeff" + writer.writerow(header)  # BOM: Excel opens UTF-8 correctly
         for e in events.order_by("id").iterator(chunk_size=2000):
+            # safe_row: a login name typed by anyone (e.g. =HYPERLINK(…)) must not become a formula.
             yield writer.writerow(
-                [
-                    e.id,
-                    timezone.localtime(e.created_at).isoformat(timespec="seconds"),
-                    e.actor_name,
-                    e.address or "",
-                    e.get_action_display(),
-                    e.action,
-                    e.object_type,
-                    e.object_id,
-                    e.org_code,
-                    e.get_outcome_display(),
-                    e.from_state_display(),
-                    e.to_state_display(),
-                    e.comment,
-                    "、".join(e.changed_fields()),  # names only: the auditor reads no business content
-                ]
+                safe_row(
+                    [
+                        e.id,
+                        timezone.localtime(e.created_at).isoformat(timespec="seconds"),
+                        e.actor_name,
+                        e.address or "",
+                        e.get_action_display(),
+                        e.action,
+                        e.object_type,
+                        e.object_id,
+                        e.org_code,
+                        e.get_outcome_display(),
+                        e.from_state_display(),
+                        e.to_state_display(),
+                        e.comment,
+                        "、".join(e.changed_fields()),  # names only: the auditor reads no business content
+                    ]
+                )
             )
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")

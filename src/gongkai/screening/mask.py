@@ -13,6 +13,8 @@ import re
 from collections.abc import Callable, Collection, Iterable
 from typing import Any
 
+from gongkai.core.cells import safe_cell, safe_row
+
 from .extract import check_zip, decode_text
 from .scanner import Finding, scan_text
 from .values import MaskRefused, mask_value
@@ -95,7 +97,7 @@ def mask_csv(data: bytes, kinds: Collection[str], *, unit_words: Iterable[Any] =
             found = [f for f in scan(cell) if f.kind in kinds]
             count += len(found)
             new_row.append(apply(cell, found) if found else cell)
-        writer.writerow(new_row)
+        writer.writerow(safe_row(new_row))  # a published copy must not carry a formula typed into the list
     payload = out.getvalue()
     if encoding == "utf-8-sig":
         return payload.encode("utf-8-sig"), count
@@ -139,6 +141,8 @@ def mask_xlsx(data: bytes, kinds: Collection[str], *, unit_words: Iterable[Any] 
                     count += len(found)
                     cell.value = apply(text, found)
                     cell.number_format = "@"
+                elif isinstance(cell.value, str) and cell.data_type != "f":
+                    cell.value = safe_cell(cell.value)  # text that would run as a formula; real formulas stay
     out = io.BytesIO()
     book.save(out)
     return out.getvalue(), count
@@ -169,7 +173,7 @@ def mask_xls(data: bytes, kinds: Collection[str], *, unit_words: Iterable[Any] =
                         count += len(found)
                         value = apply(text, found)
                 if value != "":
-                    target.cell(row=r + 1, column=c + 1, value=value)
+                    target.cell(row=r + 1, column=c + 1, value=safe_cell(value))
     out = io.BytesIO()
     out_book.save(out)
     return out.getvalue(), count

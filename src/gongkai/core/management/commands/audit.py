@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from gongkai.core.audit import verify
+from gongkai.core.cells import SafeWriter
 from gongkai.core.models import AuditEvent
 
 
@@ -35,7 +36,7 @@ class Command(BaseCommand):
         since = timezone.now() - timedelta(days=opts["days"])
         handle = open(opts["out"], "w", encoding="utf-8-sig", newline="") if opts["out"] else sys.stdout  # noqa: SIM115
         try:
-            writer = csv.writer(handle)
+            writer = SafeWriter(csv.writer(handle))
             # The command's export stays raw (codes, the changes as recorded) for scripts; only the
             # action's Chinese name is added in front of its code, as in the web export.
             writer.writerow(
