@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class HarvestConfig(AppConfig):
+    name = "gongkai.harvest"
+    label = "harvest"
+    verbose_name = "资源库汇聚"
+
+    def ready(self) -> None:
+        from gongkai.catalog.signals import public_entry_changed
+
+        from . import receivers
+
+        public_entry_changed.connect(receivers.on_public_entry_changed, dispatch_uid="harvest.entry_changed")
