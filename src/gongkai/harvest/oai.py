@@ -269,6 +269,8 @@ def endpoint(request: HttpRequest) -> HttpResponse:
             request_el.set(key, value)
         _respond(params, root)
     except OaiError as exc:
+        if exc.code in ("badVerb", "badArgument"):
+            request_el.attrib.clear()  # the protocol: such a request is echoed without its arguments
         _sub(root, "error", exc.message, code=exc.code)
     body = ET.tostring(root, encoding="utf-8", xml_declaration=True)
     response = HttpResponse(body, content_type="text/xml; charset=utf-8")
