@@ -12,6 +12,7 @@ from django.utils import timezone
 from gongkai.harvest import oai
 from gongkai.harvest.models import HarvestChange
 
+LR = {"verb": "ListRecords", "metadataPrefix": "oai_dc"}
 NS = {"oai": oai.OAI_NS, "dc": oai.DC_NS, "oai_dc": oai.OAI_DC_NS}
 
 
@@ -128,8 +129,8 @@ def test_from_until(api: Any, history: dict[str, Any]) -> None:
         ({"verb": "ListRecords"}, "badArgument"),
         ({"verb": "ListRecords", "metadataPrefix": "marc21"}, "cannotDisseminateFormat"),
         ({"verb": "ListRecords", "metadataPrefix": "oai_dc", "from": "2025-13-40"}, "badArgument"),
-        ({"verb": "ListRecords", "metadataPrefix": "oai_dc", "from": "2025-03-02", "until": "2025-03-01"}, "badArgument"),
-        ({"verb": "ListRecords", "metadataPrefix": "oai_dc", "from": "2025-03-01", "until": "2025-03-02T00:00:00Z"}, "badArgument"),
+        ({**LR, "from": "2025-03-02", "until": "2025-03-01"}, "badArgument"),
+        ({**LR, "from": "2025-03-01", "until": "2025-03-02T00:00:00Z"}, "badArgument"),
         ({"verb": "ListRecords", "metadataPrefix": "oai_dc", "set": "QH9999"}, "badArgument"),
         ({"verb": "ListRecords", "metadataPrefix": "oai_dc", "colour": "red"}, "badArgument"),
         ({"verb": "ListRecords", "resumptionToken": "abc", "metadataPrefix": "oai_dc"}, "badArgument"),
