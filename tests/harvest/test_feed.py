@@ -121,6 +121,8 @@ def test_from_until_and_org_filters(api: Any, history: dict[str, Any]) -> None:
         ({"cursor": "nonsense"}, "cursor", "续取令牌无效"),
         ({"from": "2025-13-01"}, "from", "起始时间"),
         ({"until": "yesterday"}, "until", "截止时间"),
+        ({"from": "0001-01-01T00:00:00+08:00"}, "from", "1949"),
+        ({"until": "9999-12-31"}, "until", "截止时间"),
         ({"from": "2025-03-02", "until": "2025-03-01"}, "until", "不能早于"),
         ({"org": "QH9999"}, "org", "QH9999"),
     ],

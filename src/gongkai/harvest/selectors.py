@@ -82,13 +82,11 @@ def parse_moment(value: str | None, field: str, label: str, *, end: bool = False
             moment = datetime.fromisoformat(text.replace("z", "Z"))
             if timezone.is_naive(moment):
                 moment = timezone.make_aware(moment)
+        if not 1949 <= moment.year <= 2100:
+            raise ValueError(text)
     except (ValueError, OverflowError):
         raise ValidationFailed(
-            {
-                field: [
-                    f"{label}（{field}）格式不正确，应为 ISO 8601 日期或时间，如 2025-03-01 或 2025-03-01T08:00+08:00"
-                ]
-            }
+            {field: [f"{label}（{field}）格式不正确或超出 1949—2100 年，应为 ISO 8601 日期或时间，如 2025-03-01"]}
         ) from None
     return moment
 
