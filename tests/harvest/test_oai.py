@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, timedelta
 from typing import Any
 from xml.etree import ElementTree as ET
 
@@ -117,6 +117,13 @@ def test_from_until(api: Any, history: dict[str, Any]) -> None:
     assert [h.findtext("oai:setSpec", namespaces=NS) for h in headers] == ["QH0201"]
     root = get(api, verb="ListIdentifiers", metadataPrefix="oai_dc", **{"from": stamp(base + timedelta(days=5))})
     assert len(root.findall("oai:ListIdentifiers/oai:header", NS)) == 2  # the withdrawn one and the policy
+    day = (base + timedelta(days=2)).astimezone(UTC).date().isoformat()  # the UTC day of the third change only
+    root = get(api, verb="ListIdentifiers", metadataPrefix="oai_dc", **{"from": day, "until": day})
+    headers = root.findall("oai:ListIdentifiers/oai:header", NS)
+    assert [h.findtext("oai:setSpec", namespaces=NS) for h in headers] == ["QH0201"]
+    day = (base + timedelta(days=3)).astimezone(UTC).date().isoformat()  # the withdrawn entry's publication:
+    root = get(api, verb="ListIdentifiers", metadataPrefix="oai_dc", **{"from": day, "until": day})
+    assert error_code(root) == "noRecordsMatch"  # not its current state (withdrawn two days later)
     future = (timezone.now() + timedelta(days=1)).date().isoformat()
     assert error_code(get(api, verb="ListRecords", metadataPrefix="oai_dc", **{"from": future})) == "noRecordsMatch"
 
@@ -132,6 +139,8 @@ def test_from_until(api: Any, history: dict[str, Any]) -> None:
         ({**LR, "from": "2025-03-02", "until": "2025-03-01"}, "badArgument"),
         ({**LR, "from": "2025-03-01", "until": "2025-03-02T00:00:00Z"}, "badArgument"),
         ({"verb": "ListRecords", "metadataPrefix": "oai_dc", "set": "QH9999"}, "badArgument"),
+        ({**LR, "from": "2025-03-01T00:00:00+08:00"}, "badArgument"),
+        ({**LR, "from": "2025-03-01 00:00:00X"}, "badArgument"),
         ({"verb": "ListRecords", "metadataPrefix": "oai_dc", "colour": "red"}, "badArgument"),
         ({"verb": "ListRecords", "resumptionToken": "abc", "metadataPrefix": "oai_dc"}, "badArgument"),
         ({"verb": "ListRecords", "resumptionToken": "abc"}, "badResumptionToken"),

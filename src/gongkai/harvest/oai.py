@@ -154,12 +154,13 @@ def _window(params: dict[str, str], kind: str) -> selectors.Window:
         except selectors.BadToken:
             raise OaiError("badResumptionToken", "resumptionToken 无效或已被改动，请从头开始汇聚") from None
     try:
-        since = selectors.parse_moment(params.get("from"), "from", "起始时间")
-        until = selectors.parse_moment(params.get("until"), "until", "截止时间", end=True)
         for key in ("from", "until"):
             value = params.get(key, "")
-            if value and len(value) not in (10, 20):
-                raise ValidationFailed({key: [f"{key} 须为 YYYY-MM-DD 或 YYYY-MM-DDThh:mm:ssZ"]})
+            if value and not (len(value) == 10 or (len(value) == 20 and value.endswith("Z"))):
+                raise ValidationFailed({key: [f"{key} 须为 YYYY-MM-DD 或 YYYY-MM-DDThh:mm:ssZ（UTC）"]})
+        # OAI datestamps are UTC, a day too (not the site's Beijing day)
+        since = selectors.parse_moment(params.get("from"), "from", "起始时间", zone=UTC)
+        until = selectors.parse_moment(params.get("until"), "until", "截止时间", end=True, zone=UTC)
         if "from" in params and "until" in params and len(params["from"]) != len(params["until"]):
             raise ValidationFailed({"until": ["from 与 until 的粒度须相同"]})
         selectors.check_window(since, until)

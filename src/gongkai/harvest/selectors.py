@@ -8,7 +8,7 @@ same microsecond included — and a token from the last page, kept, later yields
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
 
 from django.core import signing
@@ -67,9 +67,11 @@ def parse_token(token: str, kind: str) -> Window:
         raise BadToken({"cursor": ["续取令牌无效：请原样使用上一页返回的令牌"]}) from None
 
 
-def parse_moment(value: str | None, field: str, label: str, *, end: bool = False) -> datetime | None:
+def parse_moment(
+    value: str | None, field: str, label: str, *, end: bool = False, zone: tzinfo | None = None
+) -> datetime | None:
     """An ISO 8601 date or datetime; a date alone means the start (or for ``until`` the end) of that day,
-    a time without zone means Beijing time (the site's zone)."""
+    a time without zone means Beijing time (the site's zone) unless ``zone`` says otherwise (OAI: UTC)."""
     if value is None or not value.strip():
         return None
     text = value.strip()
@@ -77,11 +79,11 @@ def parse_moment(value: str | None, field: str, label: str, *, end: bool = False
         if len(text) == 10:
             day = date.fromisoformat(text)
             moment = datetime.combine(day + timedelta(days=1) if end else day, time.min)
-            moment = timezone.make_aware(moment) - (timedelta(microseconds=1) if end else timedelta(0))
+            moment = timezone.make_aware(moment, zone) - (timedelta(microseconds=1) if end else timedelta(0))
         else:
             moment = datetime.fromisoformat(text.replace("z", "Z"))
             if timezone.is_naive(moment):
-                moment = timezone.make_aware(moment)
+                moment = timezone.make_aware(moment, zone)
         if not 1949 <= moment.year <= 2100:
             raise ValueError(text)
     except (ValueError, OverflowError):
@@ -121,7 +123,7 @@ def changes(window: Window) -> QuerySet[HarvestChange]:
 def latest_changes(window: Window) -> QuerySet[HarvestChange]:
     """Like ``changes`` but one per entry, its latest: OAI-PMH serves an item's current state."""
     newest = HarvestChange.objects.filter(entry_id=OuterRef("entry_id")).order_by("-id").values("id")[:1]
-    return changes(window).annotate(newest=Subquery(newest)).filter(id=Subquery(newest))
+    return changes(window).filter(id=Subquery(newest))
 
 
 def latest_of(index_number: str) -> HarvestChange | None:
