@@ -164,3 +164,32 @@ def test_reconcile_fills_in_lost_changes(history: dict[str, Any], people: Any) -
     assert reconcile() == 0
     last = HarvestChange.objects.filter(entry=history["street"]).last()
     assert last is not None and last.kind == "updated" and last.record["title"] == "城关街道停水通知（更正）"
+
+
+def test_backfill_dates_changes_at_publication_and_withdrawal(history: dict[str, Any]) -> None:
+    from gongkai.harvest.services import reconcile
+
+    HarvestChange.objects.all().delete()
+    assert reconcile(backdate=True) == 4  # one per public entry, in its current state
+    rows = list(HarvestChange.objects.order_by("id"))
+    assert [r.entry_id for r in rows] == [
+        e.pk for e in sorted(history.values(), key=lambda e: (e.published_at, e.pk))
+    ]  # publication order
+    by_entry = {r.entry_id: r for r in rows}
+    gone = by_entry[history["withdrawn"].pk]
+    assert gone.deleted and gone.kind == "withdrawn" and gone.changed_at == history["withdrawn"].withdrawn_at
+    assert by_entry[history["notice"].pk].changed_at == history["notice"].published_at
+
+
+def test_feed_is_in_the_openapi_schema(api: Any, db: Any) -> None:
+    schema = api.get("/api/v1/openapi.json").json()
+    op = schema["paths"]["/api/v1/harvest/records"]["get"]
+    assert {p["name"] for p in op["parameters"]} == {"from", "until", "org", "cursor"}
+    assert "next_cursor" in str(schema["components"]["schemas"]["HarvestPage"])
+
+
+def test_push_command_without_url_says_so(db: Any) -> None:
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="GONGKAI_PUSH_URL"):
+        call_command("harvest-push")
