@@ -193,3 +193,18 @@ def test_push_command_without_url_says_so(db: Any) -> None:
 
     with pytest.raises(CommandError, match="GONGKAI_PUSH_URL"):
         call_command("harvest-push")
+
+
+def test_renaming_a_column_updates_the_records_under_it(
+    api: Any, history: dict[str, Any], people: Any, committed: Any
+) -> None:
+    from gongkai.catalog.categories import rename_category
+
+    before = HarvestChange.objects.count()
+    column = history["notice"].category
+    committed(rename_category, actor=people["admin"], category=column, name="通知公告栏")
+    new = list(HarvestChange.objects.filter(id__gt=HarvestChange.objects.order_by("id")[before - 1].pk))
+    # the township entries in that column: the edited notice (and the withdrawn list, now a deleted record)
+    assert {c.entry_id for c in new} == {e.pk for e in history.values() if e.category_id == column.pk}
+    notice = next(c for c in new if c.entry_id == history["notice"].pk)
+    assert notice.kind == "updated" and notice.record["category"].endswith("通知公告栏")

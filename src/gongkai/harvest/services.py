@@ -6,9 +6,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from gongkai.catalog.models import Entry, EntryStatus
+from gongkai.catalog.models import Category, Entry, EntryStatus
 
 from . import records
 from .models import ChangeKind, ChangeLock, HarvestChange
@@ -55,6 +56,20 @@ def record_change(entry_id: int, reason: str, *, at: datetime | None = None) -> 
             entry_version=entry.version,
             record=records.build(entry),
         )
+
+
+def record_category_renamed(category_id: int) -> int:
+    """An ``updated`` change for every published entry in the renamed column or below it; returns how many."""
+    category = Category.objects.filter(pk=category_id).first()
+    if category is None:
+        return 0
+    below = Q(category_id=category_id) | Q(category__path__startswith=f"{category.path}{category_id}/")
+    ids = (
+        Entry.objects.filter(below, status__in=PUBLIC_STATES)
+        .order_by("published_at", "id")
+        .values_list("pk", flat=True)
+    )
+    return sum(1 for pk in ids.iterator() if record_change(pk, "edit") is not None)
 
 
 def reconcile(*, backdate: bool = False) -> int:
