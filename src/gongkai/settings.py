@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "gongkai.search",
     "gongkai.documents",
     "gongkai.api",
+    "gongkai.harvest",
     "gongkai.worker",
     "gongkai.ops",
     "ninja",
@@ -257,7 +258,19 @@ GONGKAI_TASK_KEEP_DAYS = float(os.environ.get("GONGKAI_TASK_KEEP_DAYS", "7"))
 GONGKAI_TASK_KEEP_FAILED_DAYS = float(os.environ.get("GONGKAI_TASK_KEEP_FAILED_DAYS", "30"))
 GONGKAI_TASK_PRUNE_MINUTES = float(os.environ.get("GONGKAI_TASK_PRUNE_MINUTES", "60"))
 
-# Per-address rate limits, "scope=requests/seconds,…" (scopes: submit, track, api_submit, search, api, api_write).
+# Push of the harvest change log (gongkai.harvest.push): POSTed to GONGKAI_PUSH_URL, signed with HMAC-SHA256 of
+# GONGKAI_PUSH_SECRET; each batch is tried GONGKAI_PUSH_TRIES times, GONGKAI_PUSH_BACKOFF seconds apart (doubling),
+# then again after a pause that grows up to GONGKAI_PUSH_MAX_BACKOFF seconds. Empty URL: no push.
+GONGKAI_PUSH_URL = os.environ.get("GONGKAI_PUSH_URL", "")
+GONGKAI_PUSH_SECRET = os.environ.get("GONGKAI_PUSH_SECRET", "")
+GONGKAI_PUSH_TIMEOUT = float(os.environ.get("GONGKAI_PUSH_TIMEOUT", "10"))
+GONGKAI_PUSH_BATCH = int(os.environ.get("GONGKAI_PUSH_BATCH", "100"))
+GONGKAI_PUSH_TRIES = int(os.environ.get("GONGKAI_PUSH_TRIES", "3"))
+GONGKAI_PUSH_BACKOFF = float(os.environ.get("GONGKAI_PUSH_BACKOFF", "2"))
+GONGKAI_PUSH_MAX_BACKOFF = float(os.environ.get("GONGKAI_PUSH_MAX_BACKOFF", "3600"))
+
+# Per-address rate limits, "scope=requests/seconds,…"
+# (scopes: submit, track, api_submit, search, api, api_write, harvest).
 from gongkai.core.limits import parse_limits as _parse_limits  # noqa: E402
 
 GONGKAI_RATE_LIMITS = _parse_limits(os.environ.get("GONGKAI_RATE_LIMITS", ""))

@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from gongkai.api.main import api
+from gongkai.harvest.oai import endpoint as oai_endpoint
 
 # No Django admin: every write goes through the audited services (issue 15), so nothing edits users, TOTP
 # devices or lockouts behind the audit log's back.
@@ -12,6 +13,7 @@ urlpatterns = [
     path("staff/tasks/", include("gongkai.worker.urls")),
     path("staff/archive/", include("gongkai.ops.urls")),
     path("api/v1/", api.urls),
+    path("oai", oai_endpoint, name="oai"),
     path("staff/", include("gongkai.staff.urls")),
     path("apply/", include("gongkai.applications.urls")),
     path("search/", include("gongkai.portal.search_urls")),

@@ -14,6 +14,7 @@ DEFAULT_LIMITS: dict[str, tuple[int, int]] = {
     "search": (60, 60),
     "api": (300, 60),
     "api_write": (60, 60),
+    "harvest": (120, 60),  # OAI-PMH at /oai (the JSON feed counts under "api")
 }
 
 
