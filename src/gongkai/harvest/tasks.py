@@ -6,12 +6,14 @@ import logging
 
 from django_tasks import default_task_backend, task
 
+from gongkai.core import priorities
+
 from . import push
 
 log = logging.getLogger(__name__)
 
 
-@task()
+@task(priority=priorities.BULK)  # an HTTP call with retries: never ahead of a page refresh
 def push_changes() -> int:
     """Send the changes the endpoint has not acknowledged; after a failure, queue itself for the retry time
     (where the task backend can defer; otherwise the next change or ``gongkai harvest-push`` retries).

@@ -41,6 +41,7 @@ KINDS: dict[str, TaskKind] = {
     "gongkai.documents.tasks.run_job": TaskKind("生成下载文件（年度报告、通报 PDF）", "job"),
     "gongkai.documents.tasks.build_fonts": TaskKind("生成中文字体子集", "unit"),
     "gongkai.ops.tasks.run_export_task": TaskKind("生成归档移交包（ZIP）", "job"),
+    "gongkai.harvest.tasks.push_changes": TaskKind("向上级平台推送公开信息变更", "unit"),
 }
 
 
