@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "ninja",
 ]
 
+CSRF_FAILURE_VIEW = "gongkai.core.middleware.csrf_failure"
 MIDDLEWARE = [
     # First: every later layer (lockout, rate limits, audit) sees the client's address, not nginx's.
     "gongkai.core.middleware.ForwardedAddressMiddleware",
@@ -89,6 +90,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Outermost of ours, so CSP and friends also land on error and "暂时无法服务" pages.
     "gongkai.core.headers.SecurityHeadersMiddleware",
+    # Before anything reads request.POST: GBK forms from old office PCs are decoded, not refused.
+    "gongkai.core.middleware.LegacyCharsetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

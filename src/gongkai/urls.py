@@ -20,5 +20,6 @@ urlpatterns = [
     path("", include("gongkai.portal.urls")),
 ]
 
+handler400 = "gongkai.core.middleware.bad_request"
 handler404 = "gongkai.core.middleware.page_not_found"
 handler500 = "gongkai.core.middleware.server_error"

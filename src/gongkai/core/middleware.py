@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import io
 import ipaddress
 import logging
 import sys
@@ -98,3 +99,68 @@ def server_error(request: HttpRequest) -> HttpResponse:
         return JsonResponse(body, status=500, json_dumps_params={"ensure_ascii": False})
     message = "服务器出了点问题，已记录下来。请稍后再试；如反复出现，请联系政府信息公开工作机构。"
     return HttpResponse(render_to_string("error.html", {"request": request, "message": message}), status=500)
+
+
+# --------------------------------------------------------------------------- legacy charsets and 400/403 pages
+
+#: Encodings old office PCs and 12345 integrations post forms in; gb18030 decodes all of them.
+LEGACY_CHARSETS = {"gbk", "gb2312", "gb18030", "cp936"}
+
+
+class LegacyCharsetMiddleware:
+    """A form posted as ``application/x-www-form-urlencoded; charset=gbk`` is decoded, not refused.
+
+    Django accepts only UTF-8 for urlencoded bodies (a BadRequest otherwise). This middleware, placed before
+    anything that reads ``request.POST``, re-encodes such a body to UTF-8 so the form sees exactly what was
+    typed; a body that is not valid GB18030 either stays as it is and gets Django's 400 (in Chinese, below)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method == "POST" and request.content_type == "application/x-www-form-urlencoded":
+            charset = (request.content_params or {}).get("charset", "").strip().lower()
+            if charset in LEGACY_CHARSETS:
+                self._transcode(request)
+        return self.get_response(request)
+
+    @staticmethod
+    def _transcode(request: HttpRequest) -> None:
+        from urllib.parse import quote, unquote_to_bytes
+
+        try:
+            raw = request.body  # bounded by DATA_UPLOAD_MAX_MEMORY_SIZE
+            pairs = []
+            for part in raw.split(b"&"):
+                if not part:
+                    continue
+                key, _, value = part.partition(b"=")
+                decode = lambda b: unquote_to_bytes(b.replace(b"+", b" ")).decode("gb18030")  # noqa: E731
+                pairs.append(f"{quote(decode(key))}={quote(decode(value))}")
+        except (UnicodeDecodeError, ValueError):
+            return
+        body = "&".join(pairs).encode("ascii")
+        request._body = body
+        request._stream = io.BytesIO(body)
+        request.encoding = "utf-8"
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """``handler400``: malformed requests (a body in an encoding we cannot read, too many fields, too large)."""
+    message = "提交的内容无法识别：可能是编码不对、字段太多或内容太大。请返回上一页检查后重新提交。"
+    if request.path.startswith("/api/"):
+        body = {"error": {"code": "bad_request", "message": message, "field": None}}
+        return JsonResponse(body, status=400, json_dumps_params={"ensure_ascii": False})
+    return HttpResponse(render_to_string("error.html", {"request": request, "message": message}), status=400)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """``CSRF_FAILURE_VIEW``: the form's security token was missing or old (a page left open overnight, cookies
+    blocked). What was typed is in the browser's back button; the page says so."""
+    message = (
+        "页面已过期或浏览器禁用了 Cookie，提交未被接受。请返回上一页，刷新后重新提交（已填写的内容请先复制保存）。"
+    )
+    if request.path.startswith("/api/"):
+        body = {"error": {"code": "csrf", "message": message, "field": None}}
+        return JsonResponse(body, status=403, json_dumps_params={"ensure_ascii": False})
+    return HttpResponse(render_to_string("error.html", {"request": request, "message": message}), status=403)
