@@ -162,9 +162,13 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     # 等保: three of upper/lower/digit/symbol.
     {"NAME": "gongkai.accounts.passwords.ComplexityValidator", "OPTIONS": {"min_classes": 3}},
+    # Not guessable (zxcvbn score ≥ 3): Passw0rd! and a unit's pinyin name plus a year are refused.
+    {"NAME": "gongkai.accounts.passwords.StrengthValidator", "OPTIONS": {"min_score": 3}},
     # Not a check: its password_changed hook stamps the change date the expiry rule reads.
     {"NAME": "gongkai.accounts.passwords.ChangeRecorder"},
 ]
+# Words a password must not be built on, besides the units' pinyin names (comma-separated).
+GONGKAI_PASSWORD_WORDS = os.environ.get("GONGKAI_PASSWORD_WORDS", "gongkai,zhengwu,zwgk,xxgk,gov,admin,mima")
 # Days after which a password must be changed; 0 turns expiry off.
 GONGKAI_PASSWORD_MAX_AGE_DAYS = int(os.environ.get("GONGKAI_PASSWORD_MAX_AGE_DAYS", "90"))
 # Roles that cannot work without a confirmed TOTP device (三员: the system administrator).

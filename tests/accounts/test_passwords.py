@@ -187,3 +187,19 @@ def test_accounts_batch_is_checked_before_anything_is_saved(db, people):
     assert not get_user_model().objects.filter(username__startswith="fresh_").exists()
     made = create_users(actor=people["sysadmin"], password=PASSWORD, people=[("fresh_three", "新同事", "")])
     assert PasswordState.objects.get(user=made[0]).must_change  # chosen by an administrator
+
+
+@pytest.mark.parametrize("weak", ["Passw0rd!", "Qinghe2025!", "Dongshan@2025", "Aa1!aaaa"])
+def test_guessable_passwords_are_refused_with_a_chinese_reason(people, weak):
+    """Issue 17 #8: these pass the character-class rule but are among the first guesses (zxcvbn score < 3)."""
+    with pytest.raises(ValidationFailed) as exc:
+        create_user(actor=None, username=f"u{abs(hash(weak)) % 10000}", password=weak)
+    message = " ".join(m for msgs in exc.value.errors.values() for m in msgs)
+    assert "密码太容易被猜到" in message and "强度" in message
+
+
+def test_a_password_built_on_the_users_own_name_is_refused(people):
+    with pytest.raises(ValidationFailed):
+        create_user(actor=None, username="wangxiaoming", password="Wangxiaoming#1")
+    user = create_user(actor=None, username="wangxiaoming", password="lamp-river-73-Quiet!")
+    assert user.check_password("lamp-river-73-Quiet!")

@@ -52,6 +52,62 @@ class ComplexityValidator:
         return f"至少包含大写字母、小写字母、数字、符号中的 {self.min_classes} 类"
 
 
+#: zxcvbn's warnings in the words of the page (the rest get the general hint).
+_WARNINGS = {
+    "This is similar to a commonly used password.": "与常见密码相似",
+    "This is a top-10 common password.": "是最常见的密码之一",
+    "This is a top-100 common password.": "是最常见的密码之一",
+    "This is a very common password.": "是很常见的密码",
+    "Dates are often easy to guess.": "含有日期，日期很容易被猜到",
+    "Recent years are easy to guess.": "含有年份，年份很容易被猜到",
+    "Straight rows of keys are easy to guess.": "是键盘上连成一排的按键",
+    "Short keyboard patterns are easy to guess.": "是键盘上的简单图形",
+    "Names and surnames by themselves are easy to guess.": "只是姓名",
+    "Common names and surnames are easy to guess.": "是常见的姓名",
+    "A word by itself is easy to guess.": "只是一个常见的词",
+    'Repeats like "aaa" are easy to guess.': "有重复的字符",
+    'Repeats like "abcabcabc" are only slightly harder to guess than "abc".': "有重复的片段",
+    "Sequences like abc or 6543 are easy to guess.": "有连续的字母或数字",
+}
+
+
+class StrengthValidator:
+    """How long a password would survive guessing (zxcvbn, score 0–4), not only which characters it has:
+    ``Passw0rd!`` and ``Qinghe2025!`` pass the class rule but are among the first guesses. The user's own name,
+    the units' pinyin names (``Org.slug``: qinghe, dongshan…) and ``GONGKAI_PASSWORD_WORDS`` count as known words."""
+
+    def __init__(self, min_score: int = 3) -> None:
+        self.min_score = min_score
+
+    def _known_words(self, user: Any) -> list[str]:
+        from gongkai.orgs.models import Org
+
+        words = [w.strip() for w in getattr(settings, "GONGKAI_PASSWORD_WORDS", "").split(",") if w.strip()]
+        words += list(Org.objects.values_list("slug", flat=True)[:1000])
+        for attr in ("username", "first_name", "last_name", "email"):
+            value = str(getattr(user, attr, "") or "")
+            if value:
+                words += [value, value.split("@")[0]]
+        return words
+
+    def validate(self, password: str, user: Any = None) -> None:
+        from zxcvbn import zxcvbn
+
+        result = zxcvbn(password[:100], user_inputs=self._known_words(user))
+        if result["score"] >= self.min_score:
+            return
+        warning = _WARNINGS.get(result["feedback"].get("warning") or "", "")
+        why = f"{warning}；" if warning else ""
+        raise ValidationError(
+            f"密码太容易被猜到（强度 {result['score']}/4，至少需要 {self.min_score}）：{why}"
+            "请用几个不相关的词或一句话加数字和符号，不要用单位名称、年份、姓名或 Password 之类的词",
+            code="password_too_guessable",
+        )
+
+    def get_help_text(self) -> str:
+        return "不能是容易被猜到的密码（如 Passw0rd!、单位拼音加年份）"
+
+
 class MinimumLengthValidator(password_validation.MinimumLengthValidator):
     """Django's length rule with a Chinese message: Django 5.2 reworded it and the zh_Hans catalogue lags."""
 
