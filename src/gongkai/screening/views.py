@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from gongkai.catalog.models import Entry
 from gongkai.core.errors import DomainError
+from gongkai.orgs import permissions as perms
 from gongkai.orgs.models import Org
 
 from . import selectors, services
@@ -26,9 +27,21 @@ def _back(entry_id: int, request: HttpRequest | None = None) -> HttpResponseRedi
     return redirect(reverse("screening:entry", args=[entry_id]))
 
 
+NOT_FOUND = "没有找到这条信息，或您无权查看"
+
+
+def _entry(request: HttpRequest, entry_id: int) -> Entry:
+    """The entry, only if the user may see it unpublished: another unit's entry answers exactly like a missing
+    one (404), so the pages cannot be used to probe which entries exist (issue 17 #6)."""
+    entry = Entry.objects.select_related("unit", "publisher").filter(pk=entry_id).first()
+    if entry is None or not perms.can_read_unpublished(request.user, entry):
+        raise Http404(NOT_FOUND)
+    return entry
+
+
 @login_required
 def entry_findings(request: HttpRequest, entry_id: int) -> HttpResponse:
-    entry = get_object_or_404(Entry.objects.select_related("unit", "publisher"), pk=entry_id)
+    entry = _entry(request, entry_id)
     try:
         view = selectors.entry_findings(entry, request.user)  # a read: the scan ran when the content changed
     except DomainError as exc:
@@ -39,7 +52,7 @@ def entry_findings(request: HttpRequest, entry_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def mask(request: HttpRequest, entry_id: int) -> HttpResponse:
-    entry = get_object_or_404(Entry, pk=entry_id)
+    entry = _entry(request, entry_id)
     try:
         outcome = services.mask_findings(actor=request.user, entry=entry, kind=request.POST.get("kind", ""))
     except DomainError as exc:
@@ -57,6 +70,7 @@ def mask(request: HttpRequest, entry_id: int) -> HttpResponse:
 @require_POST
 def accept_finding(request: HttpRequest, finding_id: int) -> HttpResponse:
     finding = get_object_or_404(Finding.objects.select_related("result"), pk=finding_id)
+    _entry(request, finding.result.entry_id)
     try:
         services.accept_finding(actor=request.user, finding=finding, reason=request.POST.get("reason", ""))
         messages.success(request, "已确认可以公开，理由已记录")
@@ -69,6 +83,7 @@ def accept_finding(request: HttpRequest, finding_id: int) -> HttpResponse:
 @require_POST
 def accept_result(request: HttpRequest, result_id: int) -> HttpResponse:
     result = get_object_or_404(ScanResult, pk=result_id)
+    _entry(request, result.entry_id)
     try:
         services.accept_result(actor=request.user, result=result, reason=request.POST.get("reason", ""))
         messages.success(request, "人工审查结论已记录")
@@ -80,7 +95,7 @@ def accept_result(request: HttpRequest, result_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def rescan(request: HttpRequest, entry_id: int) -> HttpResponse:
-    entry = get_object_or_404(Entry.objects.select_related("unit"), pk=entry_id)
+    entry = _entry(request, entry_id)
     try:
         services.rescan_entry(actor=request.user, entry=entry)
         messages.success(request, "已重新扫描")
