@@ -39,7 +39,9 @@ PATTERNS: dict[str, re.Pattern[str]] = {
     ),
     "a deadline filtered by a number": re.compile(r"\w*(?:lag|workdays|due)\w*__(?:gt|gte|lt|lte)\s*=\s*\d"),
     "a fee threshold as a number": re.compile(rf"(?:\d+|[{CN}]+)\s*(?:件|页)以[下上内]|\d+\s*元\s*/\s*(?:件|页)"),
-    "a fee threshold as a module constant": re.compile(r"^[A-Z][A-Z0-9_]*(?:ITEMS|PAGES|BANDS)\b[^=\n]*=\s*[\d(]"),
+    "a fee threshold as a module constant": re.compile(
+        r"^(?:FREE|FEE|PAID)_[A-Z0-9_]*\b[^=\n]*=\s*[\d(]|^[A-Z_]*_BANDS\b[^=\n]*=\s*[\d(]"
+    ),
     "an annual report deadline typed as a date": re.compile(r"[\"'](?:01-31|03-31)[\"']|[1-9]\s*月\s*3[01]\s*日前"),
     "a freshness period in calendar days": re.compile(
         r"timedelta\(\s*weeks\s*=|timedelta\(\s*days\s*=\s*(?:14|180|181|182|183)\s*\)"
