@@ -99,3 +99,11 @@ def test_command(people, tree, capsys):
     prefix = ApiToken.objects.get().prefix
     call_command("apitoken", "revoke", prefix)
     assert ApiToken.objects.get().revoked_at is not None
+
+
+def test_an_unparsable_body_is_a_chinese_400(api, token):
+    """Issue 17 #4: django-ninja's "Cannot parse request body" never reaches a caller."""
+    response = api.post("/api/v1/drafts", b"\xff\xfe not json", content_type="application/json", **auth(token))
+    body = response.json()
+    assert response.status_code == 400 and body["error"]["code"] in ("invalid_json", "invalid")
+    assert "Cannot" not in response.content.decode() and "JSON" in body["error"]["message"]

@@ -84,4 +84,9 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def on_http(request: HttpRequest, exc: HttpError) -> HttpResponse:
-        return error("http_error", str(exc) or "请求无法处理", status=exc.status_code)
+        text = str(exc)
+        if text.startswith("Cannot parse request body"):  # django-ninja's own wording for an unreadable body
+            return error("invalid_json", "请求体无法解析：应为 UTF-8 编码的 JSON 对象", status=400)
+        if not text or text.isascii():  # no English reaches a caller (ninja's texts are English)
+            text = "请求无法处理"
+        return error("http_error", text, status=exc.status_code)
