@@ -3,7 +3,9 @@ learned from the unit's own published history. Nothing leaves the server and no 
 
 - Features: character 1–3-grams of the title, the 内容概述 and the first ``BODY_CHARS`` characters of the body
   text (digits folded to ``0``, so years and numbers do not split the vocabulary; the title counted
-  ``TITLE_WEIGHT`` times, as a draft being written often has little else yet).
+  ``TITLE_WEIGHT`` times, as a draft being written often has little else yet). Measured on the demo
+  world's held-out history (``bench/bench_suggest.py``): more body than the first 100 characters and a
+  lighter title did not raise accuracy, and made models and training several times larger.
 - Category and 体裁: multinomial naive Bayes over those counts (Laplace smoothing), top 3 with a score (the
   posterior, normalised over the classes the unit has).
 - 主题词: the most frequent topic words of the ``K`` nearest published entries (cosine over the title and
@@ -36,8 +38,8 @@ from .text import html_to_text
 
 #: Newest published entries a unit's model learns from.
 HISTORY_CAP = 5000
-BODY_CHARS = 500
-TITLE_WEIGHT = 3
+BODY_CHARS = 100
+TITLE_WEIGHT = 6
 K = 5
 TOP = 3
 SUMMARY_CHARS = 80
