@@ -83,12 +83,28 @@ def test_publication_queues_the_retraining(tree, people, draft, publish, django_
     with django_capture_on_commit_callbacks(execute=True):
         publish(draft(title="2025年第一季度城乡低保对象名单公示", category=category(tree.town, "dibao")))
     model = SuggestionModel.objects.get(unit=tree.town)  # the test backend runs the task at once
-    assert model.entries == 1
+    assert model.entries == 1 and model.trained_at is not None and not model.pending
+
+
+def test_a_burst_of_publications_queues_one_training(
+    tree, people, draft, publish, settings, django_capture_on_commit_callbacks
+):
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    from gongkai.catalog.receivers import on_public_entry_changed
     from gongkai.catalog.tasks import train_suggestions
 
-    before = model.trained_at
-    assert train_suggestions.call(tree.town.pk, before.isoformat()) == -1  # already trained since: skipped
-    assert SuggestionModel.objects.get(unit=tree.town).trained_at == before
+    entries = [publish(draft()) for _ in range(3)]
+    with django_capture_on_commit_callbacks(execute=True):
+        for entry in entries:  # as the after-commit signal would
+            on_public_entry_changed(sender=None, entry_id=entry.pk, reason="publish")
+        on_public_entry_changed(sender=None, entry_id=entries[0].pk, reason="edit")  # edits queue nothing
+    queued = DBTaskResult.objects.filter(task_path="gongkai.catalog.tasks.train_suggestions")
+    assert queued.count() == 1 and SuggestionModel.objects.get(unit=tree.town).pending
+    assert train_suggestions.call(tree.town.pk) == 3
+    model = SuggestionModel.objects.get(unit=tree.town)
+    assert not model.pending and model.entries == 3
 
 
 def test_training_three_hundred_entries_is_fast():

@@ -9,9 +9,9 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
-from django.utils import timezone
+from django.db import transaction
 
-from .models import Entry
+from .models import Entry, SuggestionModel
 
 log = logging.getLogger(__name__)
 _deferred: ContextVar[set[int] | None] = ContextVar("gongkai_training_deferred", default=None)
@@ -37,7 +37,8 @@ def training_deferred() -> Iterator[set[int]]:
 
 
 def on_public_entry_changed(sender: Any, entry_id: int, reason: str = "", **_: Any) -> None:
-    """Sent after commit: queue the retraining (publication only; edits and withdrawals wait for the next)."""
+    """Sent after commit: queue the retraining unless one is queued and not started yet (publication only;
+    edits and withdrawals wait for the next)."""
     if reason != "publish":
         return
     unit_id = Entry.objects.filter(pk=entry_id).values_list("unit_id", flat=True).first()
@@ -47,9 +48,17 @@ def on_public_entry_changed(sender: Any, entry_id: int, reason: str = "", **_: A
     if collected is not None:
         collected.add(unit_id)
         return
+    with transaction.atomic():
+        row, created = SuggestionModel.objects.get_or_create(unit_id=unit_id, defaults={"pending": True})
+        if created or SuggestionModel.objects.filter(pk=row.pk, pending=False).update(pending=True):
+            transaction.on_commit(lambda: _enqueue(unit_id))
+
+
+def _enqueue(unit_id: int) -> None:
     from .tasks import train_suggestions
 
     try:
-        train_suggestions.enqueue(unit_id, timezone.now().isoformat())
+        train_suggestions.enqueue(unit_id)
     except Exception:
+        SuggestionModel.objects.filter(unit_id=unit_id).update(pending=False)  # the next publication retries
         log.exception("could not enqueue the suggestion training of unit %s", unit_id)

@@ -306,13 +306,14 @@ _cache: dict[int, tuple[Any, dict[str, Any]]] = {}
 
 def stored_payload(unit: Any) -> dict[str, Any] | None:
     """The unit's stored model, or None when it was never trained. A read: never trains, never writes."""
-    row = SuggestionModel.objects.filter(unit=unit).values_list("trained_at", flat=True).first()
+    trained = SuggestionModel.objects.filter(unit=unit, trained_at__isnull=False)
+    row = trained.values_list("trained_at", flat=True).first()
     if row is None:
         return None
     cached = _cache.get(unit.pk)
     if cached and cached[0] == row:
         return cached[1]
-    model = SuggestionModel.objects.filter(unit=unit).first()
+    model = trained.first()
     if model is None:
         return None
     if len(_cache) > 200:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from django_tasks import task
 
 from gongkai.core import priorities
@@ -14,18 +12,14 @@ from .models import SuggestionModel
 
 
 @task(priority=priorities.BULK)
-def train_suggestions(unit_id: int, requested_at: str = "") -> int:
-    """Retrain the unit's suggestion model; returns the number of entries it learned from (-1: skipped).
+def train_suggestions(unit_id: int) -> int:
+    """Retrain the unit's suggestion model; returns the number of entries it learned from (-1: no unit).
 
-    ``requested_at`` is when the publication asked for it (ISO 8601): a model trained since already knows
-    that entry, so a burst of publications costs one training, not one each. Idempotent.
+    Clears the unit's ``pending`` mark first, so an entry published while this runs queues the next
+    training: a burst of publications costs one training or two, never one each. Idempotent.
     """
     unit = Org.objects.filter(pk=unit_id).first()
     if unit is None:
         return -1
-    if requested_at:
-        asked = datetime.fromisoformat(requested_at)
-        trained = SuggestionModel.objects.filter(unit=unit).values_list("trained_at", flat=True).first()
-        if trained is not None and trained >= asked:
-            return -1
+    SuggestionModel.objects.filter(unit=unit).update(pending=False)
     return suggest.retrain(unit=unit).entries
