@@ -247,3 +247,22 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class SuggestionModel(models.Model):
+    """A unit's learned drafting suggestions (``catalog.suggest``): trained on its published entries only,
+    replaced on each training. ``payload`` holds class n-gram counts and the entries' n-gram vectors.
+    ``pending``: a training is queued and has not started, so further publications queue no other."""
+
+    unit = models.OneToOneField(Org, verbose_name="公开主体", on_delete=models.CASCADE, related_name="+")
+    trained_at = models.DateTimeField("训练时间", null=True, blank=True)
+    pending = models.BooleanField("待重新训练", default=False)
+    entries = models.PositiveIntegerField("训练信息条数", default=0)
+    payload = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = "起草建议模型"
+        verbose_name_plural = "起草建议模型"
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}: {self.entries} 条"

@@ -12,6 +12,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("entries/", views.entry_list, name="entry_list"),
     path("entries/new/", views.entry_create, name="entry_create"),
+    path("entries/suggest", views.entry_suggest, name="entry_suggest"),
     path("entries/<int:pk>/", views.entry_detail, name="entry_detail"),
     path("entries/<int:pk>/edit/", views.entry_edit, name="entry_edit"),
     path("entries/<int:pk>/do/<slug:action>/", views.entry_action, name="entry_action"),

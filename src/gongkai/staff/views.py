@@ -7,12 +7,12 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
-from gongkai.catalog import lifecycle, selectors, services
+from gongkai.catalog import lifecycle, selectors, services, suggest
 from gongkai.catalog.models import Category, Entry, EntryStatus
 from gongkai.core.errors import DomainError, NotAllowed, ValidationFailed
 from gongkai.orgs import permissions as perms
@@ -117,6 +117,66 @@ def _save_attachments(request: HttpRequest, entry: Entry) -> list[str]:
     return errors
 
 
+#: Fields a suggestion chip may fill (``apply=field:value``); topic words are added to what is there.
+SUGGESTABLE = ("category", "genre", "topic_words", "summary")
+
+
+def _suggesting(request: HttpRequest, unit: Org) -> tuple[dict[str, Any], suggest.Suggestions] | None:
+    """The 建议 button and the chips it shows post the form without saving it: None for an ordinary save,
+    else the form's values (with the one chip clicked applied) and the suggestions for them. Nothing is
+    filled in unless the officer clicked that chip."""
+    if request.method != "POST" or not ("suggest" in request.POST or "apply" in request.POST):
+        return None
+    values: dict[str, Any] = {k: request.POST.get(k, "") for k in request.POST if k not in ("csrfmiddlewaretoken",)}
+    field, _, value = request.POST.get("apply", "").partition(":")
+    if field in SUGGESTABLE and value:
+        if field == "topic_words":
+            words = suggest.split_topic_words(values.get("topic_words", ""))
+            values["topic_words"] = " ".join(words + ([value] if value not in words else []))
+        else:
+            values[field] = value
+    text = {k: str(values.get(k, "")) for k in ("title", "summary", "body")}
+    found = suggest.suggest(
+        unit=unit,
+        title=text["title"][: suggest.MAX_TITLE],
+        summary=text["summary"][: suggest.MAX_SUMMARY],
+        body=text["body"][: suggest.MAX_BODY],
+    )
+    return values, found
+
+
+@login_required
+@require_GET
+def entry_suggest(request: HttpRequest) -> JsonResponse:
+    """``GET /staff/entries/suggest?unit=…&title=…&summary=…[&body=…]``: the drafting suggestions as JSON.
+
+    A read (nothing is trained or stored here). Only for a unit the user may draft in; another unit, or one
+    that does not exist, gets the same 404 so nobody probes which units exist.
+    """
+
+    def error(status: int, message: str, code: str = "invalid", field: str | None = None) -> JsonResponse:
+        return JsonResponse({"error": {"code": code, "message": message, "field": field}}, status=status)
+
+    if not selectors.drafting_units(request.user):
+        return error(403, "您没有起草信息的权限", "forbidden")
+    raw = request.GET.get("unit", "").strip()
+    if not raw.isdigit() or len(raw) > 12:
+        return error(400, "请指定公开主体（unit）", field="unit")
+    unit = Org.objects.filter(pk=int(raw)).first()
+    if unit is None or not perms.can_draft_in(request.user, unit):
+        return error(404, "没有找到该公开主体，或您无权在该单位起草信息", "not_found", "unit")
+    try:
+        found = suggest.suggest(
+            unit=unit,
+            title=request.GET.get("title", ""),
+            summary=request.GET.get("summary", ""),
+            body=request.GET.get("body", ""),
+        )
+    except ValidationFailed as exc:
+        return error(400, exc.message, field=exc.field)
+    return JsonResponse({"unit": unit.pk, **found.as_dict()})
+
+
 @login_required
 def entry_create(request: HttpRequest) -> HttpResponse:
     unit = _unit_from_request(request)
@@ -125,6 +185,12 @@ def entry_create(request: HttpRequest) -> HttpResponse:
     initial: dict[str, Any] = {"publisher": publishers[0].pk if publishers else None}
     if request.GET.get("category"):
         initial["category"] = request.GET["category"]
+    suggesting = _suggesting(request, unit)
+    if suggesting is not None:
+        values, found = suggesting
+        form = EntryForm(categories=categories, publishers=publishers, initial={**initial, **values})
+        context = {"form": form, "unit": unit, "units": selectors.drafting_units(request.user), "creating": True}
+        return render(request, "staff/entry_form.html", {**context, "suggestions": found, "suggested": True})
     data = request.POST if request.method == "POST" else None
     form = EntryForm(data, categories=categories, publishers=publishers, initial=initial)
     if request.method == "POST" and not form.is_valid():
@@ -161,6 +227,16 @@ def entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form_class = PublishedEditForm if published else EntryForm
     initial = {f: getattr(entry, f) for f in services.EDITABLE_FIELDS}
     initial["category"], initial["publisher"] = entry.category_id, entry.publisher_id
+    suggesting = _suggesting(request, entry.unit)
+    if suggesting is not None:
+        values, found = suggesting
+        form = form_class(
+            categories=_categories(entry.unit, include=entry.category),
+            publishers=selectors.publisher_choices(request.user, entry.unit) or [entry.publisher],
+            initial={**initial, **values},
+        )
+        context = {"form": form, "entry": entry, "published": published, "suggestions": found, "suggested": True}
+        return render(request, "staff/entry_form.html", context)
     form = form_class(
         request.POST if request.method == "POST" else None,
         categories=_categories(entry.unit, include=entry.category),
