@@ -11,7 +11,11 @@ from typing import Any
 
 from django.db import transaction
 
+from gongkai.orgs.models import Org
+
+from . import suggest
 from .models import Entry, SuggestionModel
+from .tasks import train_suggestions
 
 log = logging.getLogger(__name__)
 _deferred: ContextVar[set[int] | None] = ContextVar("gongkai_training_deferred", default=None)
@@ -22,10 +26,6 @@ def training_deferred() -> Iterator[set[int]]:
     """Train the units whose entries were published inside the block once, in this process, when it ends,
     instead of queuing a task per publication (for bulk seeding such as ``gongkai demo``). If the block
     raises, nothing is trained (the next publication queues a training)."""
-    from gongkai.orgs.models import Org
-
-    from . import suggest
-
     ids: set[int] = set()
     token = _deferred.set(ids)
     try:
@@ -55,8 +55,6 @@ def on_public_entry_changed(sender: Any, entry_id: int, reason: str = "", **_: A
 
 
 def _enqueue(unit_id: int) -> None:
-    from .tasks import train_suggestions
-
     try:
         train_suggestions.enqueue(unit_id)
     except Exception:

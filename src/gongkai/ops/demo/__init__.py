@@ -23,6 +23,7 @@ from django_tasks_db.models import DBTaskResult
 from tqdm import tqdm
 
 from gongkai.catalog.models import Entry, EntryStatus
+from gongkai.catalog.receivers import training_deferred
 from gongkai.orgs.models import Org
 from gongkai.portal.receivers import refresh_paused
 from gongkai.screening.receivers import scans_deferred
@@ -80,6 +81,7 @@ def load(
         stack.enter_context(refresh_paused())
         indexed = stack.enter_context(indexing_deferred())
         stack.enter_context(scans_deferred())
+        stack.enter_context(training_deferred())
         with transaction.atomic():
             w = world.build()
         plan = cases.plan(today.year - 1, today)
