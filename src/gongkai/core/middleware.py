@@ -95,10 +95,17 @@ def server_error(request: HttpRequest) -> HttpResponse:
     if isinstance(sys.exc_info()[1], DatabaseError):
         return unavailable(request)
     if request.path.startswith("/api/"):
-        body = {"error": {"code": "server_error", "message": "服务器内部错误，已记录，请稍后再试", "field": None}}
-        return JsonResponse(body, status=500, json_dumps_params={"ensure_ascii": False})
+        return _error_response(request, 500, "server_error", "服务器内部错误，已记录，请稍后再试")
     message = "服务器出了点问题，已记录下来。请稍后再试；如反复出现，请联系政府信息公开工作机构。"
-    return HttpResponse(render_to_string("error.html", {"request": request, "message": message}), status=500)
+    return _error_response(request, 500, "server_error", message)
+
+
+def _error_response(request: HttpRequest, status: int, code: str, message: str) -> HttpResponse:
+    """The one error body: JSON under ``/api/`` (the API's error shape), the plain Chinese page elsewhere."""
+    if request.path.startswith("/api/"):
+        body = {"error": {"code": code, "message": message, "field": None}}
+        return JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
+    return HttpResponse(render_to_string("error.html", {"request": request, "message": message}), status=status)
 
 
 # --------------------------------------------------------------------------- legacy charsets and 400/403 pages
@@ -148,10 +155,7 @@ class LegacyCharsetMiddleware:
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """``handler400``: malformed requests (a body in an encoding we cannot read, too many fields, too large)."""
     message = "提交的内容无法识别：可能是编码不对、字段太多或内容太大。请返回上一页检查后重新提交。"
-    if request.path.startswith("/api/"):
-        body = {"error": {"code": "bad_request", "message": message, "field": None}}
-        return JsonResponse(body, status=400, json_dumps_params={"ensure_ascii": False})
-    return HttpResponse(render_to_string("error.html", {"request": request, "message": message}), status=400)
+    return _error_response(request, 400, "bad_request", message)
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
@@ -160,7 +164,4 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     message = (
         "页面已过期或浏览器禁用了 Cookie，提交未被接受。请返回上一页，刷新后重新提交（已填写的内容请先复制保存）。"
     )
-    if request.path.startswith("/api/"):
-        body = {"error": {"code": "csrf", "message": message, "field": None}}
-        return JsonResponse(body, status=403, json_dumps_params={"ensure_ascii": False})
-    return HttpResponse(render_to_string("error.html", {"request": request, "message": message}), status=403)
+    return _error_response(request, 403, "csrf", message)
