@@ -13,12 +13,11 @@ from typing import Any
 import pytest
 
 from gongkai.portal.builder import build_site
-from tests.browser import DESKTOP, PHONE, ROOT, SHOTS, launched, require
+from tests.browser import AXE, DESKTOP, PHONE, SHOTS, axe_findings, launched, require
 from tests.factories import category
 
 pytestmark = pytest.mark.browser
 
-AXE = ROOT / "var/node/node_modules/axe-core/axe.min.js"
 XSS_TITLE = '<img src=x onerror="window.__xss=1">恶意标题<script>window.__xss=2</script>'
 
 
@@ -58,13 +57,7 @@ def browser(static_site: dict) -> Iterator[Any]:
 
 
 def _axe(page: Any) -> list[dict]:
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    return [
-        {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:3]}
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
+    return axe_findings(page)
 
 
 def _no_horizontal_scroll(page: Any) -> bool:
