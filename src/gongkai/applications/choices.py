@@ -50,6 +50,20 @@ class Channel(models.TextChoices):
     OTHER = "other", "其他"
 
 
+#: The words old ledgers, county systems and the command line use for a channel → its key (the history
+#: import and ``gongkai applications register`` share them).
+CHANNEL_WORDS = {
+    "online": "online", "网上": "online", "网上申请": "online", "网络": "online", "在线": "online",
+    "letter": "letter_registered", "信件": "letter_registered", "信函": "letter_registered",
+    "信函申请": "letter_registered", "邮寄": "letter_registered", "letter_registered": "letter_registered",
+    "letter_ordinary": "letter_ordinary", "平信": "letter_ordinary",
+    "in_person": "in_person", "当面": "in_person", "当面申请": "in_person", "当面提交": "in_person",
+    "service_window": "service_window", "窗口": "service_window", "政务服务窗口": "service_window",
+    "fax": "fax", "传真": "fax", "email": "email", "电子邮件": "email", "邮件": "email", "e-mail": "email",
+    "other": "other", "其他": "other",
+}  # fmt: skip
+
+
 #: The annual report's ``by_channel`` key of each channel.
 CHANNEL_REPORT_KEY: dict[str, str] = {
     Channel.ONLINE: "online",

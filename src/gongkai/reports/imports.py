@@ -21,6 +21,7 @@ from typing import Any
 from tqdm import tqdm
 
 from gongkai.applications import bulk as applications_bulk
+from gongkai.applications.choices import CHANNEL_WORDS
 from gongkai.applications.selectors import result_codes
 from gongkai.catalog import bulk as catalog_bulk
 from gongkai.core.bulk import gc_paused
@@ -225,17 +226,6 @@ APPLICATION_ALIASES = {
     "提交日期": "submitted_date",
 }
 APPLICATION_REQUIRED = ("received_date", "channel", "applicant_type")
-
-CHANNEL_WORDS = {
-    "online": "online", "网上": "online", "网上申请": "online", "网络": "online", "在线": "online",
-    "letter": "letter_registered", "信件": "letter_registered", "信函": "letter_registered",
-    "信函申请": "letter_registered", "邮寄": "letter_registered", "letter_registered": "letter_registered",
-    "letter_ordinary": "letter_ordinary", "平信": "letter_ordinary",
-    "in_person": "in_person", "当面": "in_person", "当面申请": "in_person", "当面提交": "in_person",
-    "service_window": "service_window", "窗口": "service_window", "政务服务窗口": "service_window",
-    "fax": "fax", "传真": "fax", "email": "email", "电子邮件": "email", "邮件": "email", "e-mail": "email",
-    "other": "other", "其他": "other",
-}  # fmt: skip
 
 
 def _applicant_words() -> dict[str, str]:
