@@ -77,17 +77,12 @@ def _delivery_text(app: Application) -> str:
     return f"相关信息以{form}形式{how.get(app.delivery, '提供给您')}"
 
 
-def reconsideration_body(app: Application) -> str:
-    parent = app.unit.parent
-    return parent.name if parent is not None else "上一级行政机关"
-
-
 def appeal_wording(app: Application, on: date | None = None) -> str:
     """救济途径: the row of ``remedies.yaml`` for the case's result on its reply date (复议前置 for 不予公开
     since the 2023 行政复议法, Art. 23(1)(4) and 23(2)), with the ``reconsideration`` and ``litigation``
     periods in force on that date. A case not yet answered uses the general row on the letter's date ``on``."""
     remedy, day = remedies.for_application(app, on)
-    return remedy.wording(on=day, reconsideration_body=reconsideration_body(app))
+    return remedy.wording(on=day, reconsideration_body=remedies.reconsideration_body(app))
 
 
 def context(app: Application, kind: str, on: date) -> dict[str, str]:

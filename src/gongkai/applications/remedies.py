@@ -26,6 +26,8 @@ from .models import Application, ResultCode
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "remedies.yaml"
 ANY = "*"
+#: The rows for a case left unanswered past its due date (not a result code: there is no reply yet).
+OVERDUE = "overdue"
 _FIELDS = {
     "key",
     "name",
@@ -70,6 +72,10 @@ class Remedy:
         if result is not None and result.group in self.results:
             return 1
         return 0 if ANY in self.results else -1
+
+    @property
+    def for_overdue(self) -> bool:
+        return OVERDUE in self.results
 
     def wording(self, *, on: date, reconsideration_body: str) -> str:
         values = {
@@ -154,7 +160,7 @@ def table() -> tuple[Remedy, ...]:
 
 def remedy_for(result: ResultCode | None, on: date) -> Remedy:
     """The row for ``result`` (None: no reply yet) on the reply date ``on``; the most specific row wins."""
-    fits = [(row.fit(result), row) for row in table() if row.in_force(on)]
+    fits = [(row.fit(result), row) for row in table() if row.in_force(on) and not row.for_overdue]
     best = max((pair for pair in fits if pair[0] >= 0), key=lambda pair: pair[0], default=None)
     if best is None:
         raise RemediesDataError(f"{DATA_FILE.name}：{on:%Y-%m-%d} 没有适用于 {getattr(result, 'key', '—')} 的救济途径")
@@ -169,12 +175,48 @@ def for_application(app: Application, on: date | None = None) -> tuple[Remedy, d
     return remedy_for(reply.result if reply is not None else None, day), day
 
 
+def reconsideration_body(app: Application) -> str:
+    """The body the applicant applies to for 行政复议: the unit's parent (the 县级人民政府 of a township)."""
+    parent = app.unit.parent
+    return parent.name if parent is not None else "上一级行政机关"
+
+
+def overdue_wording(app: Application, on: date | None = None) -> str:
+    """What the tracking page tells the applicant of a case unanswered past its due date; empty otherwise."""
+    day = on or timezone.localdate()
+    if not is_overdue(app, day):
+        return ""
+    return overdue_remedy(day).wording(on=day, reconsideration_body=reconsideration_body(app))
+
+
+def overdue_remedy(on: date) -> Remedy:
+    """The row for a case still unanswered after its due date, on ``on``: from 2024-01-01 复议前置
+    (《行政复议法》（2023年修订）第二十三条第一款第（三）项, failure to perform a statutory duty), before it the
+    choice of 《条例》第五十一条."""
+    rows = [row for row in table() if row.in_force(on) and row.for_overdue]
+    if not rows:
+        raise RemediesDataError(f"{DATA_FILE.name}：{on:%Y-%m-%d} 没有适用于逾期未答复（{OVERDUE}）的救济途径")
+    return rows[0]
+
+
+def is_overdue(app: Application, on: date | None = None) -> bool:
+    """Open, received, and past its due date on ``on`` (default today): 逾期未答复."""
+    day = on or timezone.localdate()
+    return getattr(app, "reply", None) is None and not app.is_closed and app.due_date is not None and app.due_date < day
+
+
 def direct_suit_warning(app: Application, kind: str) -> str:
     """The warning shown when a 未经复议直接起诉 is recorded against a decision whose remedy is 复议前置
-    (《行政复议法》（2023年修订）第二十三条第一款第（四）项). Empty for other appeals and other decisions:
-    the suit is recorded either way, since whether it is admissible is for the court."""
-    reply = getattr(app, "reply", None)
-    if kind != AppealKind.LITIGATION_DIRECT or reply is None:
+    (《行政复议法》（2023年修订）第二十三条第一款第（四）项), or against an agency's failure to answer in time
+    (第二十三条第一款第（三）项). Empty for other appeals and other decisions: the suit is recorded either way,
+    since whether it is admissible is for the court."""
+    if kind != AppealKind.LITIGATION_DIRECT:
         return ""
-    remedy = remedy_for(reply.result, reply.replied_on)
+    reply = getattr(app, "reply", None)
+    if reply is None:
+        if not is_overdue(app):
+            return ""
+        remedy = overdue_remedy(timezone.localdate())
+    else:
+        remedy = remedy_for(reply.result, reply.replied_on)
     return remedy.warning if remedy.prior_reconsideration else ""

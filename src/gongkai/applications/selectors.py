@@ -13,7 +13,7 @@ from gongkai import rules
 from gongkai.orgs.models import Org
 from gongkai.workdays.calendar import CalendarNotLoaded, add_workdays
 
-from . import access, clock
+from . import access, clock, remedies
 from .choices import CHANNEL_REPORT_KEY, OPEN_STATUSES, REPORT_COLUMNS, AppealKind, AppealOutcome, EventKind, Status
 from .models import Appeal, Application, ResultCode
 from .numbering import code_matches
@@ -219,6 +219,8 @@ def public_status(app: Application) -> dict[str, Any]:
         "due_date": app.due_date.isoformat() if app.due_date and not app.is_closed else None,
         "replied_on": reply.replied_on.isoformat() if reply else None,
         "result": reply.result.group_label if reply else None,
+        # 逾期未答复: the remedy the applicant has now (Art. 51; 复议前置 since 2024, 行政复议法 Art. 23(1)(3))
+        "overdue_remedy": remedies.overdue_wording(app),
         "transferred_to": (
             {
                 "unit": forward.unit.name,
