@@ -50,7 +50,13 @@ def test_imported_corpus_statistics_by_hand(tree, corpus):
     assert e["history"] == [{"year": y, "count": {2024: 1, 2025: 8}.get(y, 0)} for y in range(2021, 2026)]
     # Working days after the formed date up to publication: 2, 5, 25 (Dragon Boat holiday before June 4),
     # 1, and 1 for each of the four notices: 37 / 8 = 4.625 → 4.6; 25 > 20 is over the limit.
-    assert e["timeliness"] == {"avg_workdays": 4.6, "max_workdays": 25, "over_limit": 1}
+    assert e["timeliness"] == {
+        "avg_workdays": 4.6,
+        "max_workdays": 25,
+        "over_limit": 1,
+        "changes": 0,
+        "changes_over_limit": 0,
+    }
     p = annual_report_data(tree.town, 2025)["proactive"]
     assert p["normative_documents"] == {"issued": 3, "repealed": 0, "in_force": 3}
 

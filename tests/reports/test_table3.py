@@ -86,7 +86,13 @@ def test_year_without_data_is_zeros_and_checks_pass(tree, today):
     assert data["entries"]["by_category"] == []
     assert data["entries"]["by_month"] == [0] * 12
     assert data["entries"]["history"] == [{"year": y, "count": 0} for y in range(2019, 2024)]
-    assert data["entries"]["timeliness"] == {"avg_workdays": 0, "max_workdays": 0, "over_limit": 0}
+    assert data["entries"]["timeliness"] == {
+        "avg_workdays": 0,
+        "max_workdays": 0,
+        "over_limit": 0,
+        "changes": 0,
+        "changes_over_limit": 0,
+    }
     assert data["proactive"] == {
         "regulations": {"issued": 0, "repealed": 0, "in_force": 0},
         "normative_documents": {"issued": 0, "repealed": 0, "in_force": 0},

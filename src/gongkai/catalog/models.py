@@ -212,6 +212,11 @@ class EntryVersion(models.Model):
     number = models.PositiveIntegerField("版本号")
     snapshot = models.JSONField()
     reason = models.CharField("修改说明", max_length=300, blank=True)
+    #: 《条例》第二十六条 "形成或者变更之日起二十个工作日内": a correction that publishes a 变更 of the information
+    #: records the day it changed, and the working days from then to this version (the period restarts).
+    changed_date = models.DateField("信息变更日期", null=True, blank=True)
+    lag_workdays = models.PositiveIntegerField("变更至公开工作日数", null=True, blank=True)
+    published_date = models.DateField("本版公开日期", null=True, blank=True)  # set with changed_date
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -221,6 +226,13 @@ class EntryVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entry_id} v{self.number}"
+
+    @property
+    def published_late(self) -> bool:
+        """The 变更 reached the site after the Art. 26 period counted from the day it changed."""
+        from .timeliness import is_late
+
+        return is_late(self.lag_workdays)
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:

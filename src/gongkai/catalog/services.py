@@ -419,10 +419,33 @@ def set_validity(
     return entry
 
 
-def edit_published(*, actor: Any, entry: Entry, reason: str, **data: Any) -> Entry:
-    """Correct a published entry. The index number never changes; a new version is kept."""
+def _changed_date(value: Any, entry: Entry) -> date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime):
+        value = value.date()
+    if not isinstance(value, date):
+        try:
+            value = date.fromisoformat(str(value).strip())
+        except ValueError:
+            raise ValidationFailed({"changed_date": ["信息变更日期格式应为 YYYY-MM-DD"]}) from None
+    if value > timezone.localdate():
+        raise ValidationFailed({"changed_date": ["信息变更日期不能晚于今天"]})
+    if value < entry.formed_date:
+        raise ValidationFailed({"changed_date": ["信息变更日期不能早于成文日期"]})
+    return value
+
+
+def edit_published(*, actor: Any, entry: Entry, reason: str, changed_date: Any = None, **data: Any) -> Entry:
+    """Correct a published entry. The index number never changes; a new version is kept.
+
+    When the correction publishes a 变更 of the information itself (new amounts, a changed list), the officer
+    gives ``changed_date``: 《条例》第二十六条 counts the period again from the day the information changed, so
+    the version records the working days from then to today and is late past rule ``publication``.
+    """
     if not reason.strip():
         raise ValidationFailed({"reason": ["请填写修改说明"]})
+    changed = _changed_date(changed_date, entry)
     with transaction.atomic():
         entry = _lock(entry)
         lifecycle.check("edit_published", entry, actor)
@@ -435,16 +458,29 @@ def edit_published(*, actor: Any, entry: Entry, reason: str, **data: Any) -> Ent
             entry.lag_workdays = lag_workdays(entry.formed_date, entry.published_date)
         entry.version += 1
         entry.save()
+        day = timezone.localdate()
+        lag = lag_workdays(changed, day) if changed else None
         EntryVersion.objects.create(
-            entry=entry, number=entry.version, snapshot=_snapshot(entry), reason=reason.strip(), created_by=actor
+            entry=entry,
+            number=entry.version,
+            snapshot=_snapshot(entry),
+            reason=reason.strip(),
+            created_by=actor,
+            changed_date=changed,
+            lag_workdays=lag,
+            published_date=day if changed else None,
         )
+        changes = audit.diff(before, _snapshot(entry))
+        if changed:
+            changes["changed_date"] = [None, changed.isoformat()]
+            changes["change_lag_workdays"] = [None, lag]
         audit.record(
             Action.ENTRY_EDIT_PUBLISHED,
             actor=actor,
             obj=entry,
             org_code=entry.unit.code,
             comment=reason,
-            changes=audit.diff(before, _snapshot(entry)),
+            changes=changes,
         )
         _notify_public(entry, "edit", {old_category, entry.category_id})
         _notify_content(entry, "edit_published")

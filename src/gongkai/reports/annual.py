@@ -16,7 +16,7 @@ from django.utils import timezone
 from gongkai import rules
 from gongkai.applications import selectors as app_selectors
 from gongkai.applications.models import Application, FeeNotice
-from gongkai.catalog.models import Category, Entry, EntryStatus, Validity
+from gongkai.catalog.models import Category, Entry, EntryStatus, EntryVersion, Validity
 from gongkai.core.errors import ValidationFailed
 from gongkai.orgs.models import Org
 from gongkai.workdays.calendar import CalendarNotLoaded, count_workdays
@@ -141,10 +141,16 @@ def entry_statistics(org: Org, year: int, *, include_children: bool = False) -> 
         max=Max("lag_workdays"),
         over=Count("pk", filter=Q(lag_workdays__gt=rules.get("publication").workdays)),  # Art. 26
     )
+    # 变更 published this year (Art. 26 "形成或者变更之日起"): counted from the day the information changed
+    changes = EntryVersion.objects.filter(
+        entry__in=base, changed_date__isnull=False, published_date__year=year
+    ).aggregate(n=Count("pk"), over=Count("pk", filter=Q(lag_workdays__gt=rules.get("publication").workdays)))
     timeliness = {
         "avg_workdays": one_decimal(t["avg"]),
         "max_workdays": int(t["max"] or 0),
         "over_limit": int(t["over"] or 0),
+        "changes": int(changes["n"] or 0),
+        "changes_over_limit": int(changes["over"] or 0),
     }
     return {
         "total": total,

@@ -41,6 +41,11 @@ def section_1(data: dict[str, Any], facts: dict[str, Any], unit_name: str) -> st
         limit = rules.get("publication").text  # Art. 26
         text += f"从信息生成到上网公开平均需要{t['avg_workdays']}个工作日，最长需要{t['max_workdays']}个工作日"
         text += f"，其中{t['over_limit']}条超过法定{limit}时限。" if t["over_limit"] else f"，均在法定{limit}内公开。"
+        if t.get("changes"):  # Art. 26: counted again from the day the information changed
+            late = t.get("changes_over_limit") or 0
+            text += f"信息变更后更新公开{t['changes']}次，" + (
+                f"其中{late}次超过自变更之日起{limit}的时限。" if late else f"均在变更之日起{limit}内公开。"
+            )
     history = e["history"]
     if len(history) >= 2 and any(h["count"] for h in history):
         text += "近年公开数量分别为：" + _list([f"{h['year']}年{h['count']}条" for h in history])

@@ -88,6 +88,13 @@ class EntryForm(forms.Form):
 
 class PublishedEditForm(EntryForm):
     reason = forms.CharField(label="修改说明", max_length=300, help_text="将记入版本历史和审计日志")
+    changed_date = forms.DateField(
+        label="信息变更日期",
+        widget=DateInput(),
+        required=False,
+        help_text="信息内容本身发生变更（如标准、名单、金额调整）时填写：第二十六条自变更之日起重新计算公开期限；更正错字不填",
+        error_messages={"invalid": "信息变更日期格式应为 YYYY-MM-DD"},
+    )
 
 
 class CommentForm(forms.Form):
@@ -111,7 +118,9 @@ def add_domain_errors(form: EntryForm, unit: Org) -> None:
     """After the form's own checks failed, also show the business-rule errors of the fields that passed,
     so the officer sees every problem at once rather than one round at a time."""
 
-    data = {k: v for k, v in form.service_data().items() if k in form.cleaned_data and k != "reason"}
+    data = {
+        k: v for k, v in form.service_data().items() if k in form.cleaned_data and k not in ("reason", "changed_date")
+    }
     for field, messages in field_errors(unit, data).items():
         if field in form.fields and field not in form.errors:
             for message in messages:

@@ -250,7 +250,8 @@ def entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             if published:
                 reason = data.pop("reason")
-                services.edit_published(actor=request.user, entry=entry, reason=reason, **data)
+                changed = data.pop("changed_date", None)
+                services.edit_published(actor=request.user, entry=entry, reason=reason, changed_date=changed, **data)
             else:
                 services.update_draft(actor=request.user, entry=entry, **data)
         except ValidationFailed as exc:
