@@ -130,7 +130,8 @@ def run(base: str, out: Path, site: Path) -> None:
                 page.wait_for_selector("text=已提交保密审查", timeout=20_000)
             except Exception as exc:
                 tour.shot(page, "4-failed")
-                raise AssertionError("提交后没有进入待审核：" + " ".join(page.locator(".errorlist").all_inner_texts())) from exc
+                errors = " ".join(page.locator(".errorlist").all_inner_texts())
+                raise AssertionError("提交后没有进入待审核：" + errors) from exc
 
         def review_masks() -> None:
             page = tour.login("dongshan_review")
