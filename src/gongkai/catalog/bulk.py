@@ -55,6 +55,8 @@ FIELDS = (
     "index_number",
     "document_number",
     "validity",
+    "invalid_date",
+    "decision_count",
     "summary",
     "body",
 )
@@ -220,6 +222,29 @@ def _check(unit: Org, rows: Sequence[Mapping[str, Any]], create_categories: bool
         validity = row.get("validity") or Validity.VALID
         if message := validity_error(validity):
             bad("validity", message)
+        invalid, message = row_date(row.get("invalid_date"))
+        if message:
+            bad("invalid_date", message)
+        elif validity in (Validity.REPEALED, Validity.EXPIRED) and invalid is None:
+            # 年度报告表二 counts 本年废止 by this date; without it the 制发/废止/现行有效 block cannot add up
+            bad("invalid_date", "有效性为“废止”或“失效”的信息须填写失效/废止日期（年度报告表二按此统计本年废止件数）")
+        elif invalid and validity == Validity.VALID:
+            bad("invalid_date", "有效的信息不应填写失效/废止日期（已废止的请把有效性填为“废止”）")
+        elif invalid and formed and invalid < formed:
+            bad("invalid_date", f"失效/废止日期 {invalid} 早于成文日期 {formed}")
+        elif invalid and invalid > today and validity in (Validity.REPEALED, Validity.EXPIRED):
+            bad("invalid_date", f"失效/废止日期 {invalid} 晚于今天：尚未废止的信息有效性应为“有效”")
+        decisions = row.get("decision_count")
+        if decisions in (None, ""):
+            decisions = None
+        else:
+            try:
+                decisions = int(str(decisions).strip().removesuffix(".0"))
+                if not 0 <= decisions <= 1_000_000:
+                    raise ValueError
+            except ValueError:
+                bad("decision_count", f"所列处理决定数量“{decisions}”应为 0 或正整数")
+                decisions = None
         summary, message = clean_summary(row.get("summary"))
         if message:
             bad("summary", message)
@@ -237,6 +262,8 @@ def _check(unit: Org, rows: Sequence[Mapping[str, Any]], create_categories: bool
                 "index_number": index_number or None,
                 "document_number": document_number,
                 "validity": validity,
+                "invalid_date": invalid,
+                "decision_count": decisions,
                 "summary": summary,
                 "body": clean_body(row.get("body")),
             }
@@ -350,6 +377,8 @@ def _entry(actor: Any, unit: Org, tz: Any, item: dict[str, Any]) -> Entry:
         document_number=item["document_number"],
         formed_date=item["formed_date"],
         validity=item["validity"],
+        invalid_date=item.get("invalid_date"),
+        decision_count=item.get("decision_count"),
         index_number=item["index_number"],
         index_year=item.get("index_year"),
         index_serial=item.get("index_serial"),

@@ -127,6 +127,9 @@ class Entry(models.Model):
     published_at = models.DateTimeField("发布时间", null=True, blank=True, db_index=True)
     published_date = models.DateField("发布日期", null=True, blank=True, db_index=True)
     lag_workdays = models.PositiveIntegerField("成文至发布工作日数", null=True, blank=True)
+    #: 年度报告表二 "本年处理决定数量" counts decisions, not entries: a quarterly list of 30 permits declares 30.
+    #: Empty: the entry is one decision.
+    decision_count = models.PositiveIntegerField("所列处理决定数量", null=True, blank=True)
     disclosure_mode = models.CharField(
         "公开方式", max_length=12, choices=DisclosureMode.choices, default=DisclosureMode.PROACTIVE
     )

@@ -50,6 +50,7 @@ EDITABLE_FIELDS = (
     "disclosure_mode",
     "withhold_ground",
     "effective_date",
+    "decision_count",
 )
 SNAPSHOT_FIELDS = (*EDITABLE_FIELDS, "index_number", "validity", "invalid_date", "superseded_by", "status")
 
@@ -113,6 +114,17 @@ def _clean_fields(unit: Org, data: dict[str, Any], *, partial: bool = False) -> 
         if genre not in Genre.values:
             errors["genre"] = ["体裁无效"]
         out["genre"] = genre
+    if present("decision_count"):
+        count = data.get("decision_count")
+        if count in (None, ""):
+            out["decision_count"] = None
+        else:
+            try:
+                out["decision_count"] = int(str(count).strip())
+                if not 0 <= out["decision_count"] <= 1_000_000:
+                    raise ValueError
+            except ValueError:
+                errors["decision_count"] = ["所列处理决定数量应为 0 或正整数（如本期公示 30 项行政许可决定，填 30）"]
     if present("topic_words"):
         words = plain(str(data.get("topic_words") or "")).replace("，", " ").replace(",", " ")
         out["topic_words"] = " ".join(words.split())[:200]

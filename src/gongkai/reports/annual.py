@@ -9,8 +9,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Avg, Count, Max, Q, QuerySet, Sum
-from django.db.models.functions import ExtractMonth, ExtractYear
+from django.db.models import Avg, Count, Max, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
 from django.utils import timezone
 
 from gongkai import rules
@@ -69,33 +69,116 @@ def _entries(org: Org, include_children: bool) -> QuerySet[Entry]:
     return Entry.objects.filter(unit=org)
 
 
-def proactive(org: Org, year: int, *, include_children: bool = False, fees_wan_yuan: Any = 0) -> dict[str, Any]:
-    """Table 二 in one aggregate query. 制发 = published in the year; 废止 = repealed or expired in the year;
-    现行有效 = published by 31 December and not repealed/expired by then."""
+#: Table 二's decision rows: a number of decisions, not of entries (issue 16 item 6).
+DECISION_KEYS = ("licensing_decisions", "punishment_decisions", "enforcement_decisions")
+DOCUMENT_KEYS = ("regulations", "normative_documents")
+
+
+def _document_counts(key: str, start: date, end: date) -> dict[str, Q]:
+    """制发/废止/现行有效 of one block, all on the same documents so that 上年现行有效 + 本年制发 − 本年废止 =
+    本年现行有效: 制发 by the 成文 date (the document's own date, not the day it reached the website), 废止 by the
+    失效/废止 date, 现行有效 = made by 31 December and not repealed or expired by then."""
+    cat = _category_q(key) & Q(status=EntryStatus.PUBLISHED)
+    gone = Q(validity__in=[Validity.REPEALED, Validity.EXPIRED])
+    return {
+        "issued": cat & Q(formed_date__range=(start, end)),
+        "repealed": cat & gone & Q(invalid_date__range=(start, end)) & Q(formed_date__lte=end),
+        "in_force": cat & Q(formed_date__lte=end) & (~gone | Q(invalid_date__gt=end)),
+        "in_force_last_year": cat & Q(formed_date__lt=start) & (~gone | Q(invalid_date__gte=start)),
+    }
+
+
+def proactive(
+    org: Org,
+    year: int,
+    *,
+    include_children: bool = False,
+    fees_wan_yuan: Any = 0,
+    decisions: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Table 二 in one aggregate query.
+
+    规章/规范性文件: see ``_document_counts`` (制发 by 成文日期). 处理决定数量: the number the office entered in
+    the report editor (``decisions``), else the pre-fill — each entry of the category published in the year
+    counts the decisions it declares (``Entry.decision_count``, e.g. a quarterly list of 30 permits) or one.
+    """
     start, end = date(year, 1, 1), date(year, 12, 31)
     qs = _entries(org, include_children).filter(status__in=PUBLIC_STATUSES)
-    issued = Q(published_date__range=(start, end))
-    repealed = Q(validity__in=[Validity.REPEALED, Validity.EXPIRED], invalid_date__range=(start, end))
-    in_force = Q(status=EntryStatus.PUBLISHED, published_date__lte=end) & (
-        Q(validity__in=[Validity.VALID, Validity.AMENDED]) | Q(invalid_date__gt=end)
-    )
     aggs: dict[str, Any] = {}
-    for key in ("regulations", "normative_documents"):
-        cat = _category_q(key)
-        aggs[f"{key}__issued"] = Count("pk", filter=cat & issued)
-        aggs[f"{key}__repealed"] = Count("pk", filter=cat & repealed)
-        aggs[f"{key}__in_force"] = Count("pk", filter=cat & in_force)
-    for key in ("licensing_decisions", "punishment_decisions", "enforcement_decisions"):
-        aggs[key] = Count("pk", filter=_category_q(key) & issued)
+    for key in DOCUMENT_KEYS:
+        for part, q in _document_counts(key, start, end).items():
+            aggs[f"{key}__{part}"] = Count("pk", filter=q)
+    issued = Q(published_date__range=(start, end))
+    for key in DECISION_KEYS:
+        cat = _category_q(key) & issued
+        aggs[f"{key}__prefill"] = Sum(Coalesce("decision_count", Value(1)), filter=cat)
+        aggs[f"{key}__entries"] = Count("pk", filter=cat)
+        aggs[f"{key}__declared"] = Count("pk", filter=cat & Q(decision_count__isnull=False))
     row = qs.aggregate(**aggs)
     out: dict[str, Any] = {}
-    for key in ("regulations", "normative_documents"):
+    for key in DOCUMENT_KEYS:
         out[key] = {part: int(row[f"{key}__{part}"] or 0) for part in ("issued", "repealed", "in_force")}
-    for key in ("licensing_decisions", "punishment_decisions", "enforcement_decisions"):
-        out[key] = int(row[key] or 0)
+    entered = decisions or {}
+    for key in DECISION_KEYS:
+        value = entered.get(key)
+        out[key] = int(value) if value is not None else int(row[f"{key}__prefill"] or 0)
     fees = Decimal(str(fees_wan_yuan or 0)).normalize()
     out["fees_wan_yuan"] = int(fees) if fees == fees.to_integral_value() else float(fees)
     return out
+
+
+def proactive_sources(
+    org: Org, year: int, *, include_children: bool = False, decisions: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """Where each figure of table 二 comes from, for the report's notes, the editor and the balance check."""
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    qs = _entries(org, include_children).filter(status__in=PUBLIC_STATUSES)
+    issued = Q(published_date__range=(start, end))
+    aggs: dict[str, Any] = {}
+    for key in DOCUMENT_KEYS:
+        aggs[f"{key}__last"] = Count("pk", filter=_document_counts(key, start, end)["in_force_last_year"])
+    for key in DECISION_KEYS:
+        cat = _category_q(key) & issued
+        aggs[f"{key}__prefill"] = Sum(Coalesce("decision_count", Value(1)), filter=cat)
+        aggs[f"{key}__entries"] = Count("pk", filter=cat)
+        aggs[f"{key}__declared"] = Count("pk", filter=cat & Q(decision_count__isnull=False))
+    row = qs.aggregate(**aggs)
+    entered = decisions or {}
+    out: dict[str, Any] = {key: {"in_force_last_year": int(row[f"{key}__last"] or 0)} for key in DOCUMENT_KEYS}
+    for key in DECISION_KEYS:
+        out[key] = {
+            "prefill": int(row[f"{key}__prefill"] or 0),
+            "entries": int(row[f"{key}__entries"] or 0),
+            "declared": int(row[f"{key}__declared"] or 0),
+            "entered": entered.get(key),
+        }
+    return out
+
+
+def decision_note(sources: dict[str, Any]) -> list[str]:
+    """The report's notes on how table 二 is counted (issue 16: "the annual report's notes say how")."""
+    notes = [
+        "表二中规章、规范性文件“本年制发件数”按文件成文（印发）日期统计，“本年废止件数”按失效或废止日期统计，"
+        "“现行有效件数”为截至12月31日已制发且未废止、未失效的件数。"
+    ]
+    labels = {
+        "licensing_decisions": "行政许可",
+        "punishment_decisions": "行政处罚",
+        "enforcement_decisions": "行政强制",
+    }
+    parts = []
+    for key, label in labels.items():
+        src = sources.get(key) or {}
+        if src.get("entered") is not None:
+            parts.append(f"{label}{src['entered']}件（由公开办核定填写；按本年公示预填为{src.get('prefill', 0)}件）")
+        elif src.get("entries"):
+            parts.append(
+                f"{label}{src['prefill']}件（按本年发布的{src['entries']}条结果公示统计，其中{src['declared']}条注明了所列决定件数，"
+                "其余每条按1件计）"
+            )
+    if parts:
+        notes.append("处理决定数量：" + "；".join(parts) + "。")
+    return notes
 
 
 def entry_statistics(org: Org, year: int, *, include_children: bool = False) -> dict[str, Any]:
@@ -212,7 +295,11 @@ def _failure(check: str, message: str, **where: Any) -> dict[str, Any]:
     return {"check": check, **where, "message": message}
 
 
-def run_checks(data: dict[str, Any], previous_carried_over: list[int] | None = None) -> list[dict[str, Any]]:
+def run_checks(
+    data: dict[str, Any],
+    previous_carried_over: list[int] | None = None,
+    previous_in_force: dict[str, int] | None = None,
+) -> list[dict[str, Any]]:
     """The failed checks of a report dict (empty list = all pass). Pure: works on any dict of the shape,
     so a report read back from JSON can be checked the same way."""
     failed: list[dict[str, Any]] = []
@@ -271,6 +358,18 @@ def run_checks(data: dict[str, Any], previous_carried_over: list[int] | None = N
                 row="carried_in",
             )
         )
+    for key, label in (("regulations", "规章"), ("normative_documents", "规范性文件")):
+        p = data["proactive"][key]
+        last = (previous_in_force or {}).get(key)
+        if last is not None and last + p["issued"] - p["repealed"] != p["in_force"]:
+            failed.append(
+                _failure(
+                    "table2_balance",
+                    f"表二“{label}”：上年现行有效（{last}）+ 本年制发（{p['issued']}）− 本年废止（{p['repealed']}）"
+                    f"≠ 本年现行有效（{p['in_force']}）",
+                    row=key,
+                )
+            )
     for group, glabel in spec.table4_groups():
         g = data["appeals"][group]
         parts = g["upheld"] + g["corrected"] + g["other"] + g["pending"]
@@ -308,24 +407,63 @@ def previous_carried_over(org: Org, year: int, *, include_children: bool = False
     return list(counts["rows"]["carried_over"])
 
 
+def previous_in_force(
+    org: Org, year: int, *, include_children: bool = False, computed: dict[str, Any] | None = None
+) -> dict[str, int]:
+    """Last year's 现行有效件数 of 规章 and 规范性文件: as published if last year's report went out through the
+    platform (so a document backdated or imported since shows up as a mismatch), else from the records."""
+    published = (
+        AnnualReport.objects.filter(
+            unit=org,
+            year=year - 1,
+            include_children=include_children,
+            data__isnull=False,
+            entry__status=EntryStatus.PUBLISHED,
+        )
+        .values_list("data", flat=True)
+        .first()
+    )
+    out: dict[str, int] = {}
+    for key in DOCUMENT_KEYS:
+        try:
+            out[key] = int(published["proactive"][key]["in_force"])  # type: ignore[index]
+        except (KeyError, TypeError, ValueError):
+            source = computed or proactive_sources(org, year, include_children=include_children)
+            out[key] = int(source[key]["in_force_last_year"])
+    return out
+
+
 def annual_report_data(org: Org, year: int, *, include_children: bool = False) -> dict[str, Any]:
     """The open-data JSON of the annual report (issue 5): the same numbers every other format shows."""
 
     year = check_year(year)
-    fees = (
+    row = (
         AnnualReport.objects.filter(unit=org, year=year, include_children=include_children)
-        .values_list("fees_wan_yuan", flat=True)
+        .values("fees_wan_yuan", "decisions")
         .first()
     )
+    saved: dict[str, Any] = dict(row) if row else {}
+    decisions = saved.get("decisions") or {}
     data: dict[str, Any] = {
         "org": {"code": org.code, "name": org.name},
         "year": year,
-        "proactive": proactive(org, year, include_children=include_children, fees_wan_yuan=fees or 0),
+        "proactive": proactive(
+            org,
+            year,
+            include_children=include_children,
+            fees_wan_yuan=saved.get("fees_wan_yuan") or 0,
+            decisions=decisions,
+        ),
+        "proactive_sources": proactive_sources(org, year, include_children=include_children, decisions=decisions),
         "applications": applications_table(org, year, include_children=include_children),
         "appeals": appeals_table(org, year, include_children=include_children),
         "entries": entry_statistics(org, year, include_children=include_children),
     }
-    data["checks"] = run_checks(data, previous_carried_over(org, year, include_children=include_children))
+    data["checks"] = run_checks(
+        data,
+        previous_carried_over(org, year, include_children=include_children),
+        previous_in_force(org, year, include_children=include_children, computed=data["proactive_sources"]),
+    )
     return data
 
 

@@ -154,6 +154,11 @@ ENTRY_ALIASES = {
     "摘要": "summary",
     "正文": "body",
     "有效性": "validity",
+    "失效/废止日期": "invalid_date",
+    "失效日期": "invalid_date",
+    "废止日期": "invalid_date",
+    "所列处理决定数量": "decision_count",
+    "决定数量": "decision_count",
 }
 ENTRY_REQUIRED = ("title", "category", "formed_date", "published_date")
 VALIDITY = {"valid": "valid", "有效": "valid", "现行有效": "valid", "expired": "expired", "失效": "expired",
@@ -178,8 +183,9 @@ def import_entries(
         row = {key: values.get(key) for key in ("title", "category", "index_number", "document_number", "summary",
                                                 "body")}  # fmt: skip
         row["row"] = number
-        for key in ("formed_date", "published_date"):
+        for key in ("formed_date", "published_date", "invalid_date"):
             row[key] = _day(values.get(key), number, key, errors)
+        row["decision_count"] = values.get("decision_count")
         validity_text = str(values.get("validity") or "").strip()
         row["validity"] = VALIDITY.get(validity_text.lower() or "valid")
         if row["validity"] is None:

@@ -27,6 +27,8 @@ class AnnualReport(models.Model):
     year = models.PositiveSmallIntegerField("年度")
     include_children = models.BooleanField("包含下级单位", default=False)
     fees_wan_yuan = models.DecimalField("行政事业性收费（万元）", max_digits=12, decimal_places=4, default=Decimal(0))
+    #: 表二 处理决定数量 the office entered ({"licensing_decisions": 30, …}); a key left out uses the pre-fill.
+    decisions = models.JSONField("处理决定数量（公开办核定）", default=dict, blank=True)
     section_1 = models.TextField("一、总体情况", blank=True)
     section_5 = models.TextField("五、存在的主要问题及改进情况", blank=True)
     section_6 = models.TextField("六、其他需要报告的事项", blank=True)

@@ -22,7 +22,7 @@ from gongkai.orgs.models import Org
 
 from . import charts as charts_mod
 from . import layout, narrative, spec
-from .annual import annual_report_data, extra_facts
+from .annual import annual_report_data, decision_note, extra_facts
 from .models import AnnualReport
 
 FORMATS = ("html", "json", "xlsx", "docx", "pdf")
@@ -55,6 +55,11 @@ class ReportDocument:
     @property
     def headings(self) -> list[str]:
         return spec.sections()
+
+    @property
+    def table2_notes(self) -> list[str]:
+        """How table 二 is counted (制发 by 成文日期; decisions entered or pre-filled)."""
+        return decision_note(self.data.get("proactive_sources") or {})
 
     @property
     def paragraphs(self) -> dict[str, list[str]]:

@@ -55,7 +55,10 @@ def save_draft(
     section_5: str = "",
     section_6: str = "",
     fees_wan_yuan: Any = "0",
+    decisions: dict[str, Any] | None = None,
 ) -> AnnualReport:
+    """``decisions``: 表二 处理决定数量 as the office counts them (key → number; empty → the pre-fill from the
+    entries). Table 二 counts decisions, not entries (国办公开办函〔2021〕30号)."""
     perms.require(can_edit(actor, unit), "只有本单位公开办管理员可以编辑年度报告")
     errors: dict[str, list[str]] = {}
     try:
@@ -71,6 +74,18 @@ def save_draft(
     except InvalidOperation:
         errors["fees_wan_yuan"] = ["行政事业性收费金额应为不小于 0 的数字（单位：万元），如 0 或 1.25"]
         fees = Decimal(0)
+    counted: dict[str, int] = {}
+    for key, value in (decisions or {}).items():
+        if key not in DECISION_LABELS:
+            errors[key] = ["未知的表二项目"]
+            continue
+        text = str(value if value is not None else "").strip()
+        if not text:
+            continue
+        if not text.isdigit() or int(text) > 10_000_000:
+            errors[key] = [f"表二“{DECISION_LABELS[key]}”本年处理决定数量应为 0 或正整数"]
+            continue
+        counted[key] = int(text)
     texts = {"section_1": section_1, "section_5": section_5, "section_6": section_6}
     for key, text in texts.items():
         if len(text or "") > 20000:
@@ -85,10 +100,12 @@ def save_draft(
         )
         if report.entry is not None and report.entry.status not in (EntryStatus.RETURNED, EntryStatus.WITHDRAWN):
             raise NotAllowed("年度报告已提交发布，不能再修改；如需更正，请在信息管理中修改已发布的信息")
-        before = {k: getattr(report, k) for k in (*texts, "fees_wan_yuan")}
+        before = {k: getattr(report, k) for k in (*texts, "fees_wan_yuan", "decisions")}
         for key, text in texts.items():
             setattr(report, key, (text or "").replace("\r\n", "\n").strip())
         report.fees_wan_yuan = fees
+        if decisions is not None:
+            report.decisions = counted
         report.updated_by = actor
         report.save()
         audit.record(
@@ -100,6 +117,12 @@ def save_draft(
         )
     return report
 
+
+DECISION_LABELS = {
+    "licensing_decisions": "行政许可",
+    "punishment_decisions": "行政处罚",
+    "enforcement_decisions": "行政强制",
+}
 
 SECTION_LABELS = {
     "section_1": "一、总体情况",

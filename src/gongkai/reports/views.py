@@ -77,6 +77,10 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _blank_if_none(value: Any) -> Any:
+    return "" if value is None else value
+
+
 @login_required
 def annual(request: HttpRequest, code: str, year: str) -> HttpResponse:
     unit = _unit(request, code)
@@ -98,6 +102,7 @@ def annual(request: HttpRequest, code: str, year: str) -> HttpResponse:
                 section_5=request.POST.get("section_5", ""),
                 section_6=request.POST.get("section_6", ""),
                 fees_wan_yuan=request.POST.get("fees_wan_yuan", "0"),
+                decisions={key: request.POST.get(key, "") for key in services.DECISION_LABELS},
             )
             if request.POST.get("action") == "submit":
                 services.submit_for_publication(
@@ -121,6 +126,19 @@ def annual(request: HttpRequest, code: str, year: str) -> HttpResponse:
         "section_6": request.POST.get("section_6") if errors else doc.sections["section_6"],
         "fees_wan_yuan": request.POST.get("fees_wan_yuan") if errors else (report.fees_wan_yuan if report else 0),
     }
+    sources = doc.data["proactive_sources"]
+    decision_fields = [
+        {
+            "key": key,
+            "label": label,
+            "value": request.POST.get(key, "")
+            if errors
+            else ("" if sources[key]["entered"] is None else sources[key]["entered"]),
+            "source": sources[key],
+            "errors": errors.get(key, []),
+        }
+        for key, label in services.DECISION_LABELS.items()
+    ]
     checks = annual_checks.check_summary(doc.data["checks"])
     prompts = {key: narrative.unfilled(str(form[key] or "")) for key in services.SECTION_LABELS}
     return render(
@@ -133,6 +151,7 @@ def annual(request: HttpRequest, code: str, year: str) -> HttpResponse:
             "body": rendering.body_html(doc, with_charts=True),
             "report": report,
             "form": form,
+            "decision_fields": decision_fields,
             "errors": errors,
             "editable": editable,
             "include_children": include_children,

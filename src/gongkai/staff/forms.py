@@ -62,6 +62,13 @@ class EntryForm(forms.Form):
         label="公开方式", choices=DisclosureMode.choices, initial=DisclosureMode.PROACTIVE
     )
     withhold_ground = forms.CharField(label="不予公开依据", max_length=200, required=False)
+    decision_count = forms.IntegerField(
+        label="所列处理决定数量",
+        min_value=0,
+        required=False,
+        help_text="行政许可、行政处罚、行政强制结果公示填写本条所列决定的件数（年度报告表二按此合计）；不填按 1 件计",
+        error_messages={"invalid": "所列处理决定数量应为整数", "min_value": "所列处理决定数量不能小于 0"},
+    )
 
     def __init__(self, *args: Any, categories: list[Category], publishers: list[Org], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
