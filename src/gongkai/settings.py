@@ -268,6 +268,8 @@ GONGKAI_TASK_PRUNE_MINUTES = float(os.environ.get("GONGKAI_TASK_PRUNE_MINUTES", 
 # Push of the harvest change log (gongkai.harvest.push): POSTed to GONGKAI_PUSH_URL, signed with HMAC-SHA256 of
 # GONGKAI_PUSH_SECRET; each batch is tried GONGKAI_PUSH_TRIES times, GONGKAI_PUSH_BACKOFF seconds apart (doubling),
 # then again after a pause that grows up to GONGKAI_PUSH_MAX_BACKOFF seconds. Empty URL: no push.
+# How the annual report's table 四 counts appeals that span years: carry (default) or filed (applications.selectors).
+GONGKAI_APPEAL_COUNTING = os.environ.get("GONGKAI_APPEAL_COUNTING", "carry")
 GONGKAI_PUSH_URL = os.environ.get("GONGKAI_PUSH_URL", "")
 GONGKAI_PUSH_SECRET = os.environ.get("GONGKAI_PUSH_SECRET", "")
 GONGKAI_PUSH_TIMEOUT = float(os.environ.get("GONGKAI_PUSH_TIMEOUT", "10"))

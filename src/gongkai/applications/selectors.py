@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
@@ -171,12 +172,33 @@ def channel_counts_for_year(unit: Org | int, year: int, *, include_subunits: boo
     return out
 
 
+#: How table 四 counts appeals that span years (issue 16 item 8). ``carry`` (default, the common practice): a year
+#: shows the appeals filed in it, plus those filed earlier and still undecided when it began — with the outcome
+#: they have on 31 December, so a case filed last year and decided this year appears with its outcome this
+#: year, and one still pending appears as 尚未审结 in both. ``filed``: only appeals filed in the year.
+APPEAL_COUNTING_RULES = {
+    "carry": "表四统计本年提起的行政复议、行政诉讼，以及以前年度提起、本年初尚未审结的案件；结果按12月31日的状态统计，"
+    "跨年度审结的案件在审结年度按其结果统计，截至年底仍未审结的在各年度均计入“尚未审结”。",
+    "filed": "表四只统计本年提起的行政复议、行政诉讼，结果按12月31日的状态统计，以后年度审结的不再计入。",
+}
+
+
+def appeal_counting() -> str:
+    rule = str(getattr(settings, "GONGKAI_APPEAL_COUNTING", "carry") or "carry")
+    return rule if rule in APPEAL_COUNTING_RULES else "carry"
+
+
 def appeal_counts_for_year(unit: Org | int, year: int, *, include_subunits: bool = False) -> dict[str, dict[str, int]]:
-    """Table 四: appeals filed in the year, by outcome as of 31 December (undecided then → 尚未审结)."""
-    end = date(year, 12, 31)
+    """Table 四 by the counting rule of ``appeal_counting()``; outcome as of 31 December (undecided → 尚未审结)."""
+    start, end = date(year, 1, 1), date(year, 12, 31)
     decided = Q(decided_on__isnull=False, decided_on__lte=end)
+    counted = Q(filed_on__year=year)
+    if appeal_counting() == "carry":
+        # filed before the year and not decided before it began (decided this year, later, or not at all)
+        counted |= Q(filed_on__lt=start) & (Q(decided_on__isnull=True) | Q(decided_on__gte=start))
     rows = (
-        Appeal.objects.filter(application__in=_cases_of(unit, include_subunits), filed_on__year=year)
+        Appeal.objects.filter(application__in=_cases_of(unit, include_subunits))
+        .filter(counted)
         .values("kind")
         .annotate(
             upheld=Count("pk", filter=decided & Q(outcome=AppealOutcome.UPHELD)),

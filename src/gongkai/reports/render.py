@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from gongkai import rules
+from gongkai.applications import selectors as app_selectors
 from gongkai.documents import docx as d
 from gongkai.documents.fonts import SANS_STACK, SERIF_STACK
 from gongkai.documents.pdf import render_pdf
@@ -60,6 +61,11 @@ class ReportDocument:
     def table2_notes(self) -> list[str]:
         """How table 二 is counted (制发 by 成文日期; decisions entered or pre-filled)."""
         return decision_note(self.data.get("proactive_sources") or {})
+
+    @property
+    def table4_notes(self) -> list[str]:
+        """How table 四 counts appeals that span years (the deployment's rule)."""
+        return [app_selectors.APPEAL_COUNTING_RULES[app_selectors.appeal_counting()]]
 
     @property
     def paragraphs(self) -> dict[str, list[str]]:
