@@ -58,6 +58,11 @@ class ReportDocument:
         return spec.sections()
 
     @property
+    def format(self) -> spec.ReportFormat:
+        """The national format of the report year; a reconstruction for years before 2021 (data/formats.yaml)."""
+        return spec.format_for(int(self.data["year"]))
+
+    @property
     def table2_notes(self) -> list[str]:
         """How table 二 is counted (制发 by 成文日期; decisions entered or pre-filled)."""
         return decision_note(self.data.get("proactive_sources") or {})

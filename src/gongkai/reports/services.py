@@ -25,7 +25,7 @@ from gongkai.orgs import permissions as perms
 from gongkai.orgs.models import Org, OrgKind, Role
 from gongkai.rules import deadlines
 
-from . import narrative, render
+from . import narrative, render, spec
 from .annual import check_year
 from .models import AnnualReport, ReportStatus
 
@@ -154,7 +154,9 @@ def submit_for_publication(*, actor: Any, unit: Org, year: Any, include_children
     # Rendered before the transaction, which locks the report row (and on SQLite the whole database).
     fields = {
         "title": doc.title,
-        "summary": f"{unit.name}{year}年政府信息公开工作年度报告（国办公开办函〔2021〕30号格式）。",
+        "summary": f"{unit.name}{year}年政府信息公开工作年度报告（国办公开办函〔2021〕30号格式"
+        + ("，由平台记录重构" if spec.format_for(year).reconstruction else "")
+        + "）。",
         "body": render.body_html(doc),
     }
     with transaction.atomic():

@@ -6,11 +6,56 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 SPEC_FILE = Path(__file__).parent / "data" / "annual-report-2021.json"
+FORMATS_FILE = Path(__file__).parent / "data" / "formats.yaml"
+
+
+@dataclass(frozen=True)
+class ReportFormat:
+    """The national format in force for a report year (data/formats.yaml); ``reconstruction`` when the platform
+    can only rebuild that year's report in the 2021 format, with ``note`` saying so in the report."""
+
+    first: int | None
+    last: int | None
+    instrument: str
+    reconstruction: bool
+    note: str
+
+    def covers(self, year: int) -> bool:
+        return (self.first is None or self.first <= year) and (self.last is None or year <= self.last)
+
+
+@cache
+def formats() -> tuple[ReportFormat, ...]:
+    raw = yaml.safe_load(FORMATS_FILE.read_text(encoding="utf-8"))
+    rows = []
+    for number, item in enumerate(raw["formats"], start=1):
+        row = ReportFormat(
+            first=item.get("from"),
+            last=item.get("to"),
+            instrument=str(item["instrument"]).strip(),
+            reconstruction=bool(item["reconstruction"]),
+            note=" ".join(str(item.get("note") or "").split()),
+        )
+        if row.reconstruction and not row.note:
+            raise ValueError(f"{FORMATS_FILE.name} 第 {number} 条：reconstruction 为 true 时须写 note")
+        rows.append(row)
+    return tuple(rows)
+
+
+def format_for(year: int) -> ReportFormat:
+    """The format of the report year ``year`` (rows may not overlap: the first that covers it)."""
+    for row in formats():
+        if row.covers(year):
+            return row
+    raise ValueError(f"{FORMATS_FILE.name}：没有适用于 {year} 年度的格式")
 
 
 @cache
