@@ -5,7 +5,7 @@ case's unit runs anything, and no action is half-added (the page's half, staff_a
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -93,6 +93,14 @@ def calls(people: dict[str, Any], tree: Any) -> dict[str, Any]:
             days=5,
             reason="需调取档案",
             approved_by=people["signer"],
+            notified_on=DAY,
+        ),
+        "reasonable_period": lambda app, who: handling.set_reasonable_period(
+            actor=who,
+            application=app,
+            on=DAY,
+            due=DAY + timedelta(days=90),
+            reason="申请数量明显超过合理范围，理由合理",
             notified_on=DAY,
         ),
         "fee_notice": lambda app, who: handling.issue_fee_notice(

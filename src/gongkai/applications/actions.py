@@ -157,6 +157,17 @@ ROWS: tuple[StaffAction, ...] = (
         },
         article="第三十三条第二款",
     ),
+    _row(
+        "reasonable_period",
+        "确定延迟答复的合理期限",
+        {Status.IN_PROGRESS, Status.IN_CONSULTATION},
+        hints={
+            **_EVENT_HINTS,
+            "待补正期间答复期限尚未重新起算": {Status.AWAITING_CORRECTION},
+            "申请人尚未缴费：请在记录缴费后再确定合理期限": {Status.AWAITING_FEE},
+        },
+        article="第三十五条",
+    ),
     _row("fee_notice", "发出收费通知", {Status.IN_PROGRESS}, hints=_EVENT_HINTS, article="第四十二条"),
     _row(
         "fee_paid",

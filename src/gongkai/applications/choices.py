@@ -127,6 +127,9 @@ class EventKind(models.TextChoices):
     CONSULTATION_DELIVERED = "consultation_delivered", "征求意见书送达"
     CONSULTATION_ENDED = "consultation_ended", "征求意见结束"
     EXTENSION = "extension", "延长答复期限"
+    #: 《条例》第三十五条: a request far beyond a reasonable quantity or frequency, found reasonable but not
+    #: answerable within Art. 33 — the agency sets a reasonable later answer date and tells the applicant.
+    REASONABLE_PERIOD = "reasonable_period", "确定延迟答复的合理期限"
     FEE_NOTICE = "fee_notice", "发出收费通知"
     FEE_PAID = "fee_paid", "申请人缴费"
     REPLIED = "replied", "作出答复"

@@ -128,6 +128,8 @@ class ClockState:
     consultation_delivered: date | None = None  # the consultation letter reached the consulted party
     answer_period: rules.Period | None = None  # Art. 33(2) (2019) or Art. 24 (2007), by the receipt date
     extension_period: rules.Period | None = None
+    reasonable_due: date | None = None  # Art. 35: the reasonable later answer date set and notified
+    reasonable_reason: str = ""
     fee_payment_due: date | None = None
     warning: str = ""
     lines: list[Line] = field(default_factory=list)
@@ -297,6 +299,7 @@ def compute(application: Application, events: Iterable[ClockEvent], today: date 
             dropped = s.extension_days
             s.base_on = ev.on
             s.paused_days = s.extension_days = 0  # Art. 30: a new period; an earlier extension does not carry over
+            s.reasonable_due, s.reasonable_reason = None, ""
             s.status = Status.IN_PROGRESS
             s.correction_received = True
             text = f"收到补正后的申请，答复期限自次日起重新计算 {answer.spaced}（第三十条）。"
@@ -376,6 +379,22 @@ def compute(application: Application, events: Iterable[ClockEvent], today: date 
                 f"（第三十三条第二款）。{ev.detail}",
                 added=ev.days,
             )
+        elif kind == EventKind.REASONABLE_PERIOD:
+            due_text = ev.data.get("due", "")
+            notified_text = ev.data.get("notified_on", "")
+            notified = date.fromisoformat(notified_text) if notified_text else None
+            late = extension_outside_period(s, ev.on, notified)
+            if late:
+                line(ev, f"确定延迟答复的合理期限至 {due_text}，但{late}，不计入（第三十五条）。")
+                continue
+            s.reasonable_due = date.fromisoformat(due_text) if due_text else None
+            s.reasonable_reason = ev.detail
+            line(
+                ev,
+                f"申请公开政府信息的数量、频次明显超过合理范围，经审查申请理由合理，但无法在第三十三条规定的期限内"
+                f"答复，确定延迟答复的合理期限至 {_d(s.reasonable_due)}，已于 {notified_text} 告知申请人"
+                f"（第三十五条）。理由：{ev.detail}",
+            )
         elif kind == EventKind.REPLIED:
             if s.pause_started is not None:
                 close_pause(ev)
@@ -417,6 +436,8 @@ def _due(s: ClockState, as_of: date | None = None) -> date | None:
         return None
     if s.answer_period is None:
         return None
+    if s.reasonable_due is not None:
+        return s.reasonable_due  # Art. 35: the reasonable period replaces the Art. 33 date
     as_of = as_of or s.today or timezone.localdate()
     total = s.answer_period.workdays + s.extension_days + s.paused_days
     if s.pause_started is not None and s.closed_on is None:

@@ -164,6 +164,18 @@ class ExtensionForm(forms.Form):
         field.label_from_instance = lambda u: u.get_full_name() or u.username  # type: ignore[method-assign,assignment]
 
 
+class ReasonablePeriodForm(forms.Form):
+    on = date_field("确定日期")
+    due = date_field("延迟答复的合理期限（答复截止日）")
+    reason = forms.CharField(
+        label="理由（申请数量、频次超过合理范围的情况，申请人说明的理由及审查意见）",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=500,
+        required=False,
+    )
+    notified_on = date_field("告知申请人日期", required=False)
+
+
 class FeeNoticeForm(forms.Form):
     on = date_field("通知日期")
     basis = forms.ChoiceField(label="计收方式", choices=FeeBasis.choices)

@@ -244,6 +244,56 @@ def extend(
         return _finish(actor, app, Action.APPLICATION_EXTEND, app.status, days=n, approved_by=approved_by.pk)
 
 
+def set_reasonable_period(
+    *, actor: Any, application: Application, on: Any, due: Any, reason: str, notified_on: Any
+) -> Application:
+    """《条例》第三十五条: the quantity or frequency of the requests is clearly beyond a reasonable range, the
+    applicant's reason was found reasonable, but the answer cannot be given within Art. 33 — set a reasonable
+    later answer date and tell the applicant. Like an extension it is decided and notified within the current
+    answer period; the date must be later than the current due date; a 补正 restart drops it (Art. 30)."""
+    errors: dict[str, list[str]] = {}
+    if not (reason or "").strip():
+        errors["reason"] = ["请写明申请数量、频次超过合理范围的情况和申请人说明的理由（第三十五条）"]
+    day_due: date | None = None
+    notified: date | None = None
+    try:
+        day_due = parse_date(due, "due", "延迟答复的合理期限")
+    except ValidationFailed as exc:
+        errors.update(exc.errors)
+    if not notified_on:
+        errors["notified_on"] = ["确定延迟答复的合理期限须告知申请人，请填写告知日期"]
+    else:
+        try:
+            notified = parse_date(notified_on, "notified_on", "告知申请人日期")
+            not_future(notified, "notified_on", "告知申请人日期")
+        except ValidationFailed as exc:
+            errors.update(exc.errors)
+    if errors:
+        raise ValidationFailed(errors)
+    assert day_due is not None and notified is not None
+    with transaction.atomic():
+        app, day = _begin("reasonable_period", actor, application, on, "确定日期")
+        state = clock.state_of(app)
+        current = state.due_on(day)
+        if notified < day:
+            raise ValidationFailed({"notified_on": ["告知申请人日期不能早于确定日期"]})
+        if late := clock.extension_outside_period(state, day, notified):
+            raise ValidationFailed({"on": [f"{late}：延迟答复的合理期限须在答复期限内确定并告知申请人（第三十五条）"]})
+        if current and day_due <= current:
+            raise ValidationFailed(
+                {"due": [f"合理期限应晚于现在的答复期限（{current:%Y-%m-%d}）；能按期答复的不适用第三十五条"]}
+            )
+        add_event(
+            app,
+            EventKind.REASONABLE_PERIOD,
+            day,
+            actor,
+            detail=reason.strip(),
+            data={"due": day_due.isoformat(), "notified_on": notified.isoformat()},
+        )
+        return _finish(actor, app, Action.APPLICATION_REASONABLE_PERIOD, app.status, due=day_due.isoformat())
+
+
 def prior_items(app: Application, on: date) -> int:
     """Items the same applicant already filed with this unit in the calendar month of ``on``."""
     qs = Application.objects.filter(

@@ -67,6 +67,12 @@ EVENTS: dict[str, EventKind] = {
         defaults={"notified_on": "on"},  # approval and notice on --on unless --notified is given
         article="第三十三条第二款",
     ),
+    "reasonable-period": EventKind(
+        "reasonable_period",
+        {"on": "on", "due": "due", "note": "reason", "notified": "notified_on"},
+        defaults={"notified_on": "on"},
+        article="第三十五条",
+    ),
     "fee-notice": EventKind(
         "fee_notice",
         {"on": "on", "basis": "basis", "quantity": "quantity", "delivered": "delivered_on"},

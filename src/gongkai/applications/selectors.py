@@ -265,6 +265,7 @@ PUBLIC_EFFECTS: dict[str, str] = {
     EventKind.CONSULTATION_DELIVERED: "征求意见书已送达",
     EventKind.CONSULTATION_ENDED: "征求意见结束，答复期限恢复计算",
     EventKind.EXTENSION: "经批准延长答复期限",
+    EventKind.REASONABLE_PERIOD: "申请数量、频次明显超过合理范围，受理机关确定了延迟答复的合理期限（第三十五条）",
     EventKind.FEE_NOTICE: "发出收费通知：缴费期间不计算在答复期限内",
     EventKind.FEE_PAID: "已缴费，答复期限恢复计算",
     EventKind.REPLIED: "作出答复，办理结束",

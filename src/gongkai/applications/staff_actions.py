@@ -160,6 +160,18 @@ def _extend(user: Any, app: Application, d: dict[str, Any]) -> Done:
     return Done("已延长答复期限")
 
 
+def _reasonable_period(user: Any, app: Application, d: dict[str, Any]) -> Done:
+    handling.set_reasonable_period(
+        actor=user,
+        application=app,
+        on=d["on"],
+        due=d["due"],
+        reason=d.get("reason", ""),
+        notified_on=d.get("notified_on"),
+    )
+    return Done(f"已确定延迟答复的合理期限至 {d['due']:%Y-%m-%d}（第三十五条）")
+
+
 def _fee_notice(user: Any, app: Application, d: dict[str, Any]) -> Done:
     notice = handling.issue_fee_notice(
         actor=user,
@@ -263,6 +275,14 @@ STAFF: dict[str, StaffForm] = {
             "记录延期",
             _extension_form,
             _extend,
+            ("on", "notified_on"),
+        ),
+        StaffForm(
+            "reasonable_period",
+            "确定延迟答复的合理期限（第三十五条：申请数量、频次明显超过合理范围，理由合理但无法按期答复）",
+            "确定合理期限",
+            _plain(f.ReasonablePeriodForm),
+            _reasonable_period,
             ("on", "notified_on"),
         ),
         StaffForm("fee_notice", "信息处理费收费通知", "发出收费通知", _plain(f.FeeNoticeForm), _fee_notice),

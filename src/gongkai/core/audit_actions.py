@@ -68,6 +68,7 @@ class Action(models.TextChoices):
     APPLICATION_CONSULTATION_DELIVERED = "application.consultation_delivered", "征求意见书送达"
     APPLICATION_CONSULTATION_END = "application.consultation_end", "征求意见结束"
     APPLICATION_EXTEND = "application.extend", "延长答复期限"
+    APPLICATION_REASONABLE_PERIOD = "application.reasonable_period", "确定延迟答复的合理期限"
     APPLICATION_FEE_NOTICE = "application.fee_notice", "收费通知"
     APPLICATION_FEE_PAID = "application.fee_paid", "申请人缴费"
     APPLICATION_REPLY = "application.reply", "答复"
