@@ -89,8 +89,8 @@ class Context:
         """Every live column of the unit with its direct published entries' count and last publication date
         (one grouped query), and whether it has live sub-columns."""
         if self._columns is None:
-            stats = {
-                r["category_id"]: r
+            stats: dict[int, dict[str, Any]] = {
+                r["category_id"]: dict(r)
                 for r in Entry.objects.filter(unit=self.unit, status=PUBLISHED, published_date__lte=self.today)
                 .values("category_id")
                 .annotate(n=Count("pk"), last=Max("published_date"))
@@ -146,7 +146,7 @@ def probe(url: str, timeout: float) -> tuple[bool, str, float]:
     started = time.monotonic()
     try:
         request = urllib.request.Request(url, headers={"User-Agent": "gongkai-check-site"})
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 — the configured URL
+        with urllib.request.urlopen(request, timeout=timeout) as response:
             response.read(1024)
             status = response.status
     except urllib.error.HTTPError as exc:
@@ -181,7 +181,9 @@ def availability(ctx: Context, check: Check) -> Outcome:
     )
     expected = days * check.threshold("probes_per_day").value
     if len(probes) < expected:
-        out.summary += f"；指标要求监测{days}日、每日不少于{check.threshold('probes_per_day').value}次（共 {expected} 次）"
+        out.summary += (
+            f"；指标要求监测{days}日、每日不少于{check.threshold('probes_per_day').value}次（共 {expected} 次）"
+        )
     if not ok:
         out.add(Problem(f"网站 {ctx.url} 无法访问：{error}", "检查网站服务器、nginx 和网络，恢复访问", "", "url"))
     out.vetoed = percent >= limit
@@ -331,12 +333,11 @@ def live_scan(ctx: Context, check: Check) -> Outcome:
         if not hits:
             continue
         what = "；".join(f"{KIND_LABELS.get(k, k)} {masked}（{where}）" for k, where, masked in hits[:5])
+        labels = "、".join(sorted({KIND_LABELS.get(h[0], h[0]) for h in hits}))
         out.add(
             Problem(
-                f"已发布信息“{titles.get(pk, pk)}”含{'、'.join(sorted({KIND_LABELS.get(h[0], h[0]) for h in hits}))}：{what}",
-                "在保密审查页对该信息打码或撤回"
-                if not check.is_veto
-                else "立即撤回该信息，按保密规定核查处置",
+                f"已发布信息“{titles.get(pk, pk)}”含{labels}：{what}",
+                "在保密审查页对该信息打码或撤回" if not check.is_veto else "立即撤回该信息，按保密规定核查处置",
                 entry_link(pk),
                 f"entry:{pk}",
             )
@@ -362,7 +363,14 @@ def dead_links(ctx: Context, check: Check) -> Outcome:
     assert scan is not None
     out = Outcome(data={"pages": scan.pages})
     for dead in scan.dead:
-        out.add(Problem(f"页面 {dead['page']} 的链接 {dead['href']} 指向的文件不存在", "修正或删除该链接", "", f"page:{dead['page']}"))
+        out.add(
+            Problem(
+                f"页面 {dead['page']} 的链接 {dead['href']} 指向的文件不存在",
+                "修正或删除该链接",
+                "",
+                f"page:{dead['page']}",
+            )
+        )
     out.count = scan.dead_count
     out.summary = f"检查页面 {scan.pages} 个，站内不可用链接 {scan.dead_count} 个"
     return out
@@ -470,7 +478,14 @@ def annual_report(ctx: Context, check: Check) -> Outcome:
     )
     link = reverse("reports:annual", args=[ctx.unit.code, year])
     if report is None:
-        out.add(Problem(f"{year}年度政府信息公开工作年度报告未公布（截止 {deadline:%Y-%m-%d}）", "编制并公布年度报告", link, "report"))
+        out.add(
+            Problem(
+                f"{year}年度政府信息公开工作年度报告未公布（截止 {deadline:%Y-%m-%d}）",
+                "编制并公布年度报告",
+                link,
+                "report",
+            )
+        )
     elif report > deadline:
         out.add(
             Problem(
@@ -535,6 +550,8 @@ def interpretation(ctx: Context, check: Check) -> Outcome:
     out = Outcome()
     unknown = 0
     for pk, title, published in rows.iterator():
+        if published is None:
+            continue
         try:
             elapsed = count_workdays(published, ctx.today)
         except CalendarNotLoaded:
@@ -549,7 +566,9 @@ def interpretation(ctx: Context, check: Check) -> Outcome:
                     f"entry:{pk}",
                 )
             )
-    out.summary = f"缺少政策解读的规范性文件 {out.count} 件" + (f"（{unknown} 件因工作日历缺失未计算）" if unknown else "")
+    out.summary = f"缺少政策解读的规范性文件 {out.count} 件" + (
+        f"（{unknown} 件因工作日历缺失未计算）" if unknown else ""
+    )
     return out
 
 

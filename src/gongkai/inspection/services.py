@@ -28,9 +28,7 @@ from .sitewalk import SiteFolderError, check_folder
 def _require_may_run(actor: Any, unit: Org) -> None:
     if actor is None:  # the command line and the scheduler act as the system
         return
-    perms.require(
-        selectors.can_view(actor, unit), "只有本单位公开办管理员或县级督查可以发起自查"
-    )
+    perms.require(selectors.can_view(actor, unit), "只有本单位公开办管理员或县级督查可以发起自查")
 
 
 def run_inspection(

@@ -90,7 +90,9 @@ def check_folder(root: Path) -> None:
     if not root.is_dir():
         raise SiteFolderError(f"网站目录 {root} 不是文件夹")
     if not (root / "index.html").is_file():
-        raise SiteFolderError(f"网站目录 {root} 不是已生成的公开网站（缺少首页 index.html），请先运行 gongkai build-site")
+        raise SiteFolderError(
+            f"网站目录 {root} 不是已生成的公开网站（缺少首页 index.html），请先运行 gongkai build-site"
+        )
 
 
 def _html_files(folder: Path) -> Iterator[Path]:
@@ -168,7 +170,11 @@ def scan_unit_site(root: Path, unit_slug: str, entry_labels: tuple[str, ...]) ->
                     out.external_count += 1
                     if len(out.external) < KEEP:
                         host = parts.hostname or ""
-                        why = "IP 地址" if _RAW_IP.match(host) else ("非 gov.cn 网站" if not _is_gov(host) else "外部网站")
+                        why = (
+                            "IP 地址"
+                            if _RAW_IP.match(host)
+                            else ("非 gov.cn 网站" if not _is_gov(host) else "外部网站")
+                        )
                         out.external.append({"page": url, "href": href, "why": why})
                     continue
                 path = parts.path or "/"

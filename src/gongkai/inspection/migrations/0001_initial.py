@@ -7,35 +7,52 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('orgs', '0001_initial'),
+        ("orgs", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='InspectionRun',
+            name="InspectionRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('ran_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='检查时间')),
-                ('on_date', models.DateField(verbose_name='检查日期')),
-                ('score', models.PositiveSmallIntegerField(verbose_name='得分')),
-                ('vetoes', models.PositiveSmallIntegerField(default=0, verbose_name='单项否决项数')),
-                ('passed', models.BooleanField(default=False, verbose_name='合格')),
-                ('findings', models.JSONField(default=dict, verbose_name='检查结果')),
-                ('site', models.CharField(blank=True, max_length=500, verbose_name='网站目录')),
-                ('url', models.CharField(blank=True, max_length=500, verbose_name='探测网址')),
-                ('ran_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='发起人')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.org', verbose_name='单位')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("ran_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="检查时间")),
+                ("on_date", models.DateField(verbose_name="检查日期")),
+                ("score", models.PositiveSmallIntegerField(verbose_name="得分")),
+                ("vetoes", models.PositiveSmallIntegerField(default=0, verbose_name="单项否决项数")),
+                ("passed", models.BooleanField(default=False, verbose_name="合格")),
+                ("findings", models.JSONField(default=dict, verbose_name="检查结果")),
+                ("site", models.CharField(blank=True, max_length=500, verbose_name="网站目录")),
+                ("url", models.CharField(blank=True, max_length=500, verbose_name="探测网址")),
+                (
+                    "ran_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="发起人",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="orgs.org",
+                        verbose_name="单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '网站自查记录',
-                'verbose_name_plural': '网站自查记录',
-                'ordering': ['-ran_at', '-id'],
-                'indexes': [models.Index(fields=['unit', '-ran_at'], name='inspection_unit_ran')],
+                "verbose_name": "网站自查记录",
+                "verbose_name_plural": "网站自查记录",
+                "ordering": ["-ran_at", "-id"],
+                "indexes": [models.Index(fields=["unit", "-ran_at"], name="inspection_unit_ran")],
             },
         ),
     ]

@@ -36,9 +36,9 @@ class Command(BaseCommand):
         org = Org.objects.filter(code=code).first()
         if org is None:
             raise CommandError(f"没有代码为“{code}”的单位", returncode=2)
-        units = selectors.units_of(org)
         if org.kind not in selectors.UNIT_KINDS:
             raise CommandError(f"{org.name}（{code}）不是公开主体（县、乡镇或街道），不能自查", returncode=2)
+        units = selectors.units_of(org)
         site: Path | None = Path(options["site"]) if options["site"] else None
         if site is None and is_built(Path(settings.SITE_DIR)):
             site = Path(settings.SITE_DIR)
