@@ -284,13 +284,17 @@ def long_stale_columns(ctx: Context, check: Check) -> Outcome:
 # ---- 重新扫描已发布内容 -------------------------------------------------------------------------------------
 
 
-def _published_parts(unit: Org) -> Iterator[tuple[int, str, str, list[tuple[str, str]] | Attachment]]:
-    """Each published entry's text segments, then each of its current attachments, one at a time."""
+def _published_parts(unit: Org) -> Iterator[tuple[int, str, list[tuple[str, str]] | Attachment]]:
+    """Each published entry's text segments, then each current attachment of a published entry, one at a time
+    (two streaming queries, however many entries the unit has)."""
     entries = Entry.objects.filter(unit=unit, status=PUBLISHED).only("pk", "title", "summary", "body").order_by("pk")
     for entry in entries.iterator(chunk_size=200):
-        yield entry.pk, entry.title, "正文", text_segments(entry)
-        for att in Attachment.objects.filter(entry_id=entry.pk, replaced_at__isnull=True).order_by("sort_order", "pk"):
-            yield entry.pk, entry.title, f"附件“{att.original_name}”", att
+        yield entry.pk, "正文", text_segments(entry)
+    attachments = Attachment.objects.filter(
+        entry__unit=unit, entry__status=PUBLISHED, replaced_at__isnull=True
+    ).order_by("entry_id", "sort_order", "pk")
+    for att in attachments.iterator(chunk_size=200):
+        yield att.entry_id, f"附件“{att.original_name}”", att
 
 
 def scan_published(ctx: Context) -> dict[int, list[tuple[str, str, str]]]:
@@ -301,7 +305,7 @@ def scan_published(ctx: Context) -> dict[int, list[tuple[str, str, str]]]:
         return ctx._scan
     kinds = ctx.scan_kinds
     found: dict[int, list[tuple[str, str, str]]] = {}
-    for pk, _title, part, content in _published_parts(ctx.unit):
+    for pk, part, content in _published_parts(ctx.unit):
         if isinstance(content, Attachment):
             if content.size > MAX_BYTES:
                 continue

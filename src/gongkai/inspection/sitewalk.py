@@ -9,6 +9,7 @@ up in the site folder; external links are collected, never fetched.
 from __future__ import annotations
 
 import os
+import posixpath
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -96,22 +97,25 @@ def check_folder(root: Path) -> None:
 
 
 def _html_files(folder: Path) -> Iterator[Path]:
-    """Depth-first, sorted, lazily: never the whole listing of a large site in memory at once."""
-    stack = [folder]
-    while stack:
-        current = stack.pop()
-        try:
-            with os.scandir(current) as it:
-                items = sorted(it, key=lambda e: e.name)
-        except OSError:
-            continue
-        dirs = []
-        for item in items:
+    """Depth-first and lazily, one open directory listing per level: never the whole listing of a large site
+    (50k entry folders under ``info/``) in memory at once."""
+    stack = [os.scandir(folder)]
+    try:
+        while stack:
+            item = next(stack[-1], None)
+            if item is None:
+                stack.pop().close()
+                continue
             if item.is_dir(follow_symlinks=False):
-                dirs.append(Path(item.path))
+                try:
+                    stack.append(os.scandir(item.path))
+                except OSError:
+                    continue
             elif item.name.endswith(".html"):
                 yield Path(item.path)
-        stack.extend(reversed(dirs))
+    finally:
+        for it in stack:
+            it.close()
 
 
 def _page_url(root: Path, file: Path) -> str:
@@ -121,16 +125,26 @@ def _page_url(root: Path, file: Path) -> str:
     return "/" + rel
 
 
-def _target_exists(root: Path, path: str) -> bool:
-    rel = unquote(path).lstrip("/")
-    if not rel or rel.endswith("/"):
-        rel += "index.html"
-    target = (root / rel).resolve()
-    if target != root.resolve() and root.resolve() not in target.parents:
+def _target_exists(root: Path, path: str, known: dict[str, bool]) -> bool:
+    """Whether the site folder has the file a link's path names; ``known`` remembers every path looked up
+    (the navigation repeats the same links on every page)."""
+    if path in known:
+        return known[path]
+    rel = posixpath.normpath(unquote(path)).lstrip("/")
+    if rel in ("", "."):
+        rel = ""
+    if rel.startswith(".."):
+        known[path] = False
         return False
-    if target.is_dir():
-        return (target / "index.html").is_file()
-    return target.is_file()
+    if path.endswith("/") or not rel:
+        target = root / rel / "index.html"
+        exists = target.is_file()
+    else:
+        target = root / rel
+        exists = target.is_file() or (target / "index.html").is_file()
+    if len(known) < 200_000:
+        known[path] = exists
+    return exists
 
 
 def _is_gov(host: str) -> bool:
@@ -145,6 +159,7 @@ def scan_unit_site(root: Path, unit_slug: str, entry_labels: tuple[str, ...]) ->
     if not folder.is_dir():
         return out
     public = urlsplit(settings.GONGKAI_PUBLIC_URL)
+    known: dict[str, bool] = {}
     for file in _html_files(folder):
         try:
             text = file.read_text(encoding="utf-8", errors="replace")
@@ -185,7 +200,7 @@ def scan_unit_site(root: Path, unit_slug: str, entry_labels: tuple[str, ...]) ->
             first = path.lstrip("/").split("/", 1)[0]
             if first in DYNAMIC_PREFIXES:
                 continue
-            if not _target_exists(root, path):
+            if not _target_exists(root, path, known):
                 out.dead_count += 1
                 if len(out.dead) < KEEP:
                     out.dead.append({"page": url, "href": href})

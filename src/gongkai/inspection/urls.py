@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "inspection"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("<str:code>/", views.unit_page, name="unit"),
+    path("<str:code>/recheck/", views.recheck, name="recheck"),
+]
