@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from gongkai.inspection import definitions, scoring
+from gongkai.inspection import definitions, scoring, standard
 from gongkai.inspection.checks import MEASURES
 from gongkai.inspection.definitions import ChecksDataError
 
@@ -42,7 +42,7 @@ def test_points_not_adding_up_are_refused() -> None:
     data = raw()
     dead = next(c for c in data["checks"] if c["id"] == "dead_links")
     dead["points"]["max"] = 15
-    with pytest.raises(ChecksDataError, match=r"扣分表分值合计不符.*dead_links 15.*合计 82 分.*应等于总分 100 分"):
+    with pytest.raises(ChecksDataError, match=r"扣分表分值合计不符.*dead_links 15.*合计 87 分.*应等于总分 100 分"):
         definitions.parse(data, MEASURES)
 
 
@@ -78,3 +78,17 @@ def test_a_file_that_is_not_yaml(tmp_path: Path) -> None:
     bad.write_text("checks: [unclosed", encoding="utf-8")
     with pytest.raises(ChecksDataError, match="不是有效的 YAML"):
         definitions.load_file(bad, MEASURES)
+
+
+def test_the_standard_catalog_items_load_and_bad_ones_are_named() -> None:
+    items = standard.catalog().items
+    assert {i.area for i in items} >= {"财政预决算", "社会救助", "涉农补贴"}
+    dibao = next(i for i in items if i.name == "最低生活保障")
+    assert dibao.limit_text == "每季度" and "dibao" in dibao.columns
+    data = yaml.safe_load(standard.DATA_FILE.read_text(encoding="utf-8"))
+    data["items"][2]["limit"] = {"every": "旬"}
+    with pytest.raises(ChecksDataError, match=r"标准目录事项 社会救助·最低生活保障：公开时限应写作"):
+        standard.parse(data)
+    data["items"][2].pop("basis")
+    with pytest.raises(ChecksDataError, match=r"社会救助·最低生活保障：缺少 basis"):
+        standard.parse(data)

@@ -94,3 +94,23 @@ def test_guide_older_than_a_year(tree, pub, today):
     row = check(services.run_inspection(actor=None, unit=tree.town, today=later(400)).findings, "guide_freshness")
     assert row["count"] == 1 and row["deducted"] == 2
     assert "政府信息公开指南超过12个月未更新" in row["problems"][0]["message"]
+
+
+def test_a_quarterly_standard_item_with_nothing_last_quarter_is_due(tree, pub, today):
+    result = services.run_inspection(actor=None, unit=tree.town, today=today).findings
+    row = check(result, "standard_coverage")
+    names = {p["message"].split("”")[0] for p in row["problems"]}
+    assert "标准目录事项“社会救助·最低生活保障" in names  # 每季度, nothing ever published
+    assert row["deducted"] == min(5, row["count"])
+    items = {i["name"]: i for i in row["data"]["items"]}
+    assert items["最低生活保障"]["state"] == "due" and items["最低生活保障"]["limit"] == "每季度"
+    assert items["救灾款物发放"]["state"] == "event"  # 20 working days from an event: shown, never due
+    pub("dibao")
+    row = check(services.run_inspection(actor=None, unit=tree.town, today=today).findings, "standard_coverage")
+    assert {i["name"]: i for i in row["data"]["items"]}["最低生活保障"]["state"] == "ok"
+    # Published this quarter: still fine a quarter later (it falls in the previous quarter then)…
+    row = check(services.run_inspection(actor=None, unit=tree.town, today=later(92)).findings, "standard_coverage")
+    assert {i["name"]: i for i in row["data"]["items"]}["最低生活保障"]["state"] == "ok"
+    # …but not two quarters later.
+    row = check(services.run_inspection(actor=None, unit=tree.town, today=later(190)).findings, "standard_coverage")
+    assert {i["name"]: i for i in row["data"]["items"]}["最低生活保障"]["state"] == "due"

@@ -26,6 +26,7 @@ def test_the_unit_admin_rechecks_and_sees_findings_with_links(client, tree, peop
     assert "不合格" in html and "单项否决" in html and "空白栏目“工作动态”" in html
     assert f'href="/staff/catalog/?unit={tree.town.pk}#c' in html and "去处理" in html
     assert "<svg" in html
+    assert "基层政务公开标准目录事项" in html and "最低生活保障" in html and "逾期未公开" in html
     index = client.get(reverse("inspection:index")).content.decode()
     assert tree.town.name in index and tree.street.name not in index
 

@@ -33,6 +33,7 @@ from gongkai.screening.scanner import KIND_LABELS
 from gongkai.screening.scanning import text_segments
 from gongkai.workdays.calendar import CalendarNotLoaded, count_workdays
 
+from . import standard
 from .definitions import Check
 from .sitewalk import SiteScan, scan_unit_site
 
@@ -576,7 +577,54 @@ def interpretation(ctx: Context, check: Check) -> Outcome:
     return out
 
 
+def standard_coverage(ctx: Context, check: Check) -> Outcome:
+    """Per 事项 of the 基层政务公开标准目录 (``standard.py``): its columns' last publication; a periodic item with
+    nothing since the start of the last complete period is due (国办发〔2019〕54号 公开时限)."""
+    by_slug: dict[str, list[dict[str, Any]]] = {}
+    for col in ctx.columns():
+        by_slug.setdefault(col["slug"], []).append(col)
+    out = Outcome()
+    items = []
+    for item in standard.catalog().items:
+        cols = [c for slug in item.columns for c in by_slug.get(slug, [])]
+        subtree = [
+            c
+            for c in ctx.columns()
+            if any(c is col or c["path"].startswith(f"{col['path']}{col['pk']}/") for col in cols)
+        ]
+        dates = [c["last"] for c in subtree if c["last"]]
+        last = max(dates) if dates else None
+        start = item.period_start(ctx.today)
+        due = bool(cols) and start is not None and (last is None or last < start)
+        items.append(
+            {
+                "area": item.area,
+                "name": item.name,
+                "limit": item.limit_text,
+                "basis": item.basis,
+                "columns": [c["name"] for c in cols],
+                "last": last.isoformat() if last else None,
+                "state": "due" if due else ("no_column" if not cols else ("ok" if start else "event")),
+            }
+        )
+        if due and cols:
+            since = f"{start:%Y-%m-%d}" if start else ""
+            out.add(
+                Problem(
+                    f"标准目录事项“{item.area}·{item.name}”（{item.limit_text}）自 {since} 起未公开"
+                    f"（{_days_text(last, ctx.today)}）",
+                    f"在“{cols[0]['name']}”栏目公开{item.content}",
+                    column_link(ctx, cols[0]["pk"]),
+                    f"column:{cols[0]['pk']}",
+                )
+            )
+    out.data["items"] = items
+    out.summary = f"标准目录事项 {len(items)} 项，逾期未公开 {out.count} 项"
+    return out
+
+
 MEASURES: dict[str, Callable[[Context, Check], Outcome]] = {
+    "standard_coverage": standard_coverage,
     "availability": availability,
     "home_freshness": home_freshness,
     "watched_columns": watched_columns,

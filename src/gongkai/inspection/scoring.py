@@ -77,6 +77,7 @@ def inspect(ctx: Context, using: Sheet | None = None) -> dict[str, Any]:
                 "source": str(check.source),
                 "statutory": check.source.statutory,
                 "problems": [p.as_json() for p in outcome.problems],
+                "data": {k: v for k, v in outcome.data.items() if k != "probe"},
             }
         )
     score = max(0, s.total - deducted_total)
