@@ -35,6 +35,7 @@ from gongkai.workdays.calendar import CalendarNotLoaded, count_workdays
 
 from . import standard
 from .definitions import Check
+from .models import ItemExemption
 from .sitewalk import SiteScan, scan_unit_site
 
 log = logging.getLogger(__name__)
@@ -585,6 +586,7 @@ def standard_coverage(ctx: Context, check: Check) -> Outcome:
         by_slug.setdefault(col["slug"], []).append(col)
     out = Outcome()
     items = []
+    exempt = dict(ItemExemption.objects.filter(unit=ctx.unit).values_list("item", "reason"))
     for item in standard.catalog().items:
         cols = [c for slug in item.columns for c in by_slug.get(slug, [])]
         subtree = [
@@ -595,16 +597,19 @@ def standard_coverage(ctx: Context, check: Check) -> Outcome:
         dates = [c["last"] for c in subtree if c["last"]]
         last = max(dates) if dates else None
         start = item.period_start(ctx.today)
-        due = bool(cols) and start is not None and (last is None or last < start)
+        due = item.key not in exempt and bool(cols) and start is not None and (last is None or last < start)
+        state = "due" if due else ("no_column" if not cols else ("ok" if start else "event"))
         items.append(
             {
+                "key": item.key,
+                "exempt_reason": exempt.get(item.key, ""),
                 "area": item.area,
                 "name": item.name,
                 "limit": item.limit_text,
                 "basis": item.basis,
                 "columns": [c["name"] for c in cols],
                 "last": last.isoformat() if last else None,
-                "state": "due" if due else ("no_column" if not cols else ("ok" if start else "event")),
+                "state": "exempt" if item.key in exempt else state,
             }
         )
         if due and cols:

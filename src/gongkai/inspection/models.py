@@ -42,3 +42,24 @@ class InspectionRun(models.Model):
     @property
     def veto_names(self) -> list[str]:
         return [c["name"] for c in self.findings.get("checks", []) if c.get("vetoed")]
+
+
+class ItemExemption(models.Model):
+    """A unit's statement that a 标准目录 事项 does not apply to it (a township without 城市综合执法 says so
+    once, with its reason; 国办发〔2019〕54号: the 未涉及领域事项说明). The coverage check then never calls it due."""
+
+    unit = models.ForeignKey(Org, verbose_name="单位", on_delete=models.PROTECT, related_name="+")
+    item = models.CharField("公开事项", max_length=120)  # standard.Item.key: 领域·事项
+    reason = models.TextField("不涉及的理由")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="说明人", on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("说明时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "标准目录事项不涉及说明"
+        verbose_name_plural = verbose_name
+        constraints = [models.UniqueConstraint(fields=["unit", "item"], name="unique_item_exemption")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.item}"

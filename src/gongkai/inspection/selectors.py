@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from gongkai.orgs import permissions as perms
 from gongkai.orgs.models import Org, OrgKind, Role
 
-from .models import InspectionRun
+from .models import InspectionRun, ItemExemption
 
 UNIT_KINDS = (OrgKind.COUNTY, OrgKind.TOWNSHIP, OrgKind.STREET)
 
@@ -81,3 +81,8 @@ def earlier_probes(unit: Org, url: str, today: date, days: int) -> list[bool]:
         if isinstance(probe, dict) and isinstance(probe.get("ok"), bool):
             out.append(probe["ok"])
     return out
+
+
+def exemptions(unit: Org) -> dict[str, str]:
+    """标准目录 事项 key → the unit's reason for not applying."""
+    return dict(ItemExemption.objects.filter(unit=unit).values_list("item", "reason"))

@@ -20,8 +20,8 @@ from gongkai.documents.guard import forbid_in_transaction
 from gongkai.orgs import permissions as perms
 from gongkai.orgs.models import Org
 
-from . import scoring, selectors
-from .models import InspectionRun
+from . import scoring, selectors, standard
+from .models import InspectionRun, ItemExemption
 from .sitewalk import SiteFolderError, check_folder
 
 
@@ -79,3 +79,47 @@ def run_inspection(
             changes={"score": run.score, "vetoes": result["vetoes"], "passed": run.passed},
         )
     return run
+
+
+#: A reason shorter than this says nothing (the same floor as screening's acceptance reasons).
+MIN_REASON = 5
+
+
+def set_item_applies(*, actor: Any, unit: Org, item: str, applies: bool, reason: str = "") -> ItemExemption | None:
+    """Mark a 标准目录 事项 as not applying to ``unit`` (with a reason), or as applying again. Only the unit's
+    公开办管理员 (国办发〔2019〕54号: the unit states its 未涉及领域事项 once)."""
+    perms.require(perms.can_manage_unit(actor, unit), "只有本单位公开办管理员可以说明不涉及的事项")
+    found = standard.by_key(item)
+    if found is None:
+        raise ValidationFailed({"item": [f"标准目录中没有事项“{item}”"]})
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        current = ItemExemption.objects.select_for_update().filter(unit=unit, item=found.key).first()
+        if applies:
+            if current is None:
+                return None
+            current.delete()
+            audit.record(
+                Action.INSPECTION_ITEM_RESTORE,
+                actor=actor,
+                object_type="inspection.itemexemption",
+                object_id=f"{unit.code}:{found.key}",
+                org_code=unit.code,
+                comment=found.key,
+            )
+            return None
+        if len(reason) < MIN_REASON:
+            raise ValidationFailed(
+                {"reason": [f"请填写不涉及的理由（至少 {MIN_REASON} 个字），如“本镇无城市综合执法职能”"]}
+            )
+        if current is not None:
+            raise ValidationFailed({"item": [f"已说明本单位不涉及“{found.key}”"]})
+        exemption = ItemExemption.objects.create(unit=unit, item=found.key, reason=reason, created_by=actor)
+        audit.record(
+            Action.INSPECTION_ITEM_EXEMPT,
+            actor=actor,
+            obj=exemption,
+            org_code=unit.code,
+            comment=reason,
+        )
+    return exemption

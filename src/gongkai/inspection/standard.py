@@ -40,6 +40,10 @@ class Item:
     columns: tuple[str, ...]
 
     @property
+    def key(self) -> str:
+        return f"{self.area}·{self.name}"
+
+    @property
     def limit_text(self) -> str:
         return f"每{self.every}" if self.every else f"形成或变更之日起{self.workdays}个工作日内"
 
@@ -102,6 +106,10 @@ def parse(data: Any) -> Catalog:
         Source(str(src["document"]), str(src["item"]), True),
         tuple(_item(raw, n) for n, raw in enumerate(data["items"], start=1)),
     )
+
+
+def by_key(key: str) -> Item | None:
+    return next((i for i in catalog().items if i.key == key), None)
 
 
 @cache
