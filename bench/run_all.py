@@ -24,6 +24,7 @@ FULL = [
     ["bench_search.py", "--sizes", "100000,1000000"],
     ["bench_import.py", "--rows", "100000", "--runs", "2"],
     ["bench_publish.py"],
+    ["check_site.py", "--entries", "20000", "--units", "10"],
     ["fuzz_api.py", "--examples", "500"],
 ]
 QUICK = [
@@ -34,6 +35,7 @@ QUICK = [
     ["bench_search.py", "--sizes", "3000", "--runs", "2", "--like-runs", "1"],
     ["bench_import.py", "--rows", "2000", "--runs", "1"],
     ["bench_publish.py", "--entries", "5", "--warmup", "5", "--drain", "30"],
+    ["check_site.py", "--entries", "2000", "--units", "4"],
     ["fuzz_api.py", "--examples", "50"],
 ]
 

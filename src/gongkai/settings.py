@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "gongkai.documents",
     "gongkai.api",
     "gongkai.harvest",
+    "gongkai.inspection",
     "gongkai.worker",
     "gongkai.ops",
     "ninja",
@@ -277,6 +278,10 @@ GONGKAI_PUSH_BATCH = int(os.environ.get("GONGKAI_PUSH_BATCH", "100"))
 GONGKAI_PUSH_TRIES = int(os.environ.get("GONGKAI_PUSH_TRIES", "3"))
 GONGKAI_PUSH_BACKOFF = float(os.environ.get("GONGKAI_PUSH_BACKOFF", "2"))
 GONGKAI_PUSH_MAX_BACKOFF = float(os.environ.get("GONGKAI_PUSH_MAX_BACKOFF", "3600"))
+
+# Self-inspection (gongkai.inspection): the public address the staff page's 重新检查 probes (国办秘函〔2019〕19号
+# 站点无法访问: 15 s). Empty: no probe.
+GONGKAI_INSPECTION_URL = os.environ.get("GONGKAI_INSPECTION_URL", "")
 
 # Per-address rate limits, "scope=requests/seconds,…"
 # (scopes: submit, track, api_submit, search, api, api_write, harvest).

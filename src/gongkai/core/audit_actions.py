@@ -110,6 +110,10 @@ class Action(models.TextChoices):
     TASKS_RETRY = "tasks.retry", "重试失败的后台任务"
     # --- 归档 (ops/archive.py)
     ARCHIVE_EXPORT = "archive.export", "归档移交"
+    # --- 网站自查 (inspection/services.py)
+    INSPECTION_RUN = "inspection.run", "网站自查"
+    INSPECTION_ITEM_EXEMPT = "inspection.item_exempt", "说明标准目录事项不涉及"
+    INSPECTION_ITEM_RESTORE = "inspection.item_restore", "恢复标准目录事项"
 
 
 # The part before the dot groups the auditor's action filter; choosing a group filters on the prefix

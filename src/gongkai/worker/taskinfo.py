@@ -43,6 +43,7 @@ KINDS: dict[str, TaskKind] = {
     "gongkai.ops.tasks.run_export_task": TaskKind("生成归档移交包（ZIP）", "job"),
     "gongkai.harvest.tasks.push_changes": TaskKind("向上级平台推送公开信息变更", "unit"),
     "gongkai.catalog.tasks.train_suggestions": TaskKind("更新起草建议模型", "unit"),
+    "gongkai.inspection.tasks.run_inspection_task": TaskKind("网站自查", "unit"),
 }
 
 

@@ -1,0 +1,65 @@
+"""The history of self-inspections (自查) per unit: one row per run of ``services.run_inspection``."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from gongkai.orgs.models import Org
+
+
+class InspectionRun(models.Model):
+    """One inspection of one unit against ``data/checks.yaml`` (国办秘函〔2019〕19号): score, vetoes, findings."""
+
+    unit = models.ForeignKey(Org, verbose_name="单位", on_delete=models.PROTECT, related_name="+")
+    ran_at = models.DateTimeField("检查时间", default=timezone.now)
+    on_date = models.DateField("检查日期")
+    score = models.PositiveSmallIntegerField("得分")
+    vetoes = models.PositiveSmallIntegerField("单项否决项数", default=0)
+    passed = models.BooleanField("合格", default=False)
+    findings = models.JSONField("检查结果", default=dict)
+    site = models.CharField("网站目录", max_length=500, blank=True)
+    url = models.CharField("探测网址", max_length=500, blank=True)
+    ran_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="发起人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "网站自查记录"
+        verbose_name_plural = verbose_name
+        ordering = ["-ran_at", "-id"]
+        indexes = [models.Index(fields=["unit", "-ran_at"], name="inspection_unit_ran")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.on_date} {self.score}"
+
+    @property
+    def veto_names(self) -> list[str]:
+        return [c["name"] for c in self.findings.get("checks", []) if c.get("vetoed")]
+
+
+class ItemExemption(models.Model):
+    """A unit's statement that a 标准目录 事项 does not apply to it (a township without 城市综合执法 says so
+    once, with its reason; 国办发〔2019〕54号: the 未涉及领域事项说明). The coverage check then never calls it due."""
+
+    unit = models.ForeignKey(Org, verbose_name="单位", on_delete=models.PROTECT, related_name="+")
+    item = models.CharField("公开事项", max_length=120)  # standard.Item.key: 领域·事项
+    reason = models.TextField("不涉及的理由")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="说明人", on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("说明时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "标准目录事项不涉及说明"
+        verbose_name_plural = verbose_name
+        constraints = [models.UniqueConstraint(fields=["unit", "item"], name="unique_item_exemption")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.item}"

@@ -1,0 +1,88 @@
+"""Reads of the self-inspection history: latest run per unit, the monthly series for the county's chart,
+earlier probe results for the availability indicator, and which units a user may see."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from django.db.models import QuerySet
+
+from gongkai.orgs import permissions as perms
+from gongkai.orgs.models import Org, OrgKind, Role
+
+from .models import InspectionRun, ItemExemption
+
+UNIT_KINDS = (OrgKind.COUNTY, OrgKind.TOWNSHIP, OrgKind.STREET)
+
+
+def units_of(org: Org) -> list[Org]:
+    """A county's inspected units: itself and every township and street below it; a township or street: itself."""
+    if org.kind != OrgKind.COUNTY:
+        return [org]
+    below = Org.objects.filter(
+        path__startswith=f"{org.path}{org.pk}/", kind__in=[OrgKind.TOWNSHIP, OrgKind.STREET], is_active=True
+    ).order_by("path", "sort_order", "id")
+    return [org, *below]
+
+
+def visible_units(user: Any) -> list[Org]:
+    """Units whose self-inspection ``user`` sees: those they administer, and every unit below a county they
+    supervise."""
+    seen: dict[int, Org] = {}
+    for unit in Org.objects.filter(pk__in=perms.units_for(user, Role.UNIT_ADMIN), kind__in=UNIT_KINDS):
+        seen[unit.pk] = unit
+    for g in perms.grants(user):
+        if g.role == Role.SUPERVISOR:
+            org = Org.objects.filter(pk=g.org_id).first()
+            if org is not None:
+                for unit in units_of(org):
+                    seen.setdefault(unit.pk, unit)
+    return sorted(seen.values(), key=lambda u: (u.path, u.sort_order, u.pk))
+
+
+def can_view(user: Any, unit: Org) -> bool:
+    return perms.can_manage_unit(user, unit) or perms.can_supervise(user, unit)
+
+
+def runs(unit: Org) -> QuerySet[InspectionRun]:
+    return InspectionRun.objects.filter(unit=unit).order_by("-ran_at", "-id")
+
+
+def latest(unit: Org) -> InspectionRun | None:
+    return runs(unit).first()
+
+
+def latest_by_unit(units: list[Org]) -> dict[int, InspectionRun]:
+    out: dict[int, InspectionRun] = {}
+    for run in InspectionRun.objects.filter(unit__in=units).order_by("unit_id", "-ran_at", "-id").defer("findings"):
+        out.setdefault(run.unit_id, run)
+    return out
+
+
+def monthly(unit: Org, months: int = 12, today: date | None = None) -> list[tuple[str, int, bool]]:
+    """(YYYY-MM, score, vetoed) of the last run of each month with a run, oldest first, at most ``months``."""
+    rows = InspectionRun.objects.filter(unit=unit).order_by("ran_at", "id").values_list("on_date", "score", "vetoes")
+    by_month: dict[str, tuple[int, bool]] = {}
+    for on, score, vetoes in rows.iterator():
+        by_month[f"{on:%Y-%m}"] = (score, vetoes > 0)
+    return [(m, s, v) for m, (s, v) in sorted(by_month.items())][-months:]
+
+
+def earlier_probes(unit: Org, url: str, today: date, days: int) -> list[bool]:
+    """Probe results of this URL recorded by the unit's runs within the last ``days`` days (the indicator's
+    one-week monitoring window)."""
+    since = today - timedelta(days=days - 1)
+    out = []
+    for findings in InspectionRun.objects.filter(unit=unit, on_date__gte=since, url=url).values_list(
+        "findings", flat=True
+    ):
+        probe = (findings or {}).get("probe")
+        if isinstance(probe, dict) and isinstance(probe.get("ok"), bool):
+            out.append(probe["ok"])
+    return out
+
+
+def exemptions(unit: Org) -> dict[str, str]:
+    """标准目录 事项 key → the unit's reason for not applying."""
+    return dict(ItemExemption.objects.filter(unit=unit).values_list("item", "reason"))
