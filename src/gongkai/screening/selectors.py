@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 
 from gongkai.catalog.models import Entry
 from gongkai.orgs import permissions as perms
@@ -14,7 +15,7 @@ from gongkai.orgs.models import Org
 
 from . import scanning
 from .models import Alert, Finding, Resolution, ScanResult, SensitiveWord, Severity
-from .scanner import KIND_LABELS, MARKER_KINDS
+from .scanner import KIND_LABELS, MARKER_KINDS, SEVERITY_RANK
 
 
 @dataclass
@@ -25,6 +26,19 @@ class MaskAction:
 
 
 @dataclass
+class FindingGroup:
+    """Findings of one kind in one place of one part — a spreadsheet column, or the whole part otherwise — so a
+    list of 37 ID numbers in column C reads as one line instead of 37 (issue 21)."""
+
+    kind: str
+    label: str
+    place: str
+    severity: str
+    total: int
+    open: int
+
+
+@dataclass
 class EntryFindings:
     entry: Entry
     results: list[ScanResult]
@@ -32,6 +46,39 @@ class EntryFindings:
     open_high: int = 0
     can_review: bool = False
     pending: bool = False  # a part has no verdict on what it holds now: the scan is queued or running
+    groups: dict[int, list[FindingGroup]] = field(default_factory=dict)  # result pk → its groups
+    maskable_high: int = 0  # open high-risk findings of kinds that can be masked (the "mask everything" button)
+
+
+#: A spreadsheet cell's location (extract.py) → its sheet and column.
+_CELL = re.compile(r"^(?P<sheet>工作表“[^”]*” )?第\d+行 第(?P<col>[A-Z]+)列$")
+
+
+def place_of(location: str) -> str:
+    """Where a finding sits for grouping: 工作表“名单” 第C列 for a spreadsheet cell, else "" (the whole part)."""
+    match = _CELL.match(location or "")
+    if match is None:
+        return ""
+    return f"{match.group('sheet') or ''}第{match.group('col')}列"
+
+
+def group_findings(findings: list[Finding]) -> list[FindingGroup]:
+    """By kind and place, high risk first, most findings first."""
+    buckets: dict[tuple[str, str], list[Finding]] = {}
+    for f in findings:
+        buckets.setdefault((f.kind, place_of(f.location)), []).append(f)
+    groups = [
+        FindingGroup(
+            kind=kind,
+            label=KIND_LABELS.get(kind, kind),
+            place=place,
+            severity=min((f.severity for f in items), key=lambda s: SEVERITY_RANK.get(s, 9)),
+            total=len(items),
+            open=sum(f.resolution == Resolution.OPEN for f in items),
+        )
+        for (kind, place), items in buckets.items()
+    ]
+    return sorted(groups, key=lambda g: (SEVERITY_RANK.get(g.severity, 9), -g.total, g.label, g.place))
 
 
 def entry_findings(entry: Entry, user: Any) -> EntryFindings:
@@ -55,7 +102,34 @@ def entry_findings(entry: Entry, user: Any) -> EntryFindings:
         MaskAction(kind, KIND_LABELS[kind], n) for kind, n in open_kinds.most_common() if kind not in MARKER_KINDS
     ]
     pending = bool(scanning.pending_parts(entry))
-    return EntryFindings(entry, results, actions, open_high, perms.can_review(user, entry), pending)
+    groups = {r.pk: group_findings(list(r.findings.all())) for r in results}
+    maskable_high = sum(
+        1
+        for r in results
+        for f in r.findings.all()
+        if f.resolution == Resolution.OPEN and f.severity == Severity.HIGH and f.kind not in MARKER_KINDS
+    )
+    return EntryFindings(
+        entry, results, actions, open_high, perms.can_review(user, entry), pending, groups, maskable_high
+    )
+
+
+def open_findings_by_entry(entry_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """For a queue: entry id → (open findings, of which high risk) of its current scan results."""
+    rows = (
+        Finding.objects.filter(result__entry_id__in=entry_ids, result__is_current=True, resolution=Resolution.OPEN)
+        .values("result__entry_id", "severity")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    out: dict[int, tuple[int, int]] = {}
+    for row in rows:
+        total, high = out.get(row["result__entry_id"], (0, 0))
+        out[row["result__entry_id"]] = (
+            total + row["n"],
+            high + (row["n"] if row["severity"] == Severity.HIGH else 0),
+        )
+    return out
 
 
 def alerts_for(user: Any) -> QuerySet[Alert]:

@@ -98,6 +98,30 @@ def _results_with(entry: Entry, kind: str) -> Any:
     )
 
 
+def mask_all_high(*, actor: Any, entry: Entry) -> MaskOutcome:
+    """ "一键打码所有高风险信息": ``mask_findings`` for every kind with an open high-risk finding that can be
+    masked (markers such as 密级 cannot: they are removed or confirmed by a person). Each kind is its own
+    masking, with its own audit event, as if the reviewer had pressed each button in turn."""
+    kinds = sorted(
+        set(
+            Finding.objects.filter(
+                result__entry=entry, result__is_current=True, resolution=Resolution.OPEN, severity=Severity.HIGH
+            )
+            .exclude(kind__in=MARKER_KINDS)
+            .values_list("kind", flat=True)
+        )
+    )
+    if not kinds:
+        raise ValidationFailed({"kind": ["没有可以打码的未处理高风险信息"]})
+    total = MaskOutcome()
+    for kind in kinds:
+        outcome = mask_findings(actor=actor, entry=entry, kind=kind)
+        total.masked += outcome.masked
+        total.replaced += outcome.replaced
+        total.refused += outcome.refused
+    return total
+
+
 def mask_findings(*, actor: Any, entry: Entry, kind: str) -> MaskOutcome:
     """Mask every finding of ``kind``: in title, summary and body; spreadsheets get a masked copy.
 

@@ -18,6 +18,9 @@ from gongkai.orgs.models import Org
 from . import selectors, services
 from .models import Alert, Finding, ScanResult, SensitiveWord
 
+#: The mask form's kind for "every high-risk kind at once" (``services.mask_all_high``).
+ALL_HIGH = "all_high"
+
 
 def _back(entry_id: int, request: HttpRequest | None = None) -> HttpResponseRedirect:
     """Back to the page the reviewer acted on (the entry page, usually), else the findings page."""
@@ -54,7 +57,11 @@ def entry_findings(request: HttpRequest, entry_id: int) -> HttpResponse:
 def mask(request: HttpRequest, entry_id: int) -> HttpResponse:
     entry = _entry(request, entry_id)
     try:
-        outcome = services.mask_findings(actor=request.user, entry=entry, kind=request.POST.get("kind", ""))
+        kind = request.POST.get("kind", "")
+        if kind == ALL_HIGH:
+            outcome = services.mask_all_high(actor=request.user, entry=entry)
+        else:
+            outcome = services.mask_findings(actor=request.user, entry=entry, kind=kind)
     except DomainError as exc:
         messages.error(request, exc.message)
         return _back(entry_id, request)

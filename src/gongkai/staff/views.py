@@ -415,12 +415,17 @@ def attachment_download(request: HttpRequest, pk: int, att_id: int) -> FileRespo
 
 @login_required
 def review_queue(request: HttpRequest) -> HttpResponse:
+    entries = list(selectors.review_queue(request.user))
+    counts = screening_selectors.open_findings_by_entry([e.pk for e in entries])
+    for e in entries:  # 待处理 findings per entry, so the reviewer sees where the work is
+        e.open_findings, e.open_high = counts.get(e.pk, (0, 0))  # type: ignore[attr-defined]
     return render(
         request,
         "staff/queue.html",
         {
             "title": "保密审查",
-            "entries": selectors.review_queue(request.user),
+            "entries": entries,
+            "show_findings": True,
             "empty": "没有待审核的信息。",
         },
     )
