@@ -257,16 +257,18 @@ for _name, _value in (("GONGKAI_MEDIA_STORAGE", GONGKAI_MEDIA_STORAGE), ("GONGKA
         raise ImproperlyConfigured(f"{_name} 只能是 local 或 s3（当前为 {_value!r}）")
 
 
-def s3_media_storage(bucket: str) -> dict[str, object]:
+def s3_media_storage(
+    bucket: str, *, endpoint: str = "", access_key: str = "", secret_key: str = "", region: str = ""
+) -> dict[str, object]:
     """The STORAGES entry for uploaded files in ``bucket`` (private: every read goes through the application)."""
     return {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
             "bucket_name": bucket,
-            "endpoint_url": GONGKAI_S3_ENDPOINT or None,
-            "region_name": GONGKAI_S3_REGION,
-            "access_key": GONGKAI_S3_ACCESS_KEY,
-            "secret_key": GONGKAI_S3_SECRET_KEY,
+            "endpoint_url": endpoint or GONGKAI_S3_ENDPOINT or None,
+            "region_name": region or GONGKAI_S3_REGION,
+            "access_key": access_key or GONGKAI_S3_ACCESS_KEY,
+            "secret_key": secret_key or GONGKAI_S3_SECRET_KEY,
             "addressing_style": "path",
             "signature_version": "s3v4",
             # Same as the local folder: a second file of the same name gets a new name, none is overwritten.

@@ -328,7 +328,9 @@ class S3Bucket:
             Bucket=self.bucket, Prefix=f"{self.prefix}{RELEASES}", Delimiter="/"
         ):
             for common in page.get("CommonPrefixes", []):
-                names.append(common["Prefix"].removeprefix(f"{self.prefix}{RELEASES}").rstrip("/"))
+                # Some servers (SeaweedFS: its filer keeps folders) still list a prefix whose objects are gone.
+                if self.client.list_objects_v2(Bucket=self.bucket, Prefix=common["Prefix"], MaxKeys=1).get("KeyCount"):
+                    names.append(common["Prefix"].removeprefix(f"{self.prefix}{RELEASES}").rstrip("/"))
         return sorted(names)
 
     def prune(self, *, current: str) -> list[str]:
