@@ -86,6 +86,8 @@ CSRF_FAILURE_VIEW = "gongkai.core.middleware.csrf_failure"
 MIDDLEWARE = [
     # First: every later layer (lockout, rate limits, audit) sees the client's address, not nginx's.
     "gongkai.core.middleware.ForwardedAddressMiddleware",
+    # Whether this request's reads may go to a read replica; pins a browser that just wrote to the primary.
+    "gongkai.core.dbrouter.ReplicaReadsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Outermost of ours, so CSP and friends also land on error and "暂时无法服务" pages.
@@ -158,6 +160,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DATABASE_REPLICA_URLS = [u.strip() for u in os.environ.get("DATABASE_REPLICA_URLS", "").split(",") if u.strip()]
 #: Seconds a staff session keeps reading from the primary after it changed something (read-your-writes).
 GONGKAI_REPLICA_PIN_SECONDS = float(os.environ.get("GONGKAI_REPLICA_PIN_SECONDS", "10"))
+#: Read-only paths whose GET requests may read from a replica (gongkai.core.dbrouter).
+GONGKAI_REPLICA_PATHS = os.environ.get("GONGKAI_REPLICA_PATHS", "/api/v1/,/search/,/staff/reports/")
 #: Connection pool per process (Django 5.2 + psycopg_pool), e.g. "4,16" = min 4, max 16 connections; empty: none.
 GONGKAI_DB_POOL = os.environ.get("GONGKAI_DB_POOL", "").strip()
 

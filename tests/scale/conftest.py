@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import copy
 import itertools
+import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from tests.scale import seaweed
+from tests.scale import replica, seaweed
 
 _buckets = itertools.count(1)
 
@@ -80,3 +82,57 @@ def committed(django_capture_on_commit_callbacks: Any) -> Any:
             return fn(*args, **kwargs)
 
     return run
+
+
+REPLICA = "replica1"
+
+
+@pytest.fixture(scope="session")
+def pg_replica(django_db_setup: Any, django_db_blocker: Any) -> Iterator[replica.Replica]:
+    """A hot standby of the test server, registered as the database alias ``replica1`` (a test mirror of
+    ``default``: the same test database, read through the standby; never flushed or migrated)."""
+    from django.db import connections
+
+    primary = connections["default"].settings_dict
+    if primary["ENGINE"] != "django.db.backends.postgresql":
+        pytest.skip("read replicas are a PostgreSQL feature")
+    with django_db_blocker.unblock():
+        standby = replica.start(primary["HOST"] or "127.0.0.1", int(primary["PORT"] or 5432))
+    cfg = copy.deepcopy(primary)
+    cfg.update({"HOST": standby.host, "PORT": str(standby.port), "CONN_MAX_AGE": 0})
+    cfg["OPTIONS"] = {k: v for k, v in cfg.get("OPTIONS", {}).items() if k != "pool"}
+    cfg["TEST"] = {**cfg.get("TEST", {}), "MIRROR": "default"}
+    connections.settings[REPLICA] = cfg
+    try:
+        yield standby
+    finally:
+        connections[REPLICA].close()
+        del connections[REPLICA]
+        del connections.settings[REPLICA]
+        replica.stop(standby)
+
+
+@pytest.fixture
+def routed(settings: Any, pg_replica: replica.Replica) -> replica.Replica:
+    """DATABASE_ROUTERS as settings.py installs it when DATABASE_REPLICA_URLS is set."""
+    settings.DATABASE_ROUTERS = ["gongkai.core.dbrouter.ReplicaRouter"]
+    settings.GONGKAI_REPLICA_PIN_SECONDS = 30
+    return pg_replica
+
+
+def caught_up(timeout: float = 30) -> None:
+    """Wait until the standby has replayed everything the primary has written so far."""
+    from django.db import connections
+
+    with connections["default"].cursor() as cur:
+        cur.execute("select pg_current_wal_lsn()")
+        target = cur.fetchone()[0]
+    deadline = time.monotonic() + timeout
+    with connections[REPLICA].cursor() as cur:
+        while True:
+            cur.execute("select pg_last_wal_replay_lsn() >= %s::pg_lsn", [target])
+            if cur.fetchone()[0]:
+                return
+            if time.monotonic() > deadline:
+                raise AssertionError(f"replica did not replay up to {target} in {timeout} s")
+            time.sleep(0.05)
