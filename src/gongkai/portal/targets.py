@@ -30,8 +30,9 @@ import secrets
 import shutil
 import tempfile
 import time
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -214,6 +215,30 @@ class S3Dir:
     bucket: str
     prefix: str  # "site/releases/<id>/"
     fresh: bool = False  # a new release: nothing to compare against, every put is new
+    #: A new release's puts run on this many threads (the network wait dominates); ``flush`` waits for them.
+    threads: int = 8
+    _pool: ThreadPoolExecutor | None = field(default=None, init=False, repr=False)
+    _pending: list[Future[Any]] = field(default_factory=list, init=False, repr=False)
+
+    def _submit(self, fn: Callable[..., Any], /, **kwargs: Any) -> None:
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(max_workers=self.threads, thread_name_prefix="site-put")
+        self._pending.append(self._pool.submit(fn, **kwargs))
+        if len(self._pending) >= 256:  # bounded memory: page bodies wait in the queue
+            self._drain(128)
+
+    def _drain(self, keep: int = 0) -> None:
+        while len(self._pending) > keep:
+            self._pending.pop(0).result()  # re-raises a failed put
+
+    def flush(self) -> None:
+        """Wait until every put of this release is stored (raises the first failure)."""
+        try:
+            self._drain()
+        finally:
+            if self._pool is not None:
+                self._pool.shutdown(wait=True, cancel_futures=True)
+                self._pool = None
 
     def _key(self, url: str) -> str:
         return f"{self.prefix}{key_for(url)}"
@@ -231,9 +256,13 @@ class S3Dir:
 
     def write(self, url: str, data: bytes) -> list[str]:
         key = self._key(url)
-        if not self.fresh and self._etag(key) == hashlib.md5(data, usedforsecurity=False).hexdigest():
+        put = {"Bucket": self.bucket, "Key": key, "Body": data, "ContentType": _content_type(url)}
+        if self.fresh:
+            self._submit(self.client.put_object, **put)
+            return [key]
+        if self._etag(key) == hashlib.md5(data, usedforsecurity=False).hexdigest():
             return []
-        self.client.put_object(Bucket=self.bucket, Key=key, Body=data, ContentType=_content_type(url))
+        self.client.put_object(**put)
         return [key]
 
     def remove(self, url: str) -> list[str]:
@@ -258,10 +287,16 @@ class S3Dir:
             except ClientError as exc:
                 if not _missing(exc):
                     raise
+        if self.fresh:
+            self._submit(self._upload, name=name, key=key, url=url)
+        else:
+            self._upload(name=name, key=key, url=url)
+        return True
+
+    def _upload(self, *, name: str, key: str, url: str) -> None:
         with default_storage.open(name, "rb") as fh:
             # upload_fileobj streams (multipart past 8 MB); each object still appears whole or not at all.
             self.client.upload_fileobj(fh, self.bucket, key, ExtraArgs={"ContentType": _content_type(url)})
-        return True
 
     def remove_file(self, url: str) -> bool:
         key = self._key(url)
@@ -311,6 +346,7 @@ class S3Bucket:
 
     def switch_to(self, release: SiteDir) -> None:
         assert isinstance(release, S3Dir)
+        release.flush()  # the pointer moves only once every object of the release is stored
         name = release.prefix.removeprefix(f"{self.prefix}{RELEASES}").rstrip("/")
         pointer = {"release": name, "prefix": release.prefix, "switched_at": time.time()}
         self.client.put_object(
@@ -349,6 +385,8 @@ class S3Bucket:
 
     def discard(self, release: SiteDir) -> None:
         assert isinstance(release, S3Dir)
+        with contextlib.suppress(Exception):
+            release.flush()
         self._delete_prefix(release.prefix)
 
     def current(self) -> S3Dir | None:
