@@ -76,12 +76,12 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="gongkai-s3bench-"))
     _setup(work / "data")
     from django.conf import settings
+    from tests.scale import seaweed
 
     from bench import corpus
     from gongkai.catalog.models import Category
     from gongkai.portal import builder, targets
     from gongkai.portal.receivers import refresh_paused
-    from tests.scale import seaweed
 
     server = seaweed.start(work / "seaweed")
     try:
@@ -102,7 +102,8 @@ def main() -> None:
         s3_objects = sum(
             p.get("KeyCount", 0)
             for p in s3.client.get_paginator("list_objects_v2").paginate(
-                Bucket=bucket, Prefix=s3.current().prefix  # type: ignore[union-attr]
+                Bucket=bucket,
+                Prefix=s3.current().prefix,  # type: ignore[union-attr]
             )
         )
         local_files = sum(1 for p in (work / "site").resolve().rglob("*") if p.is_file())
