@@ -24,6 +24,7 @@ FULL = [
     ["bench_search.py", "--sizes", "100000,1000000"],
     ["bench_import.py", "--rows", "100000", "--runs", "2"],
     ["bench_publish.py"],
+    ["s3_publish.py", "--entries", "3000", "--units", "10", "--runs", "5"],
     ["fuzz_api.py", "--examples", "500"],
 ]
 QUICK = [
@@ -34,6 +35,7 @@ QUICK = [
     ["bench_search.py", "--sizes", "3000", "--runs", "2", "--like-runs", "1"],
     ["bench_import.py", "--rows", "2000", "--runs", "1"],
     ["bench_publish.py", "--entries", "5", "--warmup", "5", "--drain", "30"],
+    ["s3_publish.py", "--entries", "200", "--units", "2", "--runs", "2"],
     ["fuzz_api.py", "--examples", "50"],
 ]
 
