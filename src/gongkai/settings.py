@@ -170,7 +170,17 @@ def _pool_options(url: str) -> dict[str, object]:
     if not GONGKAI_DB_POOL or not url.startswith(("postgres://", "postgresql://")):
         return {}
     low, _, high = GONGKAI_DB_POOL.partition(",")
-    return {"pool": {"min_size": int(low), "max_size": int(high or low)}}
+    try:
+        sizes = int(low), int(high or low)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"GONGKAI_DB_POOL 应为“最小,最大”两个整数，如 2,8（当前为 {GONGKAI_DB_POOL!r}）"
+        ) from None
+    if not 0 <= sizes[0] <= sizes[1] or sizes[1] < 1:
+        raise ImproperlyConfigured(
+            f"GONGKAI_DB_POOL 的最小值不能大于最大值，最大值至少为 1（当前为 {GONGKAI_DB_POOL!r}）"
+        )
+    return {"pool": {"min_size": sizes[0], "max_size": sizes[1]}}
 
 
 if _pool_options(os.environ.get("DATABASE_URL", "")):

@@ -69,6 +69,19 @@ def test_s3_storage_needs_its_bucket_and_says_so_in_chinese(tmp_path) -> None:
     assert "GONGKAI_S3_BUCKET" in done.stderr and "必须设置存储桶" in done.stderr
 
 
+def test_a_malformed_pool_size_is_refused_in_chinese(tmp_path) -> None:
+    env = {
+        **os.environ,
+        "GONGKAI_ENV": "test",
+        "GONGKAI_DATA_DIR": str(tmp_path),
+        "GONGKAI_DB_POOL": "many",
+        "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/none",
+        "DJANGO_SETTINGS_MODULE": "gongkai.settings",
+    }
+    done = subprocess.run([sys.executable, "-c", SHOW], env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode != 0 and "GONGKAI_DB_POOL 应为" in done.stderr
+
+
 @pytest.mark.postgres_only
 def test_db_pool_opens_a_psycopg_pool(tmp_path) -> None:
     got = _settings(tmp_path, GONGKAI_DB_POOL="1,3")
