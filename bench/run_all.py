@@ -25,6 +25,7 @@ FULL = [
     ["bench_import.py", "--rows", "100000", "--runs", "2"],
     ["bench_publish.py"],
     ["check_site.py", "--entries", "20000", "--units", "10"],
+    ["s3_publish.py", "--entries", "3000", "--units", "10", "--runs", "5"],
     ["fuzz_api.py", "--examples", "500"],
 ]
 QUICK = [
@@ -36,6 +37,7 @@ QUICK = [
     ["bench_import.py", "--rows", "2000", "--runs", "1"],
     ["bench_publish.py", "--entries", "5", "--warmup", "5", "--drain", "30"],
     ["check_site.py", "--entries", "2000", "--units", "4"],
+    ["s3_publish.py", "--entries", "200", "--units", "2", "--runs", "2"],
     ["fuzz_api.py", "--examples", "50"],
 ]
 

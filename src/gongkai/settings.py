@@ -87,6 +87,8 @@ CSRF_FAILURE_VIEW = "gongkai.core.middleware.csrf_failure"
 MIDDLEWARE = [
     # First: every later layer (lockout, rate limits, audit) sees the client's address, not nginx's.
     "gongkai.core.middleware.ForwardedAddressMiddleware",
+    # Whether this request's reads may go to a read replica; pins a browser that just wrote to the primary.
+    "gongkai.core.dbrouter.ReplicaReadsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Outermost of ours, so CSP and friends also land on error and "暂时无法服务" pages.
@@ -154,6 +156,49 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA journal_size_limit=67108864;",
         }
     )
+# Read replicas (streaming standbys of the primary), comma-separated URLs: the router in gongkai.core.dbrouter
+# sends the reads of read-only paths there (public API, search) and everything else to the primary.
+DATABASE_REPLICA_URLS = [u.strip() for u in os.environ.get("DATABASE_REPLICA_URLS", "").split(",") if u.strip()]
+#: Seconds a staff session keeps reading from the primary after it changed something (read-your-writes).
+GONGKAI_REPLICA_PIN_SECONDS = float(os.environ.get("GONGKAI_REPLICA_PIN_SECONDS", "10"))
+#: Read-only paths whose GET requests may read from a replica (gongkai.core.dbrouter).
+GONGKAI_REPLICA_PATHS = os.environ.get("GONGKAI_REPLICA_PATHS", "/api/v1/,/search/,/staff/reports/")
+#: Connection pool per process (Django 5.2 + psycopg_pool), e.g. "4,16" = min 4, max 16 connections; empty: none.
+GONGKAI_DB_POOL = os.environ.get("GONGKAI_DB_POOL", "").strip()
+
+
+def _pool_options(url: str) -> dict[str, object]:
+    if not GONGKAI_DB_POOL or not url.startswith(("postgres://", "postgresql://")):
+        return {}
+    low, _, high = GONGKAI_DB_POOL.partition(",")
+    try:
+        sizes = int(low), int(high or low)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"GONGKAI_DB_POOL 应为“最小,最大”两个整数，如 2,8（当前为 {GONGKAI_DB_POOL!r}）"
+        ) from None
+    if not 0 <= sizes[0] <= sizes[1] or sizes[1] < 1:
+        raise ImproperlyConfigured(
+            f"GONGKAI_DB_POOL 的最小值不能大于最大值，最大值至少为 1（当前为 {GONGKAI_DB_POOL!r}）"
+        )
+    return {"pool": {"min_size": sizes[0], "max_size": sizes[1]}}
+
+
+if _pool_options(os.environ.get("DATABASE_URL", "")):
+    # A pooled connection is handed back at the end of each request; a persistent one would defeat the pool.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {}).update(_pool_options(os.environ["DATABASE_URL"]))
+for _i, _url in enumerate(DATABASE_REPLICA_URLS, start=1):
+    _replica = dj_database_url.parse(_url, conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0")))
+    if _pool_options(_url):
+        _replica["CONN_MAX_AGE"] = 0
+        _replica.setdefault("OPTIONS", {}).update(_pool_options(_url))
+    # Tests write through the primary and read the standby's copy of the same database: no test database of
+    # its own (Django's MIRROR), which is what a streaming replica is.
+    _replica["TEST"] = {"MIRROR": "default"}
+    DATABASES[f"replica{_i}"] = _replica
+if DATABASE_REPLICA_URLS:
+    DATABASE_ROUTERS = ["gongkai.core.dbrouter.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -206,6 +251,65 @@ STATIC_URL = "/static/"
 WHITENOISE_USE_FINDERS = GONGKAI_ENV != "production"
 WHITENOISE_AUTOREFRESH = GONGKAI_ENV == "development"
 MEDIA_URL = "/media/"
+
+# Object storage (any S3-compatible server: SeaweedFS, MinIO, a cloud's). GONGKAI_MEDIA_STORAGE=s3 keeps the
+# uploaded files (attachments, letters, archive packages) in GONGKAI_S3_BUCKET; GONGKAI_SITE_TARGET=s3 publishes
+# the built public site into GONGKAI_SITE_BUCKET under GONGKAI_SITE_PREFIX (gongkai.portal.targets). The local
+# folders (MEDIA_ROOT, SITE_DIR) stay the default.
+GONGKAI_MEDIA_STORAGE = os.environ.get("GONGKAI_MEDIA_STORAGE", "local").strip().lower()
+GONGKAI_SITE_TARGET = os.environ.get("GONGKAI_SITE_TARGET", "local").strip().lower()
+GONGKAI_S3_ENDPOINT = os.environ.get("GONGKAI_S3_ENDPOINT", "")
+GONGKAI_S3_REGION = os.environ.get("GONGKAI_S3_REGION", "us-east-1")
+GONGKAI_S3_ACCESS_KEY = os.environ.get("GONGKAI_S3_ACCESS_KEY", "")
+GONGKAI_S3_SECRET_KEY = os.environ.get("GONGKAI_S3_SECRET_KEY", "")
+GONGKAI_S3_BUCKET = os.environ.get("GONGKAI_S3_BUCKET", "")
+GONGKAI_SITE_BUCKET = os.environ.get("GONGKAI_SITE_BUCKET", GONGKAI_S3_BUCKET)
+GONGKAI_SITE_PREFIX = os.environ.get("GONGKAI_SITE_PREFIX", "site/")
+#: Full-build releases kept in the bucket (the current one and the ones before it, for a rollback).
+GONGKAI_SITE_KEEP_RELEASES = max(2, int(os.environ.get("GONGKAI_SITE_KEEP_RELEASES", "3")))
+for _name, _value in (("GONGKAI_MEDIA_STORAGE", GONGKAI_MEDIA_STORAGE), ("GONGKAI_SITE_TARGET", GONGKAI_SITE_TARGET)):
+    if _value not in ("local", "s3"):
+        raise ImproperlyConfigured(f"{_name} 只能是 local 或 s3（当前为 {_value!r}）")
+
+
+def s3_media_storage(
+    bucket: str, *, endpoint: str = "", access_key: str = "", secret_key: str = "", region: str = ""
+) -> dict[str, object]:
+    """The STORAGES entry for uploaded files in ``bucket`` (private: every read goes through the application)."""
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": endpoint or GONGKAI_S3_ENDPOINT or None,
+            "region_name": region or GONGKAI_S3_REGION,
+            "access_key": access_key or GONGKAI_S3_ACCESS_KEY,
+            "secret_key": secret_key or GONGKAI_S3_SECRET_KEY,
+            "addressing_style": "path",
+            "signature_version": "s3v4",
+            # Same as the local folder: a second file of the same name gets a new name, none is overwritten.
+            "file_overwrite": False,
+            "default_acl": None,
+            "querystring_auth": True,
+        },
+    }
+
+
+STORAGES = {
+    "default": (
+        s3_media_storage(GONGKAI_S3_BUCKET)
+        if GONGKAI_MEDIA_STORAGE == "s3"
+        else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    ),
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+if "s3" in (GONGKAI_MEDIA_STORAGE, GONGKAI_SITE_TARGET) and not (
+    GONGKAI_S3_ENDPOINT or os.environ.get("AWS_CONFIG_FILE") or GONGKAI_S3_ACCESS_KEY
+):
+    raise ImproperlyConfigured("使用对象存储（s3）时必须设置 GONGKAI_S3_ENDPOINT 和访问密钥 GONGKAI_S3_ACCESS_KEY")
+if GONGKAI_MEDIA_STORAGE == "s3" and not GONGKAI_S3_BUCKET:
+    raise ImproperlyConfigured("GONGKAI_MEDIA_STORAGE=s3 时必须设置存储桶 GONGKAI_S3_BUCKET")
+if GONGKAI_SITE_TARGET == "s3" and not GONGKAI_SITE_BUCKET:
+    raise ImproperlyConfigured("GONGKAI_SITE_TARGET=s3 时必须设置存储桶 GONGKAI_SITE_BUCKET")
 LOGIN_URL = "/staff/login/"
 LOGIN_REDIRECT_URL = "/staff/"
 LOGOUT_REDIRECT_URL = "/staff/login/"

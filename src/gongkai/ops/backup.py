@@ -6,8 +6,9 @@ Layout of a backup folder::
     db/gongkai.sqlite3     SQLite: a copy made with SQLite's online backup API (consistent, no writer blocked)
     db/postgres.dump       PostgreSQL with pg_dump on PATH: a custom-format dump (one snapshot transaction)
     db/data.xml            PostgreSQL without pg_dump: Django ``dumpdata`` inside one REPEATABLE READ transaction
-    media/…                uploaded files
-    site/…                 the built public site (the release SITE_DIR points at)
+    media/…                uploaded files (read through the storage API: the media folder or the S3 bucket)
+    site/…                 the built public site (the release SITE_DIR points at); empty when the site is
+                           published to a bucket (GONGKAI_SITE_TARGET=s3): restore builds a new release there
 
 The site keeps serving throughout: the database copy reads one snapshot, and the site is copied under the
 builder's lock so a rebuild cannot swap the folder mid-copy. ``restore`` checks every hash first and refuses a
@@ -30,10 +31,13 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.utils import timezone
 
+from gongkai.portal.builder import build_site
 from gongkai.portal.writer import site_lock, swap_in
 from gongkai.search.backends import get_backend
 
@@ -144,6 +148,53 @@ def _dump_database(db_dir: Path) -> str:
     return "dumpdata"
 
 
+def _local_media() -> bool:
+    try:
+        default_storage.path("")
+    except NotImplementedError:  # object storage (GONGKAI_MEDIA_STORAGE=s3)
+        return False
+    return True
+
+
+def _stored_names(folder: str = "") -> Iterator[str]:
+    """Every file name in the default storage, through the storage API (works for a bucket as for a folder)."""
+    dirs, files = default_storage.listdir(folder)
+    for name in files:
+        yield f"{folder}{name}"
+    for sub in dirs:
+        yield from _stored_names(f"{folder}{sub}/")
+
+
+def _copy_media(dst: Path) -> None:
+    if _local_media():
+        _copy_tree(Path(settings.MEDIA_ROOT), dst)
+        return
+    dst.mkdir(parents=True)
+    for name in _stored_names():
+        target = dst / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with default_storage.open(name, "rb") as src, open(target, "wb") as out:
+            shutil.copyfileobj(src, out, 1024 * 1024)
+
+
+def _restore_media(src: Path) -> None:
+    """Put the backup's files back under the same names; files stored since the backup are removed."""
+    if _local_media():
+        _replace_dir(src, Path(settings.MEDIA_ROOT))
+        return
+    wanted = {p.relative_to(src).as_posix(): p for p in _walk(src)}
+    for name, path in wanted.items():
+        if default_storage.exists(name):
+            default_storage.delete(name)
+        with open(path, "rb") as fh:
+            saved = default_storage.save(name, File(fh))
+        if saved != name:
+            raise BackupError(f"文件 {name} 未能按原名恢复（存储返回 {saved}）")
+    for name in list(_stored_names()):
+        if name not in wanted:
+            default_storage.delete(name)
+
+
 def _copy_tree(src: Path, dst: Path) -> None:
     if src.exists():
         # symlinks=False: SITE_DIR is a link to the current release; the backup holds the files themselves.
@@ -161,10 +212,14 @@ def backup(out: Path | str, progress: Progress = _quiet) -> Result:
     (out / "db").mkdir()
     steps = _Steps(4, progress)
     kind = steps.run("数据库", lambda: _dump_database(out / "db"), out / "db")
-    steps.run("上传的文件", lambda: _copy_tree(Path(settings.MEDIA_ROOT), out / "media"), out / "media")
+    steps.run("上传的文件", lambda: _copy_media(out / "media"), out / "media")
     site = Path(settings.SITE_DIR)
 
     def copy_site() -> None:
+        if settings.GONGKAI_SITE_TARGET == "s3":
+            # The bucket's site is made from the database and the files alone: restore builds it again.
+            (out / "site").mkdir()
+            return
         with site_lock(site):
             _copy_tree(site, out / "site")
 
@@ -275,10 +330,13 @@ def restore(folder: Path | str, progress: Progress = _quiet) -> dict[str, Any]:
     steps = _Steps(4, progress)
     manifest: dict[str, Any] = steps.run("校验备份", lambda: verify(folder))
     steps.run("数据库", lambda: _restore_database(folder, manifest["database"]), folder / "db")
-    steps.run("上传的文件", lambda: _replace_dir(folder / "media", Path(settings.MEDIA_ROOT)), folder / "media")
+    steps.run("上传的文件", lambda: _restore_media(folder / "media"), folder / "media")
     site = Path(settings.SITE_DIR)
 
     def swap_site() -> None:
+        if settings.GONGKAI_SITE_TARGET == "s3":
+            build_site()  # a new release in the bucket from the restored database and files
+            return
         with site_lock(site):
             # Same atomic symlink swap as a site build: a visitor sees the old site or the restored one.
             build = Path(tempfile.mkdtemp(prefix="restore-", dir=site.parent))

@@ -7,13 +7,12 @@ on the size of that entry's unit and columns, not on the size of the whole corpu
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import shutil
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
@@ -22,18 +21,19 @@ from tqdm import tqdm
 from gongkai.catalog.models import Attachment, Category, Entry, EntryStatus
 from gongkai.orgs.models import Org
 
-from . import feeds, paths, render, selectors, writer
+from . import feeds, paths, render, selectors, targets, writer
 from .render import Rendered
 from .selectors import CategoryTree
+from .targets import SiteDir, SiteTarget
 
 log = logging.getLogger(__name__)
 
 
 @dataclass
 class BuildReport:
-    root: Path
+    root: Path | str  # the site folder, or s3://bucket/prefix/
     pages: int = 0
-    files: list[Path] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
 
@@ -67,28 +67,28 @@ def site_pages() -> Iterator[Rendered]:
     yield render.too_many_requests()
 
 
-def _site_file(root: Path, att: Attachment) -> Path:
-    return paths.file_for(root, att.file.url)
+def _dir(root: Path | SiteDir) -> SiteDir:
+    return targets.LocalDir(root) if isinstance(root, Path) else root
 
 
-def publish_attachments(root: Path, entry: Entry) -> list[Path]:
+def publish_attachments(root: Path | SiteDir, entry: Entry) -> list[str]:
+    """Copy the entry's public attachments into the site, read through the storage API (local or S3)."""
+    site = _dir(root)
     changed = []
     for att in selectors.public_attachments(entry):
+        name = att.file.name or ""
+        url = paths.attachment_url(name)
         try:
-            src = Path(att.file.path)
-        except (NotImplementedError, ValueError):  # remote storage: served by the storage itself
-            continue
-        if src.exists():
-            dst = _site_file(root, att)
-            if writer.link_or_copy(src, dst):
-                changed.append(dst)
-        else:
-            log.warning("attachment file missing: %s", src)
+            if site.put_stored(url, name):
+                changed.append(url)
+        except FileNotFoundError:
+            log.warning("attachment file missing: %s", name)
     return changed
 
 
-def unpublish_attachments(root: Path, entry: Entry) -> list[Path]:
+def unpublish_attachments(root: Path | SiteDir, entry: Entry) -> list[str]:
     """A withdrawn entry's files leave the site, unless another published entry shares the same file."""
+    site = _dir(root)
     removed = []
     for att in entry.attachments.all():
         still_public = (
@@ -97,15 +97,15 @@ def unpublish_attachments(root: Path, entry: Entry) -> list[Path]:
             .exists()
         )
         if not still_public:
-            dst = _site_file(root, att)
-            with contextlib.suppress(FileNotFoundError):
-                dst.unlink()
-                removed.append(dst)
+            url = paths.attachment_url(att.file.name or "")
+            if site.remove_file(url):
+                removed.append(url)
     return removed
 
 
-def copy_static(root: Path) -> int:
+def copy_static(root: Path | SiteDir) -> int:
     """Every static asset goes into the site: the public network may not reach any CDN."""
+    site = _dir(root)
     count = 0
     seen: set[str] = set()
     for finder in finders.get_finders():
@@ -114,30 +114,26 @@ def copy_static(root: Path) -> int:
                 continue
             seen.add(rel)
             src = Path(storage.path(rel))
-            dst = paths.file_for(root, f"{settings.STATIC_URL}{rel}")
-            if dst.suffix in writer.COMPRESSIBLE:
-                writer.write_with_twins(dst, src.read_bytes())
+            url = f"{settings.STATIC_URL}{rel}"
+            if Path(rel).suffix in writer.COMPRESSIBLE:
+                site.write(url, src.read_bytes())
             else:
-                writer.link_or_copy(src, dst)
+                site.put_file(url, src)
             count += 1
     return count
 
 
-def _clean_stale_builds(target: Path) -> None:
-    for stale in target.parent.glob(f".{target.name}-build-*"):
-        shutil.rmtree(stale, ignore_errors=True)
+def build_site(out: Path | SiteTarget | None = None, *, progress: bool = False) -> BuildReport:
+    """Render the whole public site into a new release and switch to it in one step.
 
-
-def build_site(out: Path | None = None, *, progress: bool = False) -> BuildReport:
-    """Render the whole public site into a new folder and swap it in for ``out`` (default SITE_DIR)."""
-    target = Path(out or settings.SITE_DIR).absolute()
+    ``out`` is a folder (its path becomes a symlink to the newest release), a site target, or None for the
+    configured one (``GONGKAI_SITE_TARGET``: ``SITE_DIR`` or the S3 bucket, see targets.py).
+    """
+    target = targets.resolve(out)
     started = time.monotonic()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with writer.site_lock(target):
-        _clean_stale_builds(target)
-        build_dir = target.parent / f".{target.name}-build-{time.strftime('%Y%m%d%H%M%S')}-{id(target):x}"
-        build_dir.mkdir()
-        report = BuildReport(root=target)
+    with target.lock():
+        build_dir = target.new_release()
+        report = BuildReport(root=target.target if isinstance(target, targets.LocalFolder) else target.where)
         units = list(selectors.public_units())
         total = (
             len(units)
@@ -148,27 +144,35 @@ def build_site(out: Path | None = None, *, progress: bool = False) -> BuildRepor
 
         def put(pages: Iterable[Rendered]) -> None:
             for page in pages:
-                writer.write_page(build_dir, page)
+                build_dir.write(page.url, page.body)
                 report.pages += 1
 
-        put(site_pages())
-        for unit in units:
-            tree = CategoryTree.load(unit)
-            put(unit_pages(unit, tree))
-            bar.update(1)
-            for cat in tree.by_id.values():
-                put(column_pages(unit, tree, cat))
-                bar.update(1)
-            entries = selectors.entries_for_pages(selectors.with_public_page().filter(unit=unit)).order_by("pk")
-            for entry in entries.iterator(chunk_size=500):
-                put(entry_pages(entry, tree))
-                publish_attachments(build_dir, entry)
-                bar.update(1)
+        try:
+            _fill(build_dir, units, put, bar)
+        except BaseException:
+            target.discard(build_dir)
+            raise
         bar.close()
-        copy_static(build_dir)
-        writer.swap_in(build_dir, target)
+        target.switch_to(build_dir)
     report.seconds = time.monotonic() - started
     return report
+
+
+def _fill(build_dir: SiteDir, units: list[Org], put: Callable[[Iterable[Rendered]], None], bar: tqdm[Any]) -> None:
+    put(site_pages())
+    for unit in units:
+        tree = CategoryTree.load(unit)
+        put(unit_pages(unit, tree))
+        bar.update(1)
+        for cat in tree.by_id.values():
+            put(column_pages(unit, tree, cat))
+            bar.update(1)
+        entries = selectors.entries_for_pages(selectors.with_public_page().filter(unit=unit)).order_by("pk")
+        for entry in entries.iterator(chunk_size=500):
+            put(entry_pages(entry, tree))
+            publish_attachments(build_dir, entry)
+            bar.update(1)
+    copy_static(build_dir)
 
 
 def _categories_touched(tree: CategoryTree, category_ids: Iterable[int]) -> list[Category]:
@@ -183,74 +187,80 @@ def _categories_touched(tree: CategoryTree, category_ids: Iterable[int]) -> list
     return list(out.values())
 
 
-def _refresh_column(root: Path, unit: Org, tree: CategoryTree, cat: Category) -> list[Path]:
-    changed: list[Path] = []
+def _refresh_column(root: SiteDir, unit: Org, tree: CategoryTree, cat: Category) -> list[str]:
+    changed: list[str] = []
     pages = list(column_pages(unit, tree, cat))
     for page in pages:
-        changed += writer.write_page(root, page)
+        changed += root.write(page.url, page.body)
     # A withdrawal can shorten the list: drop the pages past the new end.
     last = len(pages) - 1  # the feed is not a list page
     n = last + 1
-    while paths.file_for(root, paths.category_list(unit.slug, cat.slug, n)).exists():
-        changed += writer.remove_page(root, paths.category_list(unit.slug, cat.slug, n))
+    while root.exists(paths.category_list(unit.slug, cat.slug, n)):
+        changed += root.remove(paths.category_list(unit.slug, cat.slug, n))
         n += 1
     return changed
 
 
-def refresh_entry(entry_id: int, category_ids: Iterable[int] = (), root: Path | None = None) -> list[Path]:
-    """Re-render what one entry's change touches. Returns the files that actually changed."""
-    root = Path(root or settings.SITE_DIR)
-    with writer.site_lock(root):
-        if not writer.is_built(root):
+def refresh_entry(entry_id: int, category_ids: Iterable[int] = (), root: Path | SiteTarget | None = None) -> list[str]:
+    """Re-render what one entry's change touches, in the live release. Returns the files that actually changed."""
+    target = targets.resolve(root)
+    with target.lock():
+        live = target.current()
+        if live is None:
             return []  # nothing published yet: the first full build will include this entry
-        entry = selectors.entries_for_pages(Entry.objects.filter(pk=entry_id)).first()
-        if entry is None or not selectors.public_units().filter(pk=entry.unit_id).exists():
-            return []
-        unit = entry.unit
-        tree = CategoryTree.load(unit)
-        changed: list[Path] = []
-        if entry.is_public and entry.published_at:
-            for page in entry_pages(entry, tree):
-                changed += writer.write_page(root, page)
-        else:  # back to a non-public state: its page must not stay behind
-            changed += writer.remove_page(root, paths.entry_page(unit.slug, entry.pk))
-            changed += writer.remove_page(root, paths.entry_print(unit.slug, entry.pk))
-        if entry.status == EntryStatus.PUBLISHED:
-            changed += publish_attachments(root, entry)
-        else:
-            changed += unpublish_attachments(root, entry)
-        # Pages that show this entry's title: its related entries and the ones it replaces.
-        neighbours = selectors.entries_for_pages(
-            selectors.with_public_page()
-            .filter(unit=unit)
-            .filter(
-                pk__in=[
-                    *entry.related.values_list("pk", flat=True),
-                    *entry.supersedes.values_list("pk", flat=True),
-                ]
-            )
+        return _refresh_entry(live, entry_id, category_ids)
+
+
+def _refresh_entry(root: SiteDir, entry_id: int, category_ids: Iterable[int]) -> list[str]:
+    entry = selectors.entries_for_pages(Entry.objects.filter(pk=entry_id)).first()
+    if entry is None or not selectors.public_units().filter(pk=entry.unit_id).exists():
+        return []
+    unit = entry.unit
+    tree = CategoryTree.load(unit)
+    changed: list[str] = []
+    if entry.is_public and entry.published_at:
+        for page in entry_pages(entry, tree):
+            changed += root.write(page.url, page.body)
+    else:  # back to a non-public state: its page must not stay behind
+        changed += root.remove(paths.entry_page(unit.slug, entry.pk))
+        changed += root.remove(paths.entry_print(unit.slug, entry.pk))
+    if entry.status == EntryStatus.PUBLISHED:
+        changed += publish_attachments(root, entry)
+    else:
+        changed += unpublish_attachments(root, entry)
+    # Pages that show this entry's title: its related entries and the ones it replaces.
+    neighbours = selectors.entries_for_pages(
+        selectors.with_public_page()
+        .filter(unit=unit)
+        .filter(
+            pk__in=[
+                *entry.related.values_list("pk", flat=True),
+                *entry.supersedes.values_list("pk", flat=True),
+            ]
         )
-        for other in neighbours:
-            for page in entry_pages(other, tree):
-                changed += writer.write_page(root, page)
-        for cat in _categories_touched(tree, {*category_ids, entry.category_id}):
-            changed += _refresh_column(root, unit, tree, cat)
-        for page in (
-            render.unit_home(unit, tree),
-            render.annual_reports(unit, tree),
-            feeds.unit_feed(unit),
-            feeds.unit_sitemap(unit, tree),
-            render.county_home(),
-        ):
-            changed += writer.write_page(root, page)
-        return changed
+    )
+    for other in neighbours:
+        for page in entry_pages(other, tree):
+            changed += root.write(page.url, page.body)
+    for cat in _categories_touched(tree, {*category_ids, entry.category_id}):
+        changed += _refresh_column(root, unit, tree, cat)
+    for page in (
+        render.unit_home(unit, tree),
+        render.annual_reports(unit, tree),
+        feeds.unit_feed(unit),
+        feeds.unit_sitemap(unit, tree),
+        render.county_home(),
+    ):
+        changed += root.write(page.url, page.body)
+    return changed
 
 
-def refresh_category_entries(category_id: int, root: Path | None = None) -> list[Path]:
+def refresh_category_entries(category_id: int, root: Path | SiteTarget | None = None) -> list[str]:
     """After a column was renamed: the pages of its entries (and of its sub-columns' entries) show the name."""
-    root = Path(root or settings.SITE_DIR)
-    with writer.site_lock(root):
-        if not writer.is_built(root):
+    target = targets.resolve(root)
+    with target.lock():
+        live = target.current()
+        if live is None:
             return []
         category = Category.objects.select_related("unit").filter(pk=category_id).first()
         if category is None or not selectors.public_units().filter(pk=category.unit_id).exists():
@@ -261,26 +271,27 @@ def refresh_category_entries(category_id: int, root: Path | None = None) -> list
             *Category.objects.filter(path__startswith=f"{category.path}{category.pk}/").values_list("pk", flat=True),
         ]
         entries = selectors.entries_for_pages(selectors.with_public_page().filter(category_id__in=ids))
-        changed: list[Path] = []
+        changed: list[str] = []
         for entry in entries.order_by("pk").iterator(chunk_size=500):
             for page in entry_pages(entry, tree):
-                changed += writer.write_page(root, page)
+                changed += live.write(page.url, page.body)
         return changed
 
 
-def refresh_unit(unit_id: int, root: Path | None = None) -> list[Path]:
+def refresh_unit(unit_id: int, root: Path | SiteTarget | None = None) -> list[str]:
     """After a unit's own data or catalog changed: its guide, catalog, home and column lists."""
-    root = Path(root or settings.SITE_DIR)
-    with writer.site_lock(root):
-        if not writer.is_built(root):
+    target = targets.resolve(root)
+    with target.lock():
+        live = target.current()
+        if live is None:
             return []
         unit = selectors.public_units().filter(pk=unit_id).first()
         if unit is None:
             return []
         tree = CategoryTree.load(unit)
-        changed: list[Path] = []
+        changed: list[str] = []
         for page in [*unit_pages(unit, tree), *site_pages()]:
-            changed += writer.write_page(root, page)
+            changed += live.write(page.url, page.body)
         for cat in tree.by_id.values():
-            changed += _refresh_column(root, unit, tree, cat)
+            changed += _refresh_column(live, unit, tree, cat)
         return changed

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.conf import settings
+from django.utils.encoding import filepath_to_uri
 
 from gongkai.orgs.services import RESERVED_SLUGS as _ORG_RESERVED
 
@@ -91,6 +92,15 @@ def too_many_requests() -> str:
 
 def apply_url() -> str:
     return "/apply/"
+
+
+def attachment_url(name: str) -> str:
+    """Where an attachment (its storage name) is on the public site: under MEDIA_URL, whatever the storage.
+
+    Not ``FieldFile.url``: with S3 media storage that is a signed link into the private bucket, which would
+    expire inside a static page; the builder copies every public attachment into the site at this URL.
+    """
+    return f"{settings.MEDIA_URL}{filepath_to_uri(name)}"
 
 
 def absolute(url: str) -> str:

@@ -12,6 +12,8 @@ from django.contrib.staticfiles import finders
 
 from gongkai.orgs.models import Org, OrgKind
 
+from .. import paths
+
 register = template.Library()
 
 
@@ -28,6 +30,12 @@ def _asset_version(name: str) -> str:
 def asset(name: str) -> str:
     """Static URL with a content hash, so assets can be cached for long and still change on deploy."""
     return f"{settings.STATIC_URL}{name}?v={_asset_version(name)}"
+
+
+@register.filter
+def site_url(fieldfile: Any) -> str:
+    """The public-site URL of an attachment's file (paths.attachment_url), for local and S3 storage alike."""
+    return paths.attachment_url(fieldfile.name)
 
 
 @register.filter
