@@ -542,6 +542,25 @@ def plan(y0: int, today: date) -> list[Case]:
             "东山镇河道保洁和水质监测合同及考核结果",
             (step("extend", 18, days=15, reason="监测报告分散在三个村，需汇总核对"),),
         ),
+        Case(
+            ds,
+            "xu",
+            Channel.LETTER_REGISTERED,
+            ago(12),
+            "东山镇各村2016年以来全部村级财务凭证及会计账簿",
+            # 《条例》第三十五条: far beyond a reasonable quantity; the stated reason (writing a village history) is
+            # reasonable, but the copies cannot be made within 20 working days
+            (
+                step(
+                    "reasonable",
+                    8,
+                    days=60,
+                    reason="申请公开九个村十年全部财务凭证约 1.2 万页，申请人说明用于编写村志，理由合理，"
+                    "需分批调取、逐页区分处理",
+                ),
+            ),
+            submitted=ago(14),
+        ),
         # ---- the other units: a few cases each, for their reports and the county bulletin --------------------
         Case(
             "xiling",
@@ -699,6 +718,15 @@ def _do(s: Step, unit: Unit, app: Application, on: date) -> Application:
             days=a["days"],
             reason=a["reason"],
             approved_by=unit.signer,
+            notified_on=on,
+        )
+    if s.kind == "reasonable":
+        return handling.set_reasonable_period(
+            actor=admin,
+            application=app,
+            on=on,
+            due=on + timedelta(days=a["days"]),
+            reason=a["reason"],
             notified_on=on,
         )
     if s.kind == "fee":
