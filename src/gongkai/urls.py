@@ -16,6 +16,7 @@ urlpatterns = [
     path("oai", oai_endpoint, name="oai"),
     path("staff/", include("gongkai.staff.urls")),
     path("apply/", include("gongkai.applications.urls")),
+    path("messages/", include("gongkai.interaction.urls")),
     path("search/", include("gongkai.portal.search_urls")),
     path("", include("gongkai.portal.urls")),
 ]

@@ -30,5 +30,9 @@ def handling_unit_ids(user: Any) -> list[int]:
     return perms.units_for(user, *HANDLING_ROLES)
 
 
+def leading_unit_ids(user: Any) -> list[int]:
+    return perms.units_for(user, *APPROVER_ROLES)
+
+
 def require_handle(user: Any, unit: Org) -> None:
     perms.require(can_handle(user, unit), NOT_HANDLER)

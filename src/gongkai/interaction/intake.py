@@ -92,8 +92,19 @@ def _create(*, actor: Any, unit: Org, fields: dict[str, Any], channel: str, rece
 
 def submit_online(*, unit: Org | None, data: dict[str, Any]) -> tuple[Message, str]:
     """A citizen's message through the site or the API. Received the day it arrives."""
-    unit = _check_unit(unit)
-    fields = clean_message(data, public=True)
+    errors: dict[str, list[str]] = {}
+    fields: dict[str, Any] = {}
+    try:
+        unit = _check_unit(unit)
+    except ValidationFailed as exc:
+        errors.update(exc.errors)
+    try:
+        fields = clean_message(data, public=True)
+    except ValidationFailed as exc:
+        errors.update(exc.errors)
+    if errors:
+        raise ValidationFailed(errors)
+    assert unit is not None
     with transaction.atomic():
         _refuse_duplicate(unit, fields["content"])
         message, code = _create(actor=None, unit=unit, fields=fields, channel=Channel.WEB, received_on=today())
