@@ -7,6 +7,7 @@ from gongkai.harvest.oai import endpoint as oai_endpoint
 # devices or lockouts behind the audit log's back.
 urlpatterns = [
     path("staff/applications/", include("gongkai.applications.staff_urls")),
+    path("staff/messages/", include("gongkai.interaction.staff_urls")),
     path("staff/screening/", include("gongkai.screening.urls")),
     path("staff/reports/", include("gongkai.reports.urls")),
     path("staff/documents/", include("gongkai.documents.urls")),

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from gongkai.screening.mask import mask_text
 from gongkai.screening.replies import scan_reply
 from gongkai.screening.scanner import KIND_LABELS, MARKER_KINDS
+from gongkai.screening.values import mask_value
 
 from .models import Message, Reply
 
@@ -31,9 +32,14 @@ def mask_name(name: str) -> str:
 
 
 def _mask_own(text: str, message: Message) -> str:
-    for value in (message.name, message.phone, message.email):
+    phone_kind = "mobile" if message.phone.startswith("1") and len(message.phone) == 11 else "landline"
+    for value, masked in (
+        (message.name, mask_name(message.name)),
+        (message.phone, mask_value(phone_kind, message.phone) if message.phone else ""),
+        (message.email, mask_value("email", message.email) if message.email else ""),
+    ):
         if value and len(value) >= 2:
-            text = text.replace(value, mask_name(value) if value == message.name else "*" * len(value))
+            text = text.replace(value, masked)
     return text
 
 
