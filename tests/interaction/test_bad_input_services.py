@@ -80,6 +80,8 @@ def test_numbers_are_per_unit_and_year(tree: Any, calendar_until_next_year: None
 
 def test_hotline_entry_needs_number_and_deadline(tree: Any, people: dict[str, Any]) -> None:
     with pytest.raises(ValidationFailed) as exc:
-        intake.enter_message(actor=people["admin"], unit=tree.town, data=message_data(kind="hotline"), channel="hotline")
+        intake.enter_message(
+            actor=people["admin"], unit=tree.town, data=message_data(kind="hotline"), channel="hotline"
+        )
     assert set(exc.value.errors) >= {"external_number", "external_deadline"}
     assert not Message.objects.exists()

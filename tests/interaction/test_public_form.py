@@ -28,7 +28,9 @@ def _receipt(client: Client) -> tuple[str, str]:
     return number, code
 
 
-def test_submit_track_and_rate(client: Client, tree: Any, people: dict[str, Any], calendar_until_next_year: None) -> None:
+def test_submit_track_and_rate(
+    client: Client, tree: Any, people: dict[str, Any], calendar_until_next_year: None
+) -> None:
     page = client.get("/messages/new/?unit=dongshan")
     assert page.status_code == 200 and "我要留言" in page.content.decode()
     response = client.post("/messages/new/", form())

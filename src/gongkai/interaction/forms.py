@@ -58,8 +58,8 @@ class MessageForm(forms.Form):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["unit"].widget.choices = public_units()  # type: ignore[attr-defined]
-        self.fields["kind"].widget.choices = [("", "请选择"), *kinds.choices(public=True)]  # type: ignore[attr-defined]
+        self.fields["unit"].widget.choices = public_units()
+        self.fields["kind"].widget.choices = [("", "请选择"), *kinds.choices(public=True)]
         self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
 
 
@@ -75,7 +75,7 @@ class StaffMessageForm(MessageForm):
         super().__init__(*args, **kwargs)
         del self.fields["website"]
         del self.fields["unit"]
-        self.fields["kind"].widget.choices = [("", "请选择"), *kinds.choices()]  # type: ignore[attr-defined]
+        self.fields["kind"].widget.choices = [("", "请选择"), *kinds.choices()]
 
 
 class TrackForm(forms.Form):
@@ -91,5 +91,7 @@ class TrackForm(forms.Form):
 class RatingForm(forms.Form):
     number = forms.CharField(widget=forms.HiddenInput, required=False)
     code = forms.CharField(widget=forms.HiddenInput, required=False)
-    value = forms.ChoiceField(label="您对答复是否满意", choices=Satisfaction.choices, widget=forms.RadioSelect, required=False)
+    value = forms.ChoiceField(
+        label="您对答复是否满意", choices=Satisfaction.choices, widget=forms.RadioSelect, required=False
+    )
     comment = forms.CharField(label="意见（选填）", required=False, widget=forms.Textarea(attrs={"rows": 3}))

@@ -61,6 +61,7 @@ def offices(unit: Org) -> list[Org]:
 
 
 def _office(unit: Org, office: Any) -> Org:
+    found: Org | None
     if isinstance(office, Org):
         found = office
     else:
@@ -252,9 +253,7 @@ def publishable_reason(message: Message) -> str | None:
     return None
 
 
-def publish(
-    *, actor: Any, message: Message, title: str = "", content: str = "", reply_text: str = ""
-) -> Message:
+def publish(*, actor: Any, message: Message, title: str = "", content: str = "", reply_text: str = "") -> Message:
     """公开 in 留言选登: the masked copy (or the staff's edit of it), screened first; nothing is published while
     the scanner still finds a personal value in it."""
     actions.permit("publish", message, actor)
@@ -279,7 +278,12 @@ def publish(
                 raise ValidationFailed({field: [problem]})
         if reasons := publicity.blocking(copy, m):
             raise ValidationFailed({"__all__": reasons})
-        m.public_title, m.public_content, m.public_reply, m.public_name = copy.title, copy.content, copy.reply, copy.name
+        m.public_title, m.public_content, m.public_reply, m.public_name = (
+            copy.title,
+            copy.content,
+            copy.reply,
+            copy.name,
+        )
         m.public_office, m.published_on, m.withheld_reason = answer.office.name, today(), ""
         m.save()
         add_event(m, EventKind.PUBLISHED, m.published_on, actor)

@@ -146,8 +146,8 @@ def enter_message(
     external_number = one_line(external_number)
     deadline = _date(external_deadline, "external_deadline", "12345办结时限", errors) if external_deadline else None
     if fields.get("kind") == kinds.HOTLINE or channel == Channel.HOTLINE:
-        if message := text_error("external_number", external_number):
-            errors["external_number"] = [message]
+        if problem := text_error("external_number", external_number):
+            errors["external_number"] = [problem]
         if deadline is None and "external_deadline" not in errors:
             errors["external_deadline"] = ["请填写12345工单载明的办结时限"]
         elif deadline and day and deadline < day:

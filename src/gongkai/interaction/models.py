@@ -26,6 +26,9 @@ class Counter(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["unit", "year"], name="unique_message_counter")]
 
+    def __str__(self) -> str:
+        return f"{self.unit_id}/{self.year}: {self.last_serial}"
+
 
 class KindSetting(models.Model):
     """A unit's own choice of whether a kind needs leader review (the default is in data/kinds.yaml)."""
@@ -36,6 +39,9 @@ class KindSetting(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["unit", "kind"], name="unique_kind_setting")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}/{self.kind}: {'需审核' if self.review_required else '不需审核'}"
 
 
 class Message(models.Model):
@@ -113,6 +119,9 @@ class MessageEvent(models.Model):
     class Meta:
         ordering = ["on", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.message_id} {self.on} {self.kind}"
+
 
 class Reply(models.Model):
     """The answer of one round (a 重办 after 不满意 starts a new round and a new reply)."""
@@ -135,6 +144,9 @@ class Reply(models.Model):
         ordering = ["round", "id"]
         constraints = [models.UniqueConstraint(fields=["message", "round"], name="one_reply_per_round")]
 
+    def __str__(self) -> str:
+        return f"{self.message_id} 第{self.round}次答复"
+
 
 class Rating(models.Model):
     message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="ratings")
@@ -145,3 +157,6 @@ class Rating(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["message", "round"], name="one_rating_per_round")]
+
+    def __str__(self) -> str:
+        return f"{self.message_id} 第{self.round}次评价：{self.value}"

@@ -10,8 +10,8 @@ from typing import Any
 from django import forms
 
 from . import handling
-from .publicity import default_copy
 from .models import Message
+from .publicity import default_copy
 
 
 def _reason(label: str) -> forms.CharField:
@@ -36,21 +36,27 @@ class DraftForm(forms.Form):
 
 
 class ApproveForm(forms.Form):
-    text = forms.CharField(
-        label="答复内容（可修改）", required=False, widget=forms.Textarea(attrs={"rows": 6})
-    )
+    text = forms.CharField(label="答复内容（可修改）", required=False, widget=forms.Textarea(attrs={"rows": 6}))
     comment = forms.CharField(label="审核意见（选填）", required=False)
 
 
 class PublishForm(forms.Form):
     title = forms.CharField(label="公开标题", required=False)
-    content = forms.CharField(label="公开的留言内容（已自动打码，可再修改）", required=False, widget=forms.Textarea(attrs={"rows": 5}))
-    reply_text = forms.CharField(label="公开的答复内容（已自动打码，可再修改）", required=False, widget=forms.Textarea(attrs={"rows": 5}))
+    content = forms.CharField(
+        label="公开的留言内容（已自动打码，可再修改）", required=False, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    reply_text = forms.CharField(
+        label="公开的答复内容（已自动打码，可再修改）", required=False, widget=forms.Textarea(attrs={"rows": 5})
+    )
 
 
 def office_form(message: Message, data: Any = None, label: str = "承办科室/村") -> forms.Form:
     class OfficeForm(forms.Form):
-        office = forms.ChoiceField(label=label, choices=[("", "请选择"), *[(o.pk, o.name) for o in handling.offices(message.unit)]], required=False)
+        office = forms.ChoiceField(
+            label=label,
+            choices=[("", "请选择"), *[(o.pk, o.name) for o in handling.offices(message.unit)]],
+            required=False,
+        )
         reason = _reason("转办理由")
 
     form = OfficeForm(data)

@@ -87,7 +87,7 @@ def clean_message(data: dict[str, Any], *, public: bool) -> dict[str, Any]:
         ("name", {"names": True}),
     )
     for field, options in checks:
-        if message := text_error(field, out[field], **options):  # type: ignore[arg-type]
+        if message := text_error(field, out[field], **options):
             errors[field] = [message]
     if not out["phone"]:
         errors["phone"] = ["请填写联系电话，以便承办单位联系您"]

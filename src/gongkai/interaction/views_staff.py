@@ -23,7 +23,13 @@ from .choices import Status
 from .forms import StaffMessageForm, apply_errors
 from .models import Message
 
-SHOW = {"received": "待受理", "reviewing": "待领导审核", "due_soon": "即将到期", "overdue": "已超期", "open": "全部未办结"}
+SHOW = {
+    "received": "待受理",
+    "reviewing": "待领导审核",
+    "due_soon": "即将到期",
+    "overdue": "已超期",
+    "open": "全部未办结",
+}
 
 
 def _queue(request: HttpRequest) -> Any:

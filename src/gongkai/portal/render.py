@@ -299,7 +299,9 @@ MESSAGES_ON_PAGE = 100
 def messages_page(unit: Org, tree: CategoryTree) -> Rendered:
     """留言选登 (国办秘函〔2019〕19号: answered messages public): the masked copies staff published, with the
     reply, its date and the office that answered."""
-    rows = [message_selectors.public_item(m) for m in message_selectors.published(unit_code=unit.code)[: MESSAGES_ON_PAGE]]
+    rows = [
+        message_selectors.public_item(m) for m in message_selectors.published(unit_code=unit.code)[:MESSAGES_ON_PAGE]
+    ]
     ctx = _base(unit, tree, "messages") | {
         "rows": rows,
         "limit": MESSAGES_ON_PAGE,
