@@ -25,7 +25,8 @@ from .validation import block, one_line, text_error
 
 
 def lock(message: Message) -> Message:
-    return Message.objects.select_for_update().select_related("unit", "office").get(pk=message.pk)
+    # Lock the message row only (the office is a nullable join, which PostgreSQL cannot lock).
+    return Message.objects.select_for_update(of=("self",)).select_related("unit", "office").get(pk=message.pk)
 
 
 def _reason(value: Any, label: str = "理由") -> str:
