@@ -15,10 +15,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from gongkai import rules
-from gongkai.core.errors import DomainError, ValidationFailed
+from gongkai.core.errors import DomainError, RowsRejected, ValidationFailed
 from gongkai.orgs.models import Org
 
-from . import access, actions, clock, intake, kinds, selectors, staff_actions
+from . import access, actions, bulk, clock, intake, kinds, selectors, staff_actions
 from .choices import Status
 from .forms import StaffMessageForm, apply_errors
 from .models import Message
@@ -167,3 +167,30 @@ def enter(request: HttpRequest) -> HttpResponse:
                 return redirect(reverse("interaction_staff:detail", args=[message.pk]))
         return render(request, "interaction/staff/enter.html", context, status=400)
     return render(request, "interaction/staff/enter.html", context)
+
+
+@login_required
+def import_orders(request: HttpRequest) -> HttpResponse:
+    """12345 work orders from the county platform's CSV/XLSX export: all entered, or none with every row's error."""
+    units = list(Org.objects.filter(pk__in=access.handling_unit_ids(request.user)))
+    if not units:
+        raise Http404("您不是任何单位的办理人员")
+    context: dict[str, Any] = {"units": units, "columns": bulk.COLUMNS, "problems": [], "error": ""}
+    if request.method != "POST":
+        return render(request, "interaction/staff/import.html", context)
+    unit = next((u for u in units if str(u.pk) == request.POST.get("unit_id")), units[0])
+    upload = request.FILES.get("file")
+    try:
+        if upload is None:
+            raise ValidationFailed({"file": ["请选择要导入的 CSV 或 XLSX 文件"]})
+        created = bulk.import_orders(
+            actor=request.user, unit=unit, rows=bulk.read_rows(upload.name or "", upload.read())
+        )
+    except RowsRejected as exc:
+        context.update({"error": exc.message, "problems": exc.problems})
+    except DomainError as exc:
+        context["error"] = exc.message
+    else:
+        flash.success(request, f"已导入 {len(created)} 条12345工单")
+        return redirect(reverse("interaction_staff:queue") + "?kind=hotline")
+    return render(request, "interaction/staff/import.html", context, status=400)
