@@ -90,3 +90,33 @@ def test_staff_entry_of_a_hotline_order(people: dict[str, Any], tree: Any, calen
     m = Message.objects.get()
     assert m.channel == "hotline" and m.external_number == "GD2026-0001" and m.created_by == people["admin"]
     handling.accept(actor=people["admin"], message=m)
+
+
+def test_pages_do_not_write(answered: Any, submit: Any, people: dict[str, Any], client: Client) -> None:
+    from gongkai.core.models import AuditEvent
+    from gongkai.interaction.models import MessageEvent, Rating, Reply
+
+    done = answered()
+    fresh = submit(content="另一条尚未受理的留言内容，请答复。")
+    staff = login(people["signer"])  # logging in is audited; the visits after it are not
+    tables = (Message, MessageEvent, Reply, Rating, AuditEvent)
+    before = [t.objects.count() for t in tables]
+    for m in (done, fresh):
+        assert staff.get(f"/staff/messages/{m.pk}/").status_code == 200
+    for url in ("/staff/messages/?show=due_soon", "/staff/messages/new/", "/staff/messages/import/", "/staff/"):
+        assert staff.get(url).status_code == 200
+    for url in ("/messages/new/", "/messages/track/", "/messages/done/", "/messages/rate/"):
+        assert client.get(url).status_code in (200, 302)
+    assert [t.objects.count() for t in tables] == before
+
+
+def test_review_settings_page(people: dict[str, Any], tree: Any) -> None:
+    from gongkai.interaction.handling import needs_review
+
+    admin = login(people["admin"])
+    page = admin.get("/staff/messages/settings/").content.decode()
+    assert "国办秘函〔2019〕19号" in page and 'value="complain" checked' in page
+    admin.post("/staff/messages/settings/", {"unit_id": tree.town.pk, "review": ["consult"]})
+    assert needs_review(tree.town, "consult") and not needs_review(tree.town, "complain")
+    assert needs_review(tree.street, "complain")  # another unit keeps the default
+    assert login(people["drafter"]).get("/staff/messages/settings/").status_code == 404

@@ -70,9 +70,15 @@ def add_event(message: Message, kind: str, on: date, actor: Any, **fields: Any) 
     )
 
 
-def _create(*, actor: Any, unit: Org, fields: dict[str, Any], channel: str, received_on: date) -> tuple[Message, str]:
+def _create(
+    *, actor: Any, unit: Org, fields: dict[str, Any], channel: str, received_on: date, refuse_duplicate: bool = False
+) -> tuple[Message, str]:
     code = numbering.new_query_code()
     serial = numbering.next_serial(unit, received_on.year)
+    if refuse_duplicate:
+        # After the counter row is locked: concurrent submissions to the unit queue here, so the second of two
+        # identical ones sees the first (committed) and is refused; the rollback returns its serial.
+        _refuse_duplicate(unit, fields["content"])
     number = numbering.number(unit, received_on.year, serial)
     message = Message.objects.create(
         unit=unit,
@@ -106,8 +112,9 @@ def submit_online(*, unit: Org | None, data: dict[str, Any]) -> tuple[Message, s
         raise ValidationFailed(errors)
     assert unit is not None
     with transaction.atomic():
-        _refuse_duplicate(unit, fields["content"])
-        message, code = _create(actor=None, unit=unit, fields=fields, channel=Channel.WEB, received_on=today())
+        message, code = _create(
+            actor=None, unit=unit, fields=fields, channel=Channel.WEB, received_on=today(), refuse_duplicate=True
+        )
         add_event(message, EventKind.RECEIVED, message.received_on, None, detail="网上留言")
         clock.refresh(message)
         audit.record(

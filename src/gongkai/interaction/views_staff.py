@@ -16,9 +16,10 @@ from django.views.decorators.http import require_POST
 
 from gongkai import rules
 from gongkai.core.errors import DomainError, RowsRejected, ValidationFailed
+from gongkai.orgs import permissions as perms
 from gongkai.orgs.models import Org
 
-from . import access, actions, bulk, clock, intake, kinds, selectors, staff_actions
+from . import access, actions, bulk, clock, handling, intake, kinds, selectors, staff_actions
 from .choices import Status
 from .forms import StaffMessageForm, apply_errors
 from .models import Message
@@ -66,6 +67,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "statuses": Status.choices,
             "today": timezone.localdate(),
             "due_soon_rule": rules.get("due_soon"),
+            "can_configure": bool(perms.managed_units(request.user)),
         },
     )
 
@@ -194,3 +196,21 @@ def import_orders(request: HttpRequest) -> HttpResponse:
         flash.success(request, f"已导入 {len(created)} 条12345工单")
         return redirect(reverse("interaction_staff:queue") + "?kind=hotline")
     return render(request, "interaction/staff/import.html", context, status=400)
+
+
+@login_required
+def review_settings(request: HttpRequest) -> HttpResponse:
+    """公开办管理员: which kinds need leader review in their unit (the default comes from data/kinds.yaml)."""
+    units = perms.managed_units(request.user)
+    if not units:
+        raise Http404("只有公开办管理员可以设置")
+    unit = next((u for u in units if str(u.pk) == (request.POST.get("unit_id") or request.GET.get("unit"))), units[0])
+    if request.method == "POST":
+        wanted = set(request.POST.getlist("review"))
+        for kind in kinds.all_kinds():
+            if (kind in wanted) != handling.needs_review(unit, kind):
+                handling.set_review(actor=request.user, unit=unit, kind=kind, required=kind in wanted)
+        flash.success(request, "已保存")
+        return redirect(reverse("interaction_staff:settings") + f"?unit={unit.pk}")
+    rows = [(k, handling.needs_review(unit, k.key)) for k in kinds.all_kinds().values()]
+    return render(request, "interaction/staff/settings.html", {"units": units, "unit": unit, "rows": rows})
