@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "gongkai.catalog",
     "gongkai.screening",
     "gongkai.applications",
+    "gongkai.interaction",
     "gongkai.staff",
     "gongkai.portal",
     "gongkai.reports",

@@ -7,6 +7,7 @@ from gongkai.harvest.oai import endpoint as oai_endpoint
 # devices or lockouts behind the audit log's back.
 urlpatterns = [
     path("staff/applications/", include("gongkai.applications.staff_urls")),
+    path("staff/messages/", include("gongkai.interaction.staff_urls")),
     path("staff/screening/", include("gongkai.screening.urls")),
     path("staff/reports/", include("gongkai.reports.urls")),
     path("staff/documents/", include("gongkai.documents.urls")),
@@ -17,6 +18,7 @@ urlpatterns = [
     path("oai", oai_endpoint, name="oai"),
     path("staff/", include("gongkai.staff.urls")),
     path("apply/", include("gongkai.applications.urls")),
+    path("messages/", include("gongkai.interaction.urls")),
     path("search/", include("gongkai.portal.search_urls")),
     path("", include("gongkai.portal.urls")),
 ]

@@ -15,7 +15,7 @@ from .errors import error
 PREFIX = "/api/"
 SAFE = ("GET", "HEAD")
 #: Personal data (case status after the query code matched): never stored by shared caches.
-PRIVATE_PREFIXES = ("/api/v1/applications",)
+PRIVATE_PREFIXES = ("/api/v1/applications", "/api/v1/messages/")
 READ_CACHE = "public, max-age=60"
 
 

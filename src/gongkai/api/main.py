@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 
-from . import applications, errors, harvest, public, reports, write
+from . import applications, errors, harvest, messages, public, reports, write
 
 DESCRIPTION = """\
 政府信息公开平台的开放数据接口。
@@ -29,6 +29,7 @@ api = NinjaAPI(
 errors.install(api)
 api.add_router("", public.router)
 api.add_router("", applications.router)
+api.add_router("", messages.router)
 api.add_router("", write.router)
 api.add_router("", reports.router)
 api.add_router("", harvest.router)

@@ -79,6 +79,22 @@ class Action(models.TextChoices):
     APPLICATION_APPEAL = "application.appeal", "登记行政复议/行政诉讼"
     APPLICATION_APPEAL_DECIDE = "application.appeal_decide", "登记复议/诉讼结果"
     APPLICATION_IMPORT = "application.import", "导入历史申请"
+    # --- 互动交流 (interaction/intake.py, interaction/handling.py)
+    MESSAGE_SUBMIT = "message.submit", "网上留言"
+    MESSAGE_ENTER = "message.enter", "录入留言"
+    MESSAGE_ACCEPT = "message.accept", "受理留言"
+    MESSAGE_REJECT = "message.reject", "不予受理留言"
+    MESSAGE_ASSIGN = "message.assign", "分办留言"
+    MESSAGE_TRANSFER = "message.transfer", "转办留言"
+    MESSAGE_RETURN = "message.return", "退回留言"
+    MESSAGE_DRAFT = "message.draft", "拟写留言答复"
+    MESSAGE_APPROVE = "message.approve", "审核签发留言答复"
+    MESSAGE_REVIEW_RETURN = "message.review_return", "审核退回留言答复"
+    MESSAGE_REPLY = "message.reply", "答复留言"
+    MESSAGE_PUBLISH = "message.publish", "公开留言"
+    MESSAGE_WITHHOLD = "message.withhold", "留言不予公开"
+    MESSAGE_RATE = "message.rate", "留言评价"
+    MESSAGE_KIND_SETTING = "message.kind_setting", "设置留言审核"
     # --- 年度报告 (reports/services.py)
     ANNUAL_REPORT_SAVE = "annual_report.save", "保存年度报告草稿"
     ANNUAL_REPORT_SUBMIT = "annual_report.submit", "提交年度报告"
@@ -124,6 +140,7 @@ GROUPS: dict[str, str] = {
     "category": "目录类别",
     "screening": "保密审查",
     "application": "依申请公开",
+    "message": "互动交流",
     "annual_report": "年度报告",
     "calendar": "工作日",
     "org": "组织机构",
@@ -151,6 +168,7 @@ STATE_FIELDS: dict[str, str] = {
     "catalog.entry": "status",
     "applications.application": "status",
     "applications.appeal": "outcome",
+    "interaction.message": "status",
     "screening.alert": "state",
 }
 
@@ -170,6 +188,7 @@ FIELD_LABELS: dict[str, str] = {
     "direction": "移动方向",
     "due": "补正期限",
     "entry": "政府信息",
+    "external_number": "12345工单编号",
     "file": "文件",
     "filters": "筛选条件",
     "finding": "审查发现",
@@ -177,9 +196,11 @@ FIELD_LABELS: dict[str, str] = {
     "ip_address": "IP 地址",
     "is_workday": "是否工作日",
     "kind": "类型",
+    "late": "超期答复",
     "letter": "文书",
     "masked": "打码处数",
     "name": "名称",
+    "office": "承办科室/村",
     "on": "日期",
     "open": "未办结数",
     "paid_on": "缴费日期",
@@ -190,14 +211,20 @@ FIELD_LABELS: dict[str, str] = {
     "related": "相关信息",
     "replaced": "已替换的附件",
     "replied_on": "答复日期",
+    "reopened": "重办",
+    "review": "需领导审核",
+    "review_required": "需领导审核",
     "result": "办理结果",
     "results": "扫描结果",
     "role": "角色",
     "rows": "行数",
+    "text_changed": "修改了答复内容",
     "to_tracking": "新申请编号",
     "to_unit": "转送单位",
     "user": "用户",
     "username": "用户名",
+    "where": "建议反映渠道",
+    "was_public": "原已公开",
     "word": "敏感词",
     "year": "年度",
 }

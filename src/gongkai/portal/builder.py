@@ -44,8 +44,15 @@ def unit_pages(unit: Org, tree: CategoryTree) -> Iterator[Rendered]:
     yield render.catalog(unit, tree)
     yield render.codes(unit, tree)
     yield render.annual_reports(unit, tree)
+    yield from message_pages(unit, tree)
     yield feeds.unit_feed(unit)
     yield feeds.unit_sitemap(unit, tree)
+
+
+def message_pages(unit: Org, tree: CategoryTree) -> Iterator[Rendered]:
+    """互动交流: 留言选登 and the statistics page."""
+    yield render.messages_page(unit, tree)
+    yield render.message_stats_page(unit, tree)
 
 
 def column_pages(unit: Org, tree: CategoryTree, cat: Category) -> Iterator[Rendered]:
@@ -294,4 +301,20 @@ def refresh_unit(unit_id: int, root: Path | SiteTarget | None = None) -> list[st
             changed += live.write(page.url, page.body)
         for cat in tree.by_id.values():
             changed += _refresh_column(live, unit, tree, cat)
+        return changed
+
+
+def refresh_messages(unit_id: int, root: Path | None = None) -> list[Path]:
+    """After a reply was published or taken down: the unit's 留言选登 and statistics pages only."""
+    root = Path(root or settings.SITE_DIR)
+    with writer.site_lock(root):
+        if not writer.is_built(root):
+            return []
+        unit = selectors.public_units().filter(pk=unit_id).first()
+        if unit is None:
+            return []
+        tree = CategoryTree.load(unit)
+        changed: list[Path] = []
+        for page in message_pages(unit, tree):
+            changed += writer.write_page(root, page)
         return changed

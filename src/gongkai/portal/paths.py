@@ -103,6 +103,20 @@ def attachment_url(name: str) -> str:
     return f"{settings.MEDIA_URL}{filepath_to_uri(name)}"
 
 
+def message_form_url() -> str:
+    """The dynamic message form (互动交流, served by the application like /apply/)."""
+    return "/messages/new/"
+
+
+def messages(unit_slug: str) -> str:
+    """留言选登: a unit's published messages with their replies."""
+    return f"/{unit_slug}/messages/"
+
+
+def message_stats(unit_slug: str) -> str:
+    return f"/{unit_slug}/messages/stats/"
+
+
 def absolute(url: str) -> str:
     return f"{settings.GONGKAI_PUBLIC_URL}{url}"
 

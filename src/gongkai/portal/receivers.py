@@ -13,7 +13,7 @@ from django.db import transaction
 from gongkai.catalog.models import Category
 from gongkai.orgs.models import Org
 
-from .tasks import refresh_category_entry_pages, refresh_entry_pages, refresh_unit_pages
+from .tasks import refresh_category_entry_pages, refresh_entry_pages, refresh_message_pages, refresh_unit_pages
 
 log = logging.getLogger(__name__)
 _paused: ContextVar[bool] = ContextVar("gongkai_site_refresh_paused", default=False)
@@ -79,3 +79,13 @@ def on_category_saved(sender: Any, instance: Category, raw: bool = False, **_: A
         return
     unit_id = instance.unit_id
     transaction.on_commit(lambda: _queue_unit(unit_id))
+
+
+def on_public_messages_changed(sender: Any, unit_id: int, **_: Any) -> None:
+    """Sent after commit by interaction.handling (a reply published or taken down): queue the two pages."""
+    if _paused.get():
+        return
+    try:
+        refresh_message_pages.enqueue(unit_id)
+    except Exception:
+        log.exception("could not queue the refresh of the message pages of unit %s", unit_id)

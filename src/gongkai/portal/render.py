@@ -14,6 +14,7 @@ from django.utils.safestring import mark_safe
 from gongkai.catalog.indexing import format_index
 from gongkai.catalog.models import Category, Entry, EntryStatus, Validity
 from gongkai.catalog.text import sanitize_html
+from gongkai.interaction import selectors as message_selectors
 from gongkai.orgs.models import Org, OrgKind
 from gongkai.rules import deadlines
 
@@ -48,6 +49,7 @@ def _unit_nav(unit: Org, tree: CategoryTree) -> list[dict[str, str]]:
     nav.append({"label": "法定主动公开内容", "url": paths.catalog(unit.slug), "key": "catalog"})
     nav.append({"label": "政府信息公开年报", "url": paths.annual_reports(unit.slug), "key": "annual"})
     nav.append({"label": "依申请公开", "url": paths.apply_url(), "key": "apply"})
+    nav.append({"label": "互动交流", "url": paths.messages(unit.slug), "key": "messages"})
     return nav
 
 
@@ -288,3 +290,31 @@ def robots() -> Rendered:
         f"Sitemap: {paths.absolute(paths.sitemap_index())}\n"
     )
     return Rendered(paths.robots(), body.encode("utf-8"), "text/plain; charset=utf-8")
+
+
+#: How many published messages the 留言选登 page lists (newest first); the API pages through all of them.
+MESSAGES_ON_PAGE = 100
+
+
+def messages_page(unit: Org, tree: CategoryTree) -> Rendered:
+    """留言选登 (国办秘函〔2019〕19号: answered messages public): the masked copies staff published, with the
+    reply, its date and the office that answered."""
+    rows = [
+        message_selectors.public_item(m) for m in message_selectors.published(unit_code=unit.code)[:MESSAGES_ON_PAGE]
+    ]
+    ctx = _base(unit, tree, "messages") | {
+        "rows": rows,
+        "limit": MESSAGES_ON_PAGE,
+        "form_url": f"{paths.message_form_url()}?unit={unit.slug}",
+        "track_url": "/messages/track/",
+        "stats_url": paths.message_stats(unit.slug),
+    }
+    return _html(paths.messages(unit.slug), "portal/messages.html", ctx)
+
+
+def message_stats_page(unit: Org, tree: CategoryTree) -> Rendered:
+    """留言办理 statistics by year and month: received, answered, on time, average working days, satisfaction."""
+    year = timezone.localdate().year
+    years = [message_selectors.statistics(unit.pk, y) for y in (year, year - 1)]
+    ctx = _base(unit, tree, "messages") | {"years": years, "list_url": paths.messages(unit.slug)}
+    return _html(paths.message_stats(unit.slug), "portal/message_stats.html", ctx)

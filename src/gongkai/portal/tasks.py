@@ -23,3 +23,9 @@ def refresh_category_entry_pages(category_id: int) -> int:
 @task(priority=priorities.SITE)
 def refresh_unit_pages(unit_id: int) -> int:
     return len(builder.refresh_unit(unit_id))
+
+
+@task(priority=priorities.SITE)
+def refresh_message_pages(unit_id: int) -> int:
+    """互动交流: a unit's 留言选登 and statistics pages, after a reply was published or taken down."""
+    return len(builder.refresh_messages(unit_id))

@@ -15,6 +15,8 @@ from django.urls import reverse
 from gongkai.applications import access as case_access
 from gongkai.applications import selectors as cases
 from gongkai.catalog import selectors as entries
+from gongkai.interaction import access as message_access
+from gongkai.interaction import selectors as messages
 from gongkai.orgs import permissions as perms
 from gongkai.orgs.models import Role
 from gongkai.screening import selectors as screening
@@ -48,6 +50,8 @@ def nav_links(user: Any) -> list[NavLink]:
         links.append(NavLink("依申请公开", reverse("applications_staff:list"), overdue, "逾期"))
     elif case_access.supervised_unit_ids(user):
         links.append(NavLink("依申请公开", reverse("applications_staff:list")))
+    if message_access.handling_unit_ids(user):
+        links.append(NavLink("互动交流", reverse("interaction_staff:queue"), messages.action_count(user), "待办"))
     if perms.units_for(user, Role.UNIT_ADMIN):
         links.append(NavLink("目录维护", reverse("staff:catalog")))
         links.append(NavLink("敏感信息预警", reverse("screening:alerts"), screening.alerts_for(user).count(), "待处理"))

@@ -15,6 +15,8 @@ from django.views.decorators.http import require_GET, require_POST
 from gongkai.catalog import lifecycle, selectors, services, suggest
 from gongkai.catalog.models import Category, Entry, EntryStatus
 from gongkai.core.errors import DomainError, NotAllowed, ValidationFailed
+from gongkai.interaction import access as message_access
+from gongkai.interaction import selectors as message_selectors
 from gongkai.orgs import permissions as perms
 from gongkai.orgs.models import Org
 from gongkai.screening import selectors as screening_selectors
@@ -68,6 +70,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "grants": perms.grants(user),
         "can_draft": bool(selectors.drafting_units(user)),
         "task_panel": task_queue.dashboard_panel(user),  # None for roles that cannot act on the queue
+        # 留言 due soon / overdue (互动交流), for the staff who handle a unit's messages.
+        "message_counts": (
+            message_selectors.queue_counts(message_selectors.handled_messages(user))
+            if message_access.handling_unit_ids(user)
+            else None
+        ),
     }
     return render(request, "staff/dashboard.html", context)
 

@@ -27,11 +27,13 @@ class TaskKind:
 REFRESH_ENTRY = "gongkai.portal.tasks.refresh_entry_pages"
 REFRESH_CATEGORY = "gongkai.portal.tasks.refresh_category_entry_pages"
 REFRESH_UNIT = "gongkai.portal.tasks.refresh_unit_pages"
+REFRESH_MESSAGES = "gongkai.portal.tasks.refresh_message_pages"
 
 KINDS: dict[str, TaskKind] = {
     REFRESH_ENTRY: TaskKind("更新信息的公开网页", "entry"),
     REFRESH_CATEGORY: TaskKind("更新栏目内信息的公开网页", "category"),
     REFRESH_UNIT: TaskKind("更新单位首页、栏目和公开指南", "unit"),
+    REFRESH_MESSAGES: TaskKind("更新留言选登和留言办理统计页面", "unit"),
     "gongkai.search.tasks.index_entry": TaskKind("更新检索索引", "entry"),
     "gongkai.screening.tasks.scan_submitted_entry": TaskKind("保密审查扫描", "entry"),
     "gongkai.screening.tasks.rescan_published_entries": TaskKind("已发布信息重新扫描", "unit"),
