@@ -109,6 +109,13 @@ class Action(models.TextChoices):
     TASKS_RETRY = "tasks.retry", "重试失败的后台任务"
     # --- 归档 (ops/archive.py)
     ARCHIVE_EXPORT = "archive.export", "归档移交"
+    # --- 多渠道发布 (channels/services.py)
+    BOARD_SAVE = "channels.board_save", "登记公开栏"
+    BOARD_POSTING = "channels.board_posting", "记录公开栏张贴"
+    BOARD_TAKEDOWN = "channels.board_takedown", "记录公开栏撤下"
+    SCREEN_SAVE = "channels.screen_save", "登记电子显示屏"
+    CHANNEL_POST = "channels.post", "记录渠道发布"
+    GAZETTE_PRINT = "channels.gazette_print", "记录公报印发"
 
 
 # The part before the dot groups the auditor's action filter; choosing a group filters on the prefix
@@ -129,6 +136,7 @@ GROUPS: dict[str, str] = {
     "audit": "审计",
     "tasks": "后台任务",
     "archive": "归档",
+    "channels": "多渠道发布",
 }
 
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from django.conf import settings
-
+from gongkai.catalog.public_urls import absolute as absolute  # moved down: posters print entry URLs
+from gongkai.catalog.public_urls import entry_page as entry_page
 from gongkai.orgs.services import RESERVED_SLUGS as _ORG_RESERVED
 
 PAGE_SIZE = 20
@@ -59,10 +59,6 @@ def unit_sitemap(unit_slug: str) -> str:
     return f"/{unit_slug}/sitemap.xml"
 
 
-def entry_page(unit_slug: str, entry_id: int) -> str:
-    return f"/{unit_slug}/info/{entry_id}/"
-
-
 def entry_print(unit_slug: str, entry_id: int) -> str:
     return f"/{unit_slug}/info/{entry_id}/print/"
 
@@ -91,10 +87,6 @@ def too_many_requests() -> str:
 
 def apply_url() -> str:
     return "/apply/"
-
-
-def absolute(url: str) -> str:
-    return f"{settings.GONGKAI_PUBLIC_URL}{url}"
 
 
 def page_count(total: int) -> int:
