@@ -36,16 +36,23 @@ def _pages(pdf: bytes) -> list[tuple[float, float]]:
     return [(float(p.mediabox.width), float(p.mediabox.height)) for p in pypdf.PdfReader(io.BytesIO(pdf)).pages]
 
 
-def _margins_blank(pdf: bytes, margin_mm: float) -> None:
-    """Render each page and check that nothing is drawn in the outer margin band: no text overflows."""
+def _margins_blank(pdf: bytes, margin_mm: float, bottom_mm: float | None = None) -> None:
+    """Render each page and check that nothing is drawn in the outer margin band: no text overflows.
+    ``bottom_mm``: a narrower bottom band, below a page number printed in the margin."""
     doc = pypdfium2.PdfDocument(pdf)
     for index in range(len(doc)):
         image = doc[index].render(scale=1).to_pil().convert("L")
         width, height = image.size
         band = int(margin_mm / 25.4 * 72) - 4  # a little inside the margin
-        for box in ((0, 0, width, band), (0, height - band, width, height), (0, 0, band, height),
-                    (width - band, 0, width, height)):
+        bottom = int((bottom_mm if bottom_mm is not None else margin_mm) / 25.4 * 72) - 4
+        for box in (
+            (0, 0, width, band),
+            (0, height - bottom, width, height),
+            (0, 0, band, height),
+            (width - band, 0, width, height),
+        ):
             assert image.crop(box).getextrema()[0] > 250, f"page {index + 1}: something drawn in the margin {box}"
+    doc.close()
 
 
 @pytest.mark.parametrize("size", ["A4", "A3"])
@@ -82,7 +89,10 @@ def test_qr_encodes_the_entry_url(entry):
 def test_poster_refused_for_unmasked_finding(entry, people):
     # A correction after publication brings an ID number into the body: the screening scan finds it.
     services.edit_published(
-        actor=people["admin"], entry=entry, reason="补充名单", body="<p>户主身份证号 110101199003071234，联系电话 13800138000</p>"
+        actor=people["admin"],
+        entry=entry,
+        reason="补充名单",
+        body="<p>户主身份证号 110101199003071234，联系电话 13800138000</p>",
     )
     entry.refresh_from_db()
     with pytest.raises(ValidationFailed) as err:

@@ -21,9 +21,7 @@ class Board(models.Model):
     """One physical board: 公开栏、公开板、公开墙 on a square, at the government's door, in a village."""
 
     org = models.ForeignKey(Org, verbose_name="所属单位或村（社区）", on_delete=models.PROTECT, related_name="+")
-    unit = models.ForeignKey(
-        Org, verbose_name="公开主体", on_delete=models.PROTECT, related_name="+", editable=False
-    )
+    unit = models.ForeignKey(Org, verbose_name="公开主体", on_delete=models.PROTECT, related_name="+", editable=False)
     name = models.CharField("名称", max_length=60)
     place = models.CharField("设置地点", max_length=120)
     size = models.CharField("尺寸", max_length=40, blank=True, help_text="如 2.4米×1.2米")
@@ -45,10 +43,6 @@ class Board(models.Model):
         return "、".join(BoardContent(c).label for c in self.shows if c in BoardContent.values)
 
 
-def posting_photo_path(instance: Posting, filename: str) -> str:
-    return f"boards/{instance.board.unit_id}/{instance.photo_sha256[:2]}/{instance.photo_sha256}.{filename.rsplit('.', 1)[-1]}"
-
-
 class Posting(models.Model):
     """One 期 of a board: which entries were put up when, taken down when, with a photo of the posted board."""
 
@@ -57,7 +51,7 @@ class Posting(models.Model):
     posted_on = models.DateField("张贴日期")
     until = models.DateField("计划撤下日期", null=True, blank=True)
     taken_down_on = models.DateField("撤下日期", null=True, blank=True)
-    photo = models.FileField("张贴照片", upload_to=posting_photo_path, max_length=255, blank=True)
+    photo = models.FileField("张贴照片", upload_to="boards/", max_length=255, blank=True)
     photo_sha256 = models.CharField(max_length=64, blank=True)
     note = models.CharField("备注", max_length=200, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
@@ -68,6 +62,9 @@ class Posting(models.Model):
         verbose_name_plural = "公开栏张贴"
         ordering = ["-posted_on", "-pk"]
         indexes = [models.Index(fields=["board", "posted_on"], name="posting_board_day")]
+
+    def __str__(self) -> str:
+        return f"{self.board} {self.posted_on:%Y-%m-%d}"
 
 
 class Screen(models.Model):
@@ -113,6 +110,9 @@ class ChannelPost(models.Model):
         ordering = ["-posted_at"]
         constraints = [models.UniqueConstraint(fields=["entry", "channel", "url"], name="unique_channel_post")]
 
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} {self.url}"
+
 
 class GazetteIssue(models.Model):
     """One printed 公报 (monthly or quarterly): its period, its entries, how many copies were printed."""
@@ -130,3 +130,6 @@ class GazetteIssue(models.Model):
         verbose_name = "公报"
         verbose_name_plural = "公报"
         ordering = ["-start"]
+
+    def __str__(self) -> str:
+        return f"{self.unit.name}公报 {self.period}"

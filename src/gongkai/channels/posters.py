@@ -53,6 +53,7 @@ def posting_period(start: date | None = None, end: date | None = None) -> Period
 
 
 def poster_css(size: str) -> str:
+    size = check_size(size)
     t = TYPE[size]
     return f"""
 @page {{ size: {size}; margin: {t["margin_mm"]}mm; }}
@@ -134,12 +135,14 @@ def qr_payload(entry: Entry) -> str:
 
 
 def render_poster(entry: Entry, *, size: str, period: Period | None = None) -> bytes:
+    size = check_size(size)
     html = poster_html([entry], size=size, period=period or posting_period())
     return render_pdf(html, css=poster_css(size), families=("GK Serif", "GK Sans"))
 
 
 def render_board_sheet(entries: Sequence[Entry], *, size: str, month: date, period: Period | None = None) -> bytes:
     """A village's monthly board sheet: the month's entries on one poster, each with its 索引号 and URL."""
+    size = check_size(size)
     title = f"{entries[0].publisher.name if entries else ''}{month:%Y年%m月}公开事项"
     html = poster_html(entries, size=size, period=period or posting_period(), title=title)
     return render_pdf(html, css=poster_css(size), families=("GK Serif", "GK Sans"))

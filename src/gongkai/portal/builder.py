@@ -20,6 +20,7 @@ from django.contrib.staticfiles import finders
 from tqdm import tqdm
 
 from gongkai.catalog.models import Attachment, Category, Entry, EntryStatus
+from gongkai.channels import led
 from gongkai.orgs.models import Org
 
 from . import feeds, paths, render, selectors, writer
@@ -65,6 +66,21 @@ def site_pages() -> Iterator[Rendered]:
     yield render.not_found()
     yield render.unavailable()
     yield render.too_many_requests()
+
+
+def led_pages(unit_id: int | None = None) -> Iterator[Rendered]:
+    """The LED screens' feeds (``channels.led``): static files, so screens keep reading with the database down."""
+    for url, body, content_type in led.feed_files(unit_id):
+        yield Rendered(url, body, content_type)
+
+
+def refresh_led(root: Path, unit_id: int) -> list[Path]:
+    changed: list[Path] = []
+    for page in led_pages(unit_id):
+        changed += writer.write_page(root, page)
+    for url in led.retired_feed_urls(unit_id):
+        changed += writer.remove_page(root, url)
+    return changed
 
 
 def _site_file(root: Path, att: Attachment) -> Path:
@@ -152,6 +168,7 @@ def build_site(out: Path | None = None, *, progress: bool = False) -> BuildRepor
                 report.pages += 1
 
         put(site_pages())
+        put(led_pages())
         for unit in units:
             tree = CategoryTree.load(unit)
             put(unit_pages(unit, tree))
@@ -243,6 +260,7 @@ def refresh_entry(entry_id: int, category_ids: Iterable[int] = (), root: Path | 
             render.county_home(),
         ):
             changed += writer.write_page(root, page)
+        changed += refresh_led(root, unit.pk)
         return changed
 
 
@@ -283,4 +301,5 @@ def refresh_unit(unit_id: int, root: Path | None = None) -> list[Path]:
             changed += writer.write_page(root, page)
         for cat in tree.by_id.values():
             changed += _refresh_column(root, unit, tree, cat)
+        changed += refresh_led(root, unit.pk)
         return changed
