@@ -154,7 +154,7 @@ def digest_html(unit: Org, day: date) -> str:
     start, end = week_of(day)
     entries = digest_entries(unit, day)
     if not entries:
-        raise ValidationFailed({"week": [f"{start:%Y年%m月%d日}至{end:%Y年%m月%d日}这一周没有发布信息"]})
+        raise ValidationFailed({"week": [f"{start:%Y年%m月%d日}至{end:%Y年%m月%d日}这周没有发布信息"]})
     title = f"{unit.name}本周政务公开（{start:%m月%d日}—{end:%m月%d日}）"
     items = "".join(
         f'<li style="{STYLES["li"]}"><a href="{escape(public_url(e))}" style="{STYLES["a"]}">{escape(e.title)}</a>'

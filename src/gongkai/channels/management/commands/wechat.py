@@ -16,14 +16,14 @@ from gongkai.orgs.models import Org
 
 
 class Command(BaseCommand):
-    help = "把一条已发布的信息（或一周的信息摘要）导出为可粘贴到微信公众号编辑器的单个 HTML 文件"
+    help = "把一条已发布的信息（或当周的信息摘要）导出为可粘贴到微信公众号编辑器的单个 HTML 文件"
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("entry", nargs="?", help="信息的索引号或编号")
         parser.add_argument("--out", required=True, help="输出的 HTML 文件")
-        parser.add_argument("--digest", action="store_true", help="导出一周摘要（需 --org）")
+        parser.add_argument("--digest", action="store_true", help="导出当周摘要（需 --org）")
         parser.add_argument("--org", help="单位代码（周摘要）")
-        parser.add_argument("--week", help="这一周中的任一天（默认今天），如 2026-11-30")
+        parser.add_argument("--week", help="当周中的任一天（默认今天），如 2026-11-30")
 
     def handle(self, *args: Any, **options: Any) -> None:
         out = Path(options["out"])
