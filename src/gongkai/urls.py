@@ -12,6 +12,7 @@ urlpatterns = [
     path("staff/documents/", include("gongkai.documents.urls")),
     path("staff/tasks/", include("gongkai.worker.urls")),
     path("staff/archive/", include("gongkai.ops.urls")),
+    path("staff/channels/", include("gongkai.channels.urls")),
     path("api/v1/", api.urls),
     path("oai", oai_endpoint, name="oai"),
     path("staff/", include("gongkai.staff.urls")),

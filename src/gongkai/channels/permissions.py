@@ -41,3 +41,20 @@ def readable_unit_ids(user: Any) -> list[int]:
             ids.update(below.values_list("pk", flat=True))
             ids.add(grant.org_id)
     return sorted(ids)
+
+
+def board_orgs(user: Any) -> list[Org]:
+    """The orgs whose boards ``user`` may register: a 公开办管理员's whole unit, a 信息员's own org and below."""
+    found: dict[int, Org] = {}
+    for grant in perms.grants(user):
+        if grant.role == Role.UNIT_ADMIN:
+            root = grant.unit_id
+        elif grant.role == Role.DRAFTER:
+            root = grant.org_id
+        else:
+            continue
+        org = Org.objects.filter(pk=root, is_active=True).first()
+        if org is not None:
+            for o in org.subtree().filter(is_active=True):
+                found[o.pk] = o
+    return sorted(found.values(), key=lambda o: (o.path, o.name))
