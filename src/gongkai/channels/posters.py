@@ -63,10 +63,11 @@ body {{ margin: 0; }}
         color: #b00000; border-bottom: 2.5pt solid #b00000; padding-bottom: 4pt; margin: 0 0 10pt; }}
 h1 {{ font-weight: 700; font-size: {t["title"]}pt; line-height: 1.35; text-align: center; margin: 0 0 10pt; }}
 h2 {{ font-family: {SANS_STACK}; font-weight: 700; font-size: {t["title"] - 4}pt; margin: 12pt 0 6pt; }}
-table.meta {{ width: 100%; border-collapse: collapse; font-size: {t["meta"]}pt; margin: 0 0 10pt; }}
+table.meta {{ width: 100%; table-layout: fixed; border-collapse: collapse; font-size: {t["meta"]}pt; margin: 0 0 10pt; }}
 table.meta th {{ font-family: {SANS_STACK}; text-align: left; white-space: nowrap; width: 5.5em; }}
+table.meta td {{ overflow-wrap: anywhere; }}
 table.meta th, table.meta td {{ border: 0.75pt solid #000; padding: 2pt 5pt; }}
-.body {{ overflow-wrap: anywhere; word-break: break-all; }}
+.body {{ overflow-wrap: anywhere; }}
 .body p {{ margin: 0 0 4pt; text-indent: 2em; text-align: justify; }}
 .body h1, .body h2, .body h3, .body h4 {{ font-size: {t["body"] + 4}pt; text-align: left; margin: 8pt 0 4pt; }}
 .body table {{ width: 100%; table-layout: fixed; border-collapse: collapse; margin: 6pt 0; }}
@@ -77,11 +78,11 @@ table.meta th, table.meta td {{ border: 0.75pt solid #000; padding: 2pt 5pt; }}
 .body img {{ max-width: 100%; height: auto; }}
 .body ul, .body ol {{ margin: 0 0 4pt 1.5em; padding: 0; }}
 .attachments {{ margin-top: 8pt; }}
-.footer {{ margin-top: 14pt; border-top: 1.5pt solid #000; padding-top: 8pt; break-inside: avoid;
-          display: flex; gap: 10pt; align-items: center; }}
-.footer .qr {{ width: {t["qr_mm"]}mm; height: {t["qr_mm"]}mm; flex: none; }}
+.footer {{ margin-top: 14pt; border-top: 1.5pt solid #000; padding-top: 8pt; break-inside: avoid; }}
+.footer::after {{ content: ""; display: block; clear: both; }}
+.footer .qr {{ float: left; width: {t["qr_mm"]}mm; height: {t["qr_mm"]}mm; margin-right: 10pt; }}
 .footer .qr svg {{ width: {t["qr_mm"]}mm; height: {t["qr_mm"]}mm; }}
-.footer .text {{ overflow-wrap: anywhere; word-break: break-all; }}
+.footer .text {{ margin-left: calc({t["qr_mm"]}mm + 10pt); overflow-wrap: anywhere; }}
 .footer .period {{ font-family: {SANS_STACK}; font-weight: 700; }}
 .sheet-entry {{ break-inside: auto; margin-bottom: 12pt; }}
 .sheet-entry + .sheet-entry {{ border-top: 1pt dashed #000; padding-top: 8pt; }}
