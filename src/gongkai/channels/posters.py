@@ -63,7 +63,8 @@ body {{ margin: 0; }}
         color: #b00000; border-bottom: 2.5pt solid #b00000; padding-bottom: 4pt; margin: 0 0 10pt; }}
 h1 {{ font-weight: 700; font-size: {t["title"]}pt; line-height: 1.35; text-align: center; margin: 0 0 10pt; }}
 h2 {{ font-family: {SANS_STACK}; font-weight: 700; font-size: {t["title"] - 4}pt; margin: 12pt 0 6pt; }}
-table.meta {{ width: 100%; table-layout: fixed; border-collapse: collapse; font-size: {t["meta"]}pt; margin: 0 0 10pt; }}
+table.meta {{ width: 100%; table-layout: fixed; border-collapse: collapse; font-size: {t["meta"]}pt;
+              margin: 0 0 10pt; }}
 table.meta th {{ font-family: {SANS_STACK}; text-align: left; white-space: nowrap; width: 5.5em; }}
 table.meta td {{ overflow-wrap: anywhere; }}
 table.meta th, table.meta td {{ border: 0.75pt solid #000; padding: 2pt 5pt; }}
