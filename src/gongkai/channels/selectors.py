@@ -48,11 +48,13 @@ class BoardCounts:
         return f"共设立公开栏{self.boards}个，全年张贴公示{self.postings}期"
 
 
-def board_counts(unit: Org, year: int) -> BoardCounts:
-    """Boards of the unit (its own and its villages') in use by the end of ``year``, and the 期 posted in it."""
+def board_counts(unit: Org | list[Org], year: int) -> BoardCounts:
+    """Boards of the unit(s) (their own and their villages') in use by the end of ``year``, and the 期 posted
+    in it."""
+    units = unit if isinstance(unit, list) else [unit]
     end = date(year, 12, 31)
-    boards = Board.objects.filter(unit=unit, created_at__date__lte=end, is_active=True).count()
-    postings = Posting.objects.filter(board__unit=unit, posted_on__year=year).count()
+    boards = Board.objects.filter(unit__in=units, created_at__date__lte=end, is_active=True).count()
+    postings = Posting.objects.filter(board__unit__in=units, posted_on__year=year).count()
     return BoardCounts(boards, postings)
 
 
@@ -80,31 +82,44 @@ def entry_channel_counts(entry: Entry) -> dict[str, int]:
     }
 
 
-def year_channel_counts(unit: Org, year: int) -> dict[str, int]:
-    """Per channel, the number of the unit's entries it carried in ``year`` (an entry posted twice counts
-    once): the figures for section 一 of the annual report."""
-    published = Entry.objects.filter(unit=unit, published_date__year=year).exclude(published_at=None)
-    has_screen = Screen.objects.filter(unit=unit, created_at__year__lte=year).exists()
+def year_channel_counts(unit: Org | list[Org], year: int) -> dict[str, int]:
+    """Per channel, the number of the unit's (units') entries it carried in ``year`` (an entry posted twice
+    counts once): the figures for section 一 of the annual report. A fixed number of queries."""
+    units = unit if isinstance(unit, list) else [unit]
+    published = Entry.objects.filter(unit__in=units, published_date__year=year).exclude(published_at=None)
+    screen_units = Screen.objects.filter(unit__in=units, created_at__year__lte=year).values("unit")
     return {
         "website": published.count(),
-        "board": Entry.objects.filter(board_postings__board__unit=unit, board_postings__posted_on__year=year)
+        "board": Entry.objects.filter(board_postings__board__unit__in=units, board_postings__posted_on__year=year)
         .distinct()
         .count(),
-        Channel.WECHAT.value: ChannelPost.objects.filter(entry__unit=unit, channel=Channel.WECHAT, posted_at__year=year)
+        Channel.WECHAT.value: ChannelPost.objects.filter(
+            entry__unit__in=units, channel=Channel.WECHAT, posted_at__year=year
+        )
         .values("entry")
         .distinct()
         .count(),
-        "led": published.count() if has_screen else 0,
-        "gazette": Entry.objects.filter(gazette_issues__unit=unit, gazette_issues__start__year=year).distinct().count(),
+        "led": published.filter(unit__in=screen_units).count(),
+        "gazette": Entry.objects.filter(gazette_issues__unit__in=units, gazette_issues__start__year=year)
+        .distinct()
+        .count(),
     }
 
 
 def year_summary(unit: Org, year: int) -> str:
     """One sentence for section 一: boards, postings and the entries each channel carried."""
-    counts = year_channel_counts(unit, year)
-    boards = board_counts(unit, year)
-    issues = GazetteIssue.objects.filter(unit=unit, start__year=year).aggregate(n=Count("pk"), copies=Sum("copies"))
-    parts = [boards.sentence] + [f"{label}公开{counts[key]}条" for key, label in CHANNELS if counts[key]]
+    return units_summary([unit], year)
+
+
+def units_summary(units: list[Org], year: int) -> str:
+    """The same sentence over several units (a county report with its townships)."""
+    units = [u for u in units if u.is_unit]
+    counts = year_channel_counts(units, year)
+    issues = GazetteIssue.objects.filter(unit__in=units, start__year=year).aggregate(
+        n=Count("pk"), copies=Sum("copies")
+    )
+    parts = [board_counts(units, year).sentence]
+    parts += [f"通过{label}公开信息{counts[key]}条" for key, label in CHANNELS if counts[key]]
     if issues["n"]:
         parts.append(f"编印政府公报{issues['n']}期共{issues['copies']}份")
     return "，".join(parts) + "。"
