@@ -67,3 +67,32 @@ def test_gazette_command(tmp_path, draft, publish, tree):
         call_command("gazette", "--org", tree.town.code, "--period", "2026-Q9", "--out", str(out), stdout=io.StringIO())
     with pytest.raises(CommandError, match="不是县、乡镇或街道"):
         call_command("gazette", "--org", "NOPE", "--period", quarter, "--out", str(out), stdout=io.StringIO())
+
+
+def _publish_as_village(clerk, people, entry):
+    from gongkai.catalog import services
+
+    entry = services.submit_for_review(actor=clerk, entry=entry)
+    entry = services.review_pass(actor=people["reviewer"], entry=entry)
+    return services.sign_and_publish(actor=people["signer"], entry=entry)
+
+
+def test_village_monthly_board_sheet(tmp_path, tree, draft, publish, clerk, people):
+    mine = [
+        _publish_as_village(clerk, people, draft(title=f"李家村公开事项{n}", publisher=tree.village, actor=clerk))
+        for n in range(2)
+    ]
+    publish(draft(title="民政办的通知"))  # another publisher: not on the village's sheet
+    out = tmp_path / "sheet.pdf"
+    month = timezone.localdate().strftime("%Y-%m")
+    call_command("poster", "--sheet", tree.village.code, "--month", month, "--out", str(out), stdout=io.StringIO())
+    text = "".join(p.extract_text() for p in pypdf.PdfReader(out).pages).replace("\n", "")
+    assert all(e.index_number in text for e in mine) and "民政办的通知" not in text
+    with pytest.raises(CommandError, match="没有发布信息"):
+        call_command(
+            "poster", "--sheet", tree.village.code, "--month", "2020-01", "--out", str(out), stdout=io.StringIO()
+        )
+    with pytest.raises(CommandError, match="不是有效日期"):
+        call_command(
+            "poster", "--sheet", tree.village.code, "--month", "2026-13", "--out", str(out), stdout=io.StringIO()
+        )

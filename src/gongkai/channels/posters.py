@@ -16,14 +16,16 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from gongkai.catalog.models import Entry
+from gongkai.catalog.models import Entry, EntryStatus
 from gongkai.core.errors import ValidationFailed
 from gongkai.documents.fonts import SANS_STACK, SERIF_STACK
 from gongkai.documents.pdf import render_pdf
 from gongkai.documents.qr import qr_svg
 
 from . import config
-from .common import Period, add_months, check_publishable, masked_body, public_url
+from gongkai.orgs.models import Org
+
+from .common import Period, add_months, check_publishable, masked_body, public_url, with_relations
 
 #: Paper sizes in PDF points (1/72 in): what pypdf reads back as the page's MediaBox.
 SIZES: dict[str, tuple[int, int]] = {"A4": (595, 842), "A3": (842, 1191)}
@@ -142,9 +144,24 @@ def render_poster(entry: Entry, *, size: str, period: Period | None = None) -> b
     return render_pdf(html, css=poster_css(size), families=("GK Serif", "GK Sans"))
 
 
+def sheet_entries(org: Org, month: date) -> list[Entry]:
+    """The month's published entries of ``org`` (a village: those published in its name) for its board."""
+    start = month.replace(day=1)
+    qs = Entry.objects.filter(
+        status=EntryStatus.PUBLISHED,
+        publisher__in=org.subtree(),
+        published_date__gte=start,
+        published_date__lt=add_months(start, 1),
+    )
+    entries = list(with_relations(qs).order_by("published_at", "pk"))
+    if not entries:
+        raise ValidationFailed({"month": [f"{org.name}{start:%Y年%m月}没有发布信息"]})
+    return entries
+
+
 def render_board_sheet(entries: Sequence[Entry], *, size: str, month: date, period: Period | None = None) -> bytes:
     """A village's monthly board sheet: the month's entries on one poster, each with its 索引号 and URL."""
     size = check_size(size)
-    title = f"{entries[0].publisher.name if entries else ''}{month:%Y年%m月}公开事项"
+    title = f"{entries[0].publisher.name if entries else ''}{month:%Y年%m月}公开事项"  # the village's name
     html = poster_html(entries, size=size, period=period or posting_period(), title=title)
     return render_pdf(html, css=poster_css(size), families=("GK Serif", "GK Sans"))
