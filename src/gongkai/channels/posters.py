@@ -21,10 +21,9 @@ from gongkai.core.errors import ValidationFailed
 from gongkai.documents.fonts import SANS_STACK, SERIF_STACK
 from gongkai.documents.pdf import render_pdf
 from gongkai.documents.qr import qr_svg
-
-from . import config
 from gongkai.orgs.models import Org
 
+from . import config
 from .common import Period, add_months, check_publishable, masked_body, public_url, with_relations
 
 #: Paper sizes in PDF points (1/72 in): what pypdf reads back as the page's MediaBox.

@@ -34,6 +34,10 @@ def apply_errors(form: forms.Form, exc: ValidationFailed) -> None:
             form.add_error(target, message if target or field == "__all__" else f"{field}：{message}")
 
 
+def _form_errors(form: forms.Form) -> str:
+    return "；".join(str(e) for errs in form.errors.values() for e in errs)
+
+
 class BoardForm(forms.Form):
     org = forms.TypedChoiceField(
         label="所属单位或村（社区）",
@@ -280,7 +284,7 @@ def posting_takedown(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "已记录撤下。")
     else:
-        messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
+        messages.error(request, _form_errors(form))
     return redirect("channels:board", pk=posting.board_id)
 
 
@@ -365,7 +369,7 @@ def entry_poster(request: HttpRequest, pk: int) -> HttpResponse:
         return _back(request, entry, "只有本单位工作人员可以制作海报")
     form = PosterForm(request.POST)
     if not form.is_valid():
-        return _back(request, entry, "；".join(e for errs in form.errors.values() for e in errs))
+        return _back(request, entry, _form_errors(form))
     try:
         period = posters.posting_period(form.cleaned_data["start"], form.cleaned_data["until"])
         pdf = posters.render_poster(entry, size=form.cleaned_data["size"], period=period)
@@ -398,7 +402,7 @@ def entry_posted(request: HttpRequest, pk: int) -> HttpResponse:
     entry = _published_entry(request, pk)
     form = PostedForm(request.POST)
     if not form.is_valid():
-        return _back(request, entry, "；".join(e for errs in form.errors.values() for e in errs))
+        return _back(request, entry, _form_errors(form))
     try:
         services.mark_posted(
             actor=request.user, entry=entry, channel=form.cleaned_data["channel"], url=form.cleaned_data["url"]
