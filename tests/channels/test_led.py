@@ -105,3 +105,35 @@ def test_builder_writes_static_feeds_and_refreshes_them(
             is_active=False,
         )
     assert not txt.exists()
+
+
+def test_led_command_prints_refreshes_and_refuses_bad_screens(screen, draft, publish, people):
+    import io
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    from gongkai.channels.models import Screen
+
+    entry = publish(draft(title="停水通知"))
+    out = io.StringIO()
+    call_command("led", "dongshan-gate", stdout=out)
+    assert out.getvalue().startswith("【东山镇民政办】停水")
+    out = io.StringIO()
+    call_command("led", "dongshan-gate", "--json", stdout=out)
+    assert json.loads(out.getvalue())["pages"][0]["entry"] == entry.pk
+    with pytest.raises(CommandError, match="尚未生成"):
+        call_command("led", "--refresh", stdout=io.StringIO())
+    builder.build_site()
+    catalog.withdraw(actor=people["admin"], entry=entry, reason="已恢复供水，撤回")  # no refresh queued here
+    feed = settings.SITE_DIR / "led" / "dongshan-gate.json"
+    assert json.loads(feed.read_text(encoding="utf-8"))["pages"]  # stale until rewritten
+    call_command("led", "--refresh", stdout=io.StringIO())
+    assert json.loads(feed.read_text(encoding="utf-8"))["pages"] == []
+    with pytest.raises(CommandError, match="没有标识为"):
+        call_command("led", "nope", stdout=io.StringIO())
+    with pytest.raises(CommandError, match="请给出显示屏标识"):
+        call_command("led", stdout=io.StringIO())
+    Screen.objects.filter(pk=screen.pk).update(line_length=0)  # a row edited by hand in the database
+    with pytest.raises(CommandError, match="每行字数或行数为 0"):
+        call_command("led", "dongshan-gate", stdout=io.StringIO())
