@@ -1,4 +1,5 @@
-"""Every write of the channels: boards, postings, screens, new-media posts, gazette print runs.
+"""Every write of the channels (《政府信息公开条例》第二十三条: 政府公报、新媒体、公共查阅点、公告栏、电子屏幕;
+《村民委员会组织法》第三十条 村务公开栏): boards, postings, screens, new-media posts, gazette print runs.
 
 Keyword-only arguments, ``actor=`` first, one transaction, one audit event each (house style). Uploads reach
 storage before the transaction that records them (``catalog.services.add_attachment`` does the same).
@@ -6,12 +7,15 @@ storage before the transaction that records them (``catalog.services.add_attachm
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import IO, Any
 
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 
@@ -22,7 +26,7 @@ from gongkai.core.errors import ValidationFailed
 from gongkai.orgs import permissions as perms
 from gongkai.orgs.models import Org
 
-from . import permissions, photos
+from . import gazette, permissions, photos
 from .common import check_publishable
 from .models import Board, BoardContent, Channel, ChannelPost, GazetteIssue, Posting, Screen
 from .signals import screens_changed
@@ -215,8 +219,6 @@ def save_screen(
     is_active: bool = True,
 ) -> Screen:
     """Register an LED screen or change it (same slug); its feed is written into the built site."""
-    import re
-
     errors: dict[str, list[str]] = {}
     slug = (slug or "").strip().lower()
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,39}", slug):
@@ -255,9 +257,6 @@ def save_screen(
 
 def mark_posted(*, actor: Any, entry: Entry, channel: str, url: str, posted_at: datetime | None = None) -> ChannelPost:
     """Record that ``entry`` went out on a new-media channel (公众号 article), with the article's address."""
-    from django.core.exceptions import ValidationError
-    from django.core.validators import URLValidator
-
     errors: dict[str, list[str]] = {}
     if channel not in Channel.values:
         errors["channel"] = ["请选择发布渠道"]
@@ -294,8 +293,6 @@ def mark_posted(*, actor: Any, entry: Entry, channel: str, url: str, posted_at: 
 
 def record_gazette(*, actor: Any, unit: Org, period: str, copies: Any) -> GazetteIssue:
     """Record a printed 公报 issue (the print run) with the entries of its period."""
-    from . import gazette
-
     errors: dict[str, list[str]] = {}
     count = _positive(copies, "copies", "印数", 1_000_000, errors)
     if errors:

@@ -14,6 +14,7 @@ from html import escape
 
 from django.core.files.storage import default_storage
 
+from gongkai.catalog import gates
 from gongkai.catalog.models import Entry, EntryStatus
 from gongkai.core.errors import ValidationFailed
 from gongkai.orgs.models import Org
@@ -144,8 +145,6 @@ def digest_entries(unit: Org, day: date) -> list[Entry]:
     qs = Entry.objects.filter(
         unit=unit, status=EntryStatus.PUBLISHED, published_date__gte=start, published_date__lte=end
     )
-    from gongkai.catalog import gates
-
     return [e for e in with_relations(qs).order_by("published_at", "pk") if not gates.blocking_reasons(e)]
 
 
