@@ -75,14 +75,15 @@ html {{ font-family: {SERIF_STACK}; font-size: 14pt; line-height: 1.7; color: #0
 .toc {{ break-after: page; }}
 .toc h2 {{ text-align: center; font-family: {SANS_STACK}; font-size: 20pt; }}
 .toc ol {{ list-style: none; padding: 0; margin: 0; }}
-.toc li {{ display: flex; gap: 6pt; margin: 0 0 4pt; overflow-wrap: anywhere; }}
-.toc li a {{ color: #000; text-decoration: none; flex: 1; }}
-.toc li a::after {{ content: target-counter(attr(href), page); float: right; }}
+.toc li {{ margin: 0 0 4pt; }}
+.toc li a {{ color: #000; text-decoration: none; }}
+.toc li .page {{ float: right; margin-left: 8pt; }}
+.toc li .page::after {{ content: target-counter(attr(data-href), page); }}
 .toc .idx {{ font-size: 11pt; color: #333; display: block; }}
 article {{ break-before: page; }}
 article h1 {{ font-size: 20pt; text-align: center; line-height: 1.4; margin: 0 0 8pt; }}
 .meta {{ font-size: 11pt; text-align: center; margin: 0 0 10pt; color: #222; }}
-.body {{ overflow-wrap: anywhere; word-break: break-all; }}
+.body {{ overflow-wrap: break-word; }}
 .body p {{ margin: 0 0 4pt; text-indent: 2em; text-align: justify; }}
 .body table {{ width: 100%; table-layout: fixed; border-collapse: collapse; font-size: 12pt; }}
 .body td, .body th {{ border: 0.5pt solid #000; padding: 2pt 3pt; vertical-align: top; }}
