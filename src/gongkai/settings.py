@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "gongkai.portal",
     "gongkai.reports",
     "gongkai.search",
+    "gongkai.channels",
     "gongkai.documents",
     "gongkai.api",
     "gongkai.harvest",

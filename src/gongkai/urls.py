@@ -14,6 +14,7 @@ urlpatterns = [
     path("staff/tasks/", include("gongkai.worker.urls")),
     path("staff/archive/", include("gongkai.ops.urls")),
     path("staff/inspection/", include("gongkai.inspection.urls")),
+    path("staff/channels/", include("gongkai.channels.urls")),
     path("api/v1/", api.urls),
     path("oai", oai_endpoint, name="oai"),
     path("staff/", include("gongkai.staff.urls")),

@@ -130,6 +130,13 @@ class Action(models.TextChoices):
     INSPECTION_RUN = "inspection.run", "网站自查"
     INSPECTION_ITEM_EXEMPT = "inspection.item_exempt", "说明标准目录事项不涉及"
     INSPECTION_ITEM_RESTORE = "inspection.item_restore", "恢复标准目录事项"
+    # --- 多渠道发布 (channels/services.py)
+    BOARD_SAVE = "channels.board_save", "登记公开栏"
+    BOARD_POSTING = "channels.board_posting", "记录公开栏张贴"
+    BOARD_TAKEDOWN = "channels.board_takedown", "记录公开栏撤下"
+    SCREEN_SAVE = "channels.screen_save", "登记电子显示屏"
+    CHANNEL_POST = "channels.post", "记录渠道发布"
+    GAZETTE_PRINT = "channels.gazette_print", "记录公报印发"
 
 
 # The part before the dot groups the auditor's action filter; choosing a group filters on the prefix
@@ -151,6 +158,7 @@ GROUPS: dict[str, str] = {
     "audit": "审计",
     "tasks": "后台任务",
     "archive": "归档",
+    "channels": "多渠道发布",
 }
 
 

@@ -12,6 +12,7 @@ class PortalConfig(AppConfig):
 
         from gongkai.catalog.models import Category
         from gongkai.catalog.signals import category_renamed, public_entry_changed
+        from gongkai.channels.signals import screens_changed
         from gongkai.interaction.signals import public_messages_changed
         from gongkai.orgs.models import Org
 
@@ -22,3 +23,4 @@ class PortalConfig(AppConfig):
         category_renamed.connect(receivers.on_category_renamed, dispatch_uid="portal.category_renamed")
         post_save.connect(receivers.on_category_saved, sender=Category, dispatch_uid="portal.category_saved")
         public_messages_changed.connect(receivers.on_public_messages_changed, dispatch_uid="portal.messages_changed")
+        screens_changed.connect(receivers.on_screens_changed, dispatch_uid="portal.screens_changed")

@@ -19,6 +19,7 @@ from django.contrib.staticfiles import finders
 from tqdm import tqdm
 
 from gongkai.catalog.models import Attachment, Category, Entry, EntryStatus
+from gongkai.channels import led
 from gongkai.orgs.models import Org
 
 from . import feeds, paths, render, selectors, targets, writer
@@ -72,6 +73,35 @@ def site_pages() -> Iterator[Rendered]:
     yield render.not_found()
     yield render.unavailable()
     yield render.too_many_requests()
+
+
+def led_pages(unit_id: int | None = None) -> Iterator[Rendered]:
+    """The LED screens' feeds (``channels.led``): static files, so screens keep reading with the database down."""
+    for url, body, content_type in led.feed_files(unit_id):
+        yield Rendered(url, body, content_type)
+
+
+def refresh_led(root: SiteDir, unit_id: int) -> list[str]:
+    changed: list[str] = []
+    for page in led_pages(unit_id):
+        changed += root.write(page.url, page.body)
+    for url in led.retired_feed_urls(unit_id):
+        changed += root.remove(url)
+    return changed
+
+
+def refresh_led_feeds(unit_ids: Iterable[int], root: Path | SiteTarget | None = None) -> list[str] | None:
+    """Rewrite the LED feeds of these units in the live release (``gongkai led --refresh``, daily: a notice whose
+    period ended leaves the screens even if nothing was published). None when no site has been built yet."""
+    target = targets.resolve(root)
+    with target.lock():
+        live = target.current()
+        if live is None:
+            return None
+        changed: list[str] = []
+        for unit_id in unit_ids:
+            changed += refresh_led(live, unit_id)
+        return changed
 
 
 def _dir(root: Path | SiteDir) -> SiteDir:
@@ -167,6 +197,7 @@ def build_site(out: Path | SiteTarget | None = None, *, progress: bool = False) 
 
 def _fill(build_dir: SiteDir, units: list[Org], put: Callable[[Iterable[Rendered]], None], bar: tqdm[Any]) -> None:
     put(site_pages())
+    put(led_pages())
     for unit in units:
         tree = CategoryTree.load(unit)
         put(unit_pages(unit, tree))
@@ -259,6 +290,7 @@ def _refresh_entry(root: SiteDir, entry_id: int, category_ids: Iterable[int]) ->
         render.county_home(),
     ):
         changed += root.write(page.url, page.body)
+    changed += refresh_led(root, unit.pk)
     return changed
 
 
@@ -301,20 +333,22 @@ def refresh_unit(unit_id: int, root: Path | SiteTarget | None = None) -> list[st
             changed += live.write(page.url, page.body)
         for cat in tree.by_id.values():
             changed += _refresh_column(live, unit, tree, cat)
+        changed += refresh_led(live, unit.pk)
         return changed
 
 
-def refresh_messages(unit_id: int, root: Path | None = None) -> list[Path]:
+def refresh_messages(unit_id: int, root: Path | SiteTarget | None = None) -> list[str]:
     """After a reply was published or taken down: the unit's 留言选登 and statistics pages only."""
-    root = Path(root or settings.SITE_DIR)
-    with writer.site_lock(root):
-        if not writer.is_built(root):
+    target = targets.resolve(root)
+    with target.lock():
+        live = target.current()
+        if live is None:
             return []
         unit = selectors.public_units().filter(pk=unit_id).first()
         if unit is None:
             return []
         tree = CategoryTree.load(unit)
-        changed: list[Path] = []
+        changed: list[str] = []
         for page in message_pages(unit, tree):
-            changed += writer.write_page(root, page)
+            changed += live.write(page.url, page.body)
         return changed

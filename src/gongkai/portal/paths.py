@@ -11,6 +11,8 @@ from pathlib import Path
 from django.conf import settings
 from django.utils.encoding import filepath_to_uri
 
+from gongkai.catalog.public_urls import absolute as absolute  # moved down: posters print entry URLs
+from gongkai.catalog.public_urls import entry_page as entry_page
 from gongkai.orgs.services import RESERVED_SLUGS as _ORG_RESERVED
 
 PAGE_SIZE = 20
@@ -58,10 +60,6 @@ def unit_feed(unit_slug: str) -> str:
 
 def unit_sitemap(unit_slug: str) -> str:
     return f"/{unit_slug}/sitemap.xml"
-
-
-def entry_page(unit_slug: str, entry_id: int) -> str:
-    return f"/{unit_slug}/info/{entry_id}/"
 
 
 def entry_print(unit_slug: str, entry_id: int) -> str:
@@ -115,10 +113,6 @@ def messages(unit_slug: str) -> str:
 
 def message_stats(unit_slug: str) -> str:
     return f"/{unit_slug}/messages/stats/"
-
-
-def absolute(url: str) -> str:
-    return f"{settings.GONGKAI_PUBLIC_URL}{url}"
 
 
 def page_count(total: int) -> int:

@@ -54,6 +54,11 @@ def _queue_unit(unit_id: int) -> None:
         log.exception("could not queue site refresh for unit %s", unit_id)
 
 
+def on_screens_changed(sender: Any, unit_id: int, **_: Any) -> None:
+    """A screen was added or changed (``channels.signals``, after commit): rewrite the unit's LED feeds."""
+    _queue_unit(unit_id)
+
+
 def on_category_renamed(sender: Any, category_id: int, **_: Any) -> None:
     if _paused.get():
         return

@@ -17,6 +17,7 @@ from gongkai import rules
 from gongkai.applications import selectors as app_selectors
 from gongkai.applications.models import Application, FeeNotice
 from gongkai.catalog.models import Category, Entry, EntryStatus, EntryVersion, Validity
+from gongkai.channels import selectors as channels
 from gongkai.core.errors import ValidationFailed
 from gongkai.orgs.models import Org
 from gongkai.workdays.calendar import CalendarNotLoaded, count_workdays
@@ -505,4 +506,5 @@ def extra_facts(org: Org, year: int, *, include_children: bool = False) -> dict[
         "reply_calendar_missing": missing_calendar,
         "fees_yuan": Decimal(fees["total"] or 0),
         "fee_cases": int(fees["n"] or 0),
+        "channels_summary": channels.units_summary(list(units), year),
     }

@@ -84,7 +84,10 @@ def section_1(data: dict[str, Any], facts: dict[str, Any], unit_name: str) -> st
         f"（三）政府信息管理。本年制发行政规范性文件{p['issued']}件，废止{p['repealed']}件，"
         f"现行有效{p['in_force']}件；已公开信息均按规定标注索引号、成文日期和有效性。"
     )
-    paras.append("（四）政府信息公开平台建设。（请填写本年度公开平台、公开栏、政务新媒体等渠道的建设和使用情况。）")
+    channels = facts.get("channels_summary", "")
+    paras.append(
+        f"（四）政府信息公开平台建设。{channels}（请填写本年度公开平台、公开栏、政务新媒体等渠道的建设和使用情况。）"
+    )
     appeals = data["appeals"]
     reviews = appeals["reconsideration"]["total"]
     suits = appeals["litigation_direct"]["total"] + appeals["litigation_after_reconsideration"]["total"]

@@ -59,6 +59,8 @@ def nav_links(user: Any) -> list[NavLink]:
         links.append(NavLink("年度报告", reverse("reports:index")))
     if perms.units_for(user, Role.UNIT_ADMIN) or perms.has_role(user, Role.SUPERVISOR):
         links.append(NavLink("网站自查", reverse("inspection:index")))  # 国办秘函〔2019〕19号
+    if perms.has_role(user, *ENTRY_ROLES):
+        links.append(NavLink("公开栏", reverse("channels:boards")))  # boards, postings, screens (channels)
     if perms.has_role(user, Role.UNIT_ADMIN, Role.SUPERVISOR):
         links.append(NavLink("归档移交", reverse("ops:archive")))  # Art. 45; the ops floor's page, found by name
     if perms.units_for(user, Role.UNIT_ADMIN):

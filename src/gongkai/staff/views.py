@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from gongkai.catalog import lifecycle, selectors, services, suggest
 from gongkai.catalog.models import Category, Entry, EntryStatus
+from gongkai.channels import views as channel_views
 from gongkai.core.errors import DomainError, NotAllowed, ValidationFailed
 from gongkai.interaction import access as message_access
 from gongkai.interaction import selectors as message_selectors
@@ -302,6 +303,7 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "lag": entry.lag_workdays,
             "screening": screening,
             "lag_over": entry.published_late,
+            "channels": channel_views.entry_panel(entry, user),
             "site_status": task_queue.entry_site_status(entry)
             if entry.status in (EntryStatus.PUBLISHED, EntryStatus.WITHDRAWN)
             else None,
