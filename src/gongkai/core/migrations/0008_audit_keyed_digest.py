@@ -1,12 +1,12 @@
 """Issue 17 item 1: each audit row says how its digest was made (1 plain SHA-256, as every existing row;
-2 HMAC-SHA256 with the audit key ``key_id``). Not a choices change: keep it apart when merging 0007s."""
+2 HMAC-SHA256 with the audit key ``key_id``). An AddField, after the round's actions migration."""
 
 from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("core", "0006_audit_action_archive_export"),
+        ("core", "0007_audit_actions_round_27"),
     ]
 
     operations = [
