@@ -19,6 +19,7 @@ def _isolated_folders(settings: Any, tmp_path_factory: pytest.TempPathFactory) -
     root = tmp_path_factory.mktemp("gongkai")
     settings.MEDIA_ROOT = root / "media"
     settings.SITE_DIR = root / "site"
+    settings.GONGKAI_AUDIT_ANCHOR_FILE = root / "audit-anchors.log"
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     # Argon2 costs ~0.1 s a hash and fixtures create a dozen users per test; tests that are about hashing
     # mark themselves `real_hasher` (see tests/accounts/test_passwords.py).

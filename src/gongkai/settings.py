@@ -7,7 +7,9 @@ With no configuration the platform runs on an embedded SQLite database and local
 from __future__ import annotations
 
 import os
+import secrets
 import sys
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -33,6 +35,24 @@ STATIC_ROOT = Path(os.environ.get("GONGKAI_STATIC_DIR", DATA_DIR / "static"))
 GONGKAI_FONT_DIR = Path(os.environ.get("GONGKAI_FONT_DIR") or Path(sys.prefix) / "share" / "gongkai" / "fonts")
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns on every request without it
 
+
+def _dev_audit_key(path: Path) -> str:
+    """A development/test audit key, made once per data folder (never used in production)."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        for _ in range(50):  # another process may have just created it and not yet written the key
+            key = path.read_text(encoding="ascii").strip()
+            if key:
+                return key
+            time.sleep(0.02)
+        raise ImproperlyConfigured(f"审计日志密钥文件 {path} 是空的：请删除它或设置 GONGKAI_AUDIT_KEY") from None
+    key = secrets.token_urlsafe(48)
+    with os.fdopen(fd, "w", encoding="ascii") as fh:
+        fh.write(key + "\n")
+    return key
+
+
 DEBUG = _env_bool("GONGKAI_DEBUG", False)
 _DEV_SECRET = "dev-only-insecure-secret-key-change-me"
 SECRET_KEY = os.environ.get("SECRET_KEY", _DEV_SECRET)
@@ -45,6 +65,26 @@ if GONGKAI_ENV == "production":
         )
     if DEBUG:
         raise ImproperlyConfigured("生产模式下不得开启 GONGKAI_DEBUG")
+
+# The audit chain's HMAC key (core/audit.py), outside the database and never SECRET_KEY. Retired keys stay in
+# GONGKAI_AUDIT_OLD_KEYS (comma-separated) so rows written with them still verify. Development and test runs
+# without one use a key generated once into the data folder.
+GONGKAI_AUDIT_KEY = os.environ.get("GONGKAI_AUDIT_KEY", "").strip()
+GONGKAI_AUDIT_OLD_KEYS = [k.strip() for k in os.environ.get("GONGKAI_AUDIT_OLD_KEYS", "").split(",") if k.strip()]
+if GONGKAI_ENV == "production":
+    if not GONGKAI_AUDIT_KEY:
+        raise ImproperlyConfigured(
+            "生产模式下必须设置 GONGKAI_AUDIT_KEY（审计日志密钥，至少 32 个字符，不得与 SECRET_KEY 相同）"
+        )
+    if len(GONGKAI_AUDIT_KEY) < 32:
+        raise ImproperlyConfigured("GONGKAI_AUDIT_KEY 太短：审计日志密钥至少 32 个字符")
+elif not GONGKAI_AUDIT_KEY:
+    GONGKAI_AUDIT_KEY = _dev_audit_key(DATA_DIR / "audit.key")
+if GONGKAI_AUDIT_KEY == SECRET_KEY or SECRET_KEY in GONGKAI_AUDIT_OLD_KEYS:
+    raise ImproperlyConfigured("GONGKAI_AUDIT_KEY 不得与 SECRET_KEY 相同：持有站点密钥的人不应能重算审计日志")
+# The chain's head is appended here at least every GONGKAI_AUDIT_ANCHOR_HOURS by the worker (core/anchors.py).
+GONGKAI_AUDIT_ANCHOR_FILE = Path(os.environ.get("GONGKAI_AUDIT_ANCHOR_FILE", DATA_DIR / "audit-anchors.log"))
+GONGKAI_AUDIT_ANCHOR_HOURS = float(os.environ.get("GONGKAI_AUDIT_ANCHOR_HOURS", "24"))
 
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]

@@ -195,6 +195,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         **os.environ,
         "GONGKAI_ENV": "production",
         "SECRET_KEY": secrets.token_urlsafe(48),
+        "GONGKAI_AUDIT_KEY": secrets.token_urlsafe(48),
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DATABASE_URL": f"postgres://{user}@127.0.0.1:{proxy.port}/{name}",
         "GONGKAI_DATA_DIR": str(data_dir),

@@ -16,6 +16,7 @@ from django.dispatch import Signal
 from django.utils import timezone
 
 from gongkai import rules
+from gongkai.catalog.files import safe_filename, screen_active_content
 from gongkai.core import audit
 from gongkai.core.audit_actions import Action
 from gongkai.core.errors import DomainError, ValidationFailed
@@ -323,6 +324,11 @@ def upload(*, actor: Any, application: Application, kind: str, title: str, uploa
         errors["upload"] = ["文件不能超过 20 MB"]
     if errors:
         raise ValidationFailed(errors)
+    # Macros, embedded objects, PDF scripts, polyglots (issue 17 item 7), as for an entry's attachments.
+    try:
+        data, removed = screen_active_content(safe_filename(name), upload.read())
+    except ValidationFailed as exc:
+        raise ValidationFailed({"upload": [exc.message]}) from None
     day = on if isinstance(on, date) else (date.fromisoformat(on) if on else timezone.localdate())
     row = Letter(
         application=application,
@@ -332,7 +338,7 @@ def upload(*, actor: Any, application: Application, kind: str, title: str, uploa
         created_by=actor,
     )
     # Up to 20 MB: stored before the transaction, removed again if it fails.
-    row.uploaded.save(f"{application.tracking_number}-{kind}{suffix}", upload, save=False)
+    row.uploaded.save(f"{application.tracking_number}-{kind}{suffix}", ContentFile(data), save=False)
     try:
         with transaction.atomic():
             actions.check("upload", application, actor)
@@ -342,8 +348,8 @@ def upload(*, actor: Any, application: Application, kind: str, title: str, uploa
                 actor=actor,
                 obj=application,
                 org_code=application.unit.code,
-                comment=row.title,
-                changes={"kind": kind, "letter": row.pk},
+                comment=row.title + (f"（上传时已移除：{'、'.join(removed)}）" if removed else ""),
+                changes={"kind": kind, "letter": row.pk, **({"removed": list(removed)} if removed else {})},
             )
     except BaseException:
         row.uploaded.delete(save=False)

@@ -13,6 +13,8 @@ from django.conf import settings
 
 from gongkai.core.errors import ValidationFailed
 
+from . import hazards
+
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # Extensions we accept → the content family they must have.
 EXTENSIONS = {
@@ -73,6 +75,8 @@ class CheckedFile:
     size: int
     sha256: str
     data: bytes
+    #: What the check removed from the file before it was stored (a PDF's JavaScript, say), in Chinese.
+    removed: tuple[str, ...] = ()
 
 
 def safe_filename(name: str) -> str:
@@ -89,8 +93,6 @@ def _zip_family(data: bytes) -> str:
             if total > MAX_ZIP_UNCOMPRESSED or total > MAX_ZIP_RATIO * max(len(data), 1) + 10_000_000:
                 raise ValidationFailed({"file": ["文件解压后体积异常（疑似压缩炸弹），已拒绝"]})
             names = {i.filename for i in infos}
-            if any(n.lower().endswith("vbaproject.bin") for n in names):
-                raise ValidationFailed({"file": ["文件包含宏（VBA），存在安全风险，请另存为不含宏的格式后上传"]})
             if "word/document.xml" in names:
                 return "docx"
             if "xl/workbook.xml" in names:
@@ -107,9 +109,7 @@ def detect_family(data: bytes) -> str:
     if head.startswith(b"%PDF-"):
         return "pdf"
     if head.startswith(OLE_MAGIC):
-        if b"_\x00V\x00B\x00A\x00_\x00P\x00R\x00O\x00J\x00E\x00C\x00T" in data or b"M\x00a\x00c\x00r\x00o\x00s" in data:
-            raise ValidationFailed({"file": ["文件包含宏（VBA），存在安全风险，请另存为不含宏的格式后上传"]})
-        return "ole"
+        return "ole"  # macros and embedded objects: hazards.check_office
     if head.startswith(b"PK\x03\x04"):
         return _zip_family(data)
     if head.startswith(b"\xff\xd8\xff"):
@@ -167,6 +167,22 @@ def strip_image_metadata(data: bytes, family: str, name: str) -> bytes:
         raise ValidationFailed({"file": [f"“{name}”不是完整有效的图片，请重新导出后上传"]}) from None
 
 
+def screen_active_content(name: str, data: bytes, family: str | None = None) -> tuple[bytes, tuple[str, ...]]:
+    """Issue 17 item 7: a polyglot (content that is also HTML) and an office file with macros, embedded
+    objects or external links are refused; a PDF's JavaScript, OpenAction, /AA, Launch actions and embedded
+    files are removed. Returns the bytes to store and what was removed (Chinese labels).
+    ``family`` is the content family when the caller has detected it already."""
+    if family is None:
+        family = detect_family(data)
+    hazards.refuse_html(name, data)
+    if family in ("ole", "docx", "xlsx"):
+        hazards.check_office(name, data, family)
+    elif family == "pdf":
+        cleaned = hazards.clean_pdf(name, data)
+        return cleaned.data, tuple(cleaned.removed)
+    return data, ()
+
+
 def check_upload(name: str, stream: IO[bytes], *, max_bytes: int | None = None) -> CheckedFile:
     """Read and check one upload. Raises ``ValidationFailed`` on field ``file`` with a Chinese reason."""
     limit = max_bytes or settings.GONGKAI_MAX_ATTACHMENT_BYTES
@@ -185,6 +201,7 @@ def check_upload(name: str, stream: IO[bytes], *, max_bytes: int | None = None) 
         raise ValidationFailed(
             {"file": [f"“{name}”的扩展名是 .{ext}，但内容是{FAMILY_LABELS.get(family, family)}，已拒绝上传"]}
         )
+    data, removed = screen_active_content(name, data, family)
     if family in IMAGE_FORMATS:
         data = strip_image_metadata(data, family, name)
     return CheckedFile(
@@ -194,4 +211,5 @@ def check_upload(name: str, stream: IO[bytes], *, max_bytes: int | None = None) 
         size=len(data),
         sha256=hashlib.sha256(data).hexdigest(),
         data=data,
+        removed=removed,
     )

@@ -254,6 +254,9 @@ class Attachment(models.Model):
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     replaced_at = models.DateTimeField("已被替换", null=True, blank=True)
+    #: What the upload check removed before storing (``catalog.hazards``): set by ``add_attachment`` for its
+    #: caller to show, not a column (the audit event of the upload keeps it).
+    cleaned: tuple[str, ...] = ()
 
     class Meta:
         verbose_name = "附件"

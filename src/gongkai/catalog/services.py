@@ -551,12 +551,17 @@ def add_attachment(*, actor: Any, entry: Entry, name: str, stream: IO[bytes]) ->
                 actor=actor,
                 obj=entry,
                 org_code=entry.unit.code,
-                changes={"attachment": [None, f"{checked.name} ({checked.size} 字节, sha256 {checked.sha256[:12]})"]},
+                comment=f"上传时已移除：{'、'.join(checked.removed)}" if checked.removed else "",
+                changes={
+                    "attachment": [None, f"{checked.name} ({checked.size} 字节, sha256 {checked.sha256[:12]})"],
+                    **({"removed": [None, list(checked.removed)]} if checked.removed else {}),
+                },
             )
             _notify_content(entry, "attach")
     except BaseException:
         att.file.delete(save=False)
         raise
+    att.cleaned = checked.removed
     return att
 
 

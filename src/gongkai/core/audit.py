@@ -1,9 +1,26 @@
-"""Writing and verifying the audit chain."""
+"""Writing and verifying the audit chain.
+
+Each event carries a digest over its content and the previous event's digest. Two digest versions exist;
+a row's ``digest_version`` says which, and a row is always verified the way it was written:
+
+- **1** (rows written before issue 17): plain SHA-256 of the canonical JSON. Anyone with write access to
+  the database can recompute these, so they prove order, not origin.
+- **2** (every new row): HMAC-SHA256 with the audit key (``GONGKAI_AUDIT_KEY``, kept outside the database
+  and distinct from ``SECRET_KEY``) over the same JSON plus the version and the key's id. ``key_id`` names the
+  key (a short hash of it, never the key), so keys can rotate: old keys stay listed in
+  ``GONGKAI_AUDIT_OLD_KEYS`` for verification only.
+
+GB/T 22239-2019（等保 2.0）8.1.4.3 安全审计 c): audit records are protected against unauthorised deletion,
+change or overwriting — including by someone who can write to the database but does not hold the key. A
+rewrite of the whole log with valid digests (a rollback to an earlier backup, or a chain recomputed by the
+key holder) is caught by the anchors written outside the database (``core.anchors``).
+"""
 
 from __future__ import annotations
 
 import contextvars
 import hashlib
+import hmac
 import json
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -11,8 +28,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, Protocol
 
+from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 
@@ -59,8 +77,29 @@ def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[
     return out
 
 
-def _digest(event: AuditEvent) -> str:
-    payload = {
+#: The digest version new rows are written with.
+KEYED = 2
+
+
+def key_id(key: str) -> str:
+    """The short public name of an audit key, stored with each row (never the key itself)."""
+    return hashlib.sha256(b"gongkai-audit-key-id\0" + key.encode("utf-8")).hexdigest()[:12]
+
+
+def current_key() -> tuple[str, str]:
+    """``(key_id, key)`` for new rows."""
+    key = settings.GONGKAI_AUDIT_KEY
+    return key_id(key), key
+
+
+def known_keys() -> dict[str, str]:
+    """Every key a row may have been written with: the current one and the retired ones."""
+    keys = [settings.GONGKAI_AUDIT_KEY, *getattr(settings, "GONGKAI_AUDIT_OLD_KEYS", [])]
+    return {key_id(k): k for k in keys if k}
+
+
+def _payload(event: AuditEvent) -> dict[str, Any]:
+    return {
         "created_at": event.created_at.isoformat(),
         "actor": event.actor_id,
         "actor_name": event.actor_name,
@@ -76,8 +115,33 @@ def _digest(event: AuditEvent) -> str:
         "changes": event.changes,
         "prev_hash": event.prev_hash,
     }
-    blob = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def _blob(payload: Mapping[str, Any]) -> bytes:
+    return json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+
+
+def _digest(event: AuditEvent, keys: Mapping[str, str] | None = None) -> str | None:
+    """The digest ``event`` should carry, by its own ``digest_version`` (and ``key_id``); None when it
+    cannot be computed here (a key that is not configured, a version this code does not know)."""
+    version = getattr(event, "digest_version", 1)
+    if version == 1:
+        return hashlib.sha256(_blob(_payload(event))).hexdigest()
+    if version == KEYED:
+        key = (keys if keys is not None else known_keys()).get(event.key_id)
+        if key is None:
+            return None
+        payload = {**_payload(event), "v": KEYED, "key_id": event.key_id}
+        return hmac.new(key.encode("utf-8"), _blob(payload), hashlib.sha256).hexdigest()
+    return None
+
+
+def _sign(event: AuditEvent, keys: Mapping[str, str]) -> str:
+    """The digest of a row being written (always with the current key)."""
+    digest = _digest(event, keys)
+    if digest is None:  # pragma: no cover - the current key is always among the known ones
+        raise RuntimeError("audit key missing")
+    return digest
 
 
 def _checked(action: Action) -> Action:
@@ -135,8 +199,10 @@ def record(
             comment=comment,
             changes=_jsonable(dict(changes or {})),
             prev_hash=head.last_hash,
+            digest_version=KEYED,
+            key_id=current_key()[0],
         )
-        event.hash = _digest(event)
+        event.hash = _sign(event, known_keys())
         event.save(force_insert=True)
         head.last_hash = event.hash
         head.count += 1
@@ -178,7 +244,10 @@ def record_many(
         "action": action,
         "org_code": org_code,
         "outcome": AuditEvent.Outcome.SUCCESS.value,
+        "digest_version": KEYED,
+        "key_id": current_key()[0],
     }
+    keys = known_keys()
     connection = transaction.get_connection()
     fields = [f for f in AuditEvent._meta.local_concrete_fields if not f.primary_key]
     # Text columns go in as they are; the others (time, JSON, address, actor) through their field's adapter.
@@ -206,7 +275,7 @@ def record_many(
                 changes=_jsonable(dict(item.changes or {})),
                 prev_hash=prev,
             )
-            event.hash = prev = _digest(event)  # type: ignore[arg-type]
+            event.hash = prev = _sign(event, keys)  # type: ignore[arg-type]
             row = [getattr(event, f.attname) for f in fields]
             for i, f in adapt:
                 row[i] = f.get_db_prep_save(row[i], connection)
@@ -230,23 +299,59 @@ class ChainProblem:
     problem: str
 
 
-def verify(events: Iterable[AuditEvent] | None = None) -> list[ChainProblem]:
-    """Walk the chain in id order; report every row whose hash or link does not hold."""
+class Checkpoints(Protocol):
+    """What ``verify`` compares the rows with besides their own digests (``core.anchors``)."""
+
+    def see(self, seq: int, event: AuditEvent, problems: list[ChainProblem]) -> None: ...
+
+    def finish(self, seen: int, problems: list[ChainProblem]) -> None: ...
+
+
+def verify(events: Iterable[AuditEvent] | None = None, *, checkpoints: Checkpoints | None = None) -> list[ChainProblem]:
+    """Walk the chain in id order; report every row whose digest or link does not hold, a keyed chain that
+    turns unkeyed (a forger without the key writing version-1 rows) and, for the whole log, a head that does
+    not match. ``checkpoints`` (the anchors, see ``anchors.verify``) sees every row by its position."""
     problems: list[ChainProblem] = []
     prev = GENESIS
     seen = 0
+    keys = known_keys()
+    keyed_since: int | None = None
+    whole = events is None
     rows = events if events is not None else AuditEvent.objects.order_by("id").iterator(chunk_size=2000)
     for event in rows:
         seen += 1
+        version = getattr(event, "digest_version", 1)
         if event.prev_hash != prev:
             problems.append(ChainProblem(event.id, "链接断裂：前一条记录被删除、插入或修改"))
-        if _digest(event) != event.hash:
-            problems.append(ChainProblem(event.id, "内容与哈希不符：记录被修改"))
+        expected = _digest(event, keys)
+        if expected is None:
+            if version == KEYED:
+                problems.append(
+                    ChainProblem(
+                        event.id,
+                        f"无法校验：记录使用的审计密钥（编号 {event.key_id}）未配置；"
+                        "轮换后的旧密钥应列在 GONGKAI_AUDIT_OLD_KEYS 中",
+                    )
+                )
+            else:
+                problems.append(ChainProblem(event.id, f"未知的摘要版本 {version}：记录被修改"))
+        elif not hmac.compare_digest(expected, event.hash):
+            problems.append(ChainProblem(event.id, "内容与哈希不符：记录被修改，或链被不持有密钥的人重新计算"))
+        if version == KEYED and keyed_since is None:
+            keyed_since = event.id
+        elif version != KEYED and keyed_since is not None:
+            problems.append(
+                ChainProblem(event.id, f"带密钥的记录（自记录 {keyed_since} 起）之后出现无密钥记录：记录被伪造")
+            )
+        if checkpoints is not None:
+            checkpoints.see(seen, event, problems)
         prev = event.hash
     head = AuditChainHead.objects.filter(id=1).first()
-    if head is not None and events is None:
+    if head is not None and whole:
         if head.count != seen:
             problems.append(ChainProblem(None, f"记录条数为 {seen}，链头记载 {head.count}：有记录被删除或插入"))
         if head.last_hash != prev:
             problems.append(ChainProblem(None, "最后一条记录与链头不符：末尾记录被删除或修改"))
+    if checkpoints is not None:
+        checkpoints.finish(seen, problems)
     return problems

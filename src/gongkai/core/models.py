@@ -38,6 +38,10 @@ class AuditEvent(models.Model):
     changes = models.JSONField("变更内容", default=dict, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    # How ``hash`` was computed (``core.audit``): 1 plain SHA-256 (rows from before issue 17), 2 HMAC-SHA256
+    # with the audit key named by ``key_id``. Each row keeps the version it was written with.
+    digest_version = models.PositiveSmallIntegerField("摘要版本", default=1)
+    key_id = models.CharField("审计密钥编号", max_length=16, blank=True)
 
     class Meta:
         verbose_name = "审计日志"

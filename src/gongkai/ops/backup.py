@@ -2,7 +2,8 @@
 
 Layout of a backup folder::
 
-    manifest.json          format, time, database kind, and the SHA-256 of every other file
+    manifest.json          format, time, database kind, the SHA-256 of every other file, and the audit
+                           chain's head at the time (an anchor, see core/anchors.py)
     db/gongkai.sqlite3     SQLite: a copy made with SQLite's online backup API (consistent, no writer blocked)
     db/postgres.dump       PostgreSQL with pg_dump on PATH: a custom-format dump (one snapshot transaction)
     db/data.xml            PostgreSQL without pg_dump: Django ``dumpdata`` inside one REPEATABLE READ transaction
@@ -37,6 +38,7 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django.utils import timezone
 
+from gongkai.core import anchors
 from gongkai.portal.builder import build_site
 from gongkai.portal.writer import site_lock, swap_in
 from gongkai.search.backends import get_backend
@@ -211,6 +213,9 @@ def backup(out: Path | str, progress: Progress = _quiet) -> Result:
     out.mkdir(parents=True, exist_ok=True)
     (out / "db").mkdir()
     steps = _Steps(4, progress)
+    # The audit chain's head, before the copy (which holds at least these rows): into the anchor file and the
+    # manifest, so a later rollback to an older state is seen by `gongkai audit verify` (core/anchors.py).
+    anchor = anchors.write()
     kind = steps.run("数据库", lambda: _dump_database(out / "db"), out / "db")
     steps.run("上传的文件", lambda: _copy_media(out / "media"), out / "media")
     site = Path(settings.SITE_DIR)
@@ -230,6 +235,7 @@ def backup(out: Path | str, progress: Progress = _quiet) -> Result:
         "created_at": timezone.now().isoformat(),
         "database": kind,
         "files": files,
+        "audit_anchor": json.loads(anchor.line()),
     }
     (out / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8")
     return Result(out, len(files), kind)

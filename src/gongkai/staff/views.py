@@ -120,9 +120,14 @@ def _save_attachments(request: HttpRequest, entry: Entry) -> list[str]:
     errors = []
     for upload in request.FILES.getlist("files"):
         try:
-            services.add_attachment(actor=request.user, entry=entry, name=upload.name or "附件", stream=upload)
+            att = services.add_attachment(actor=request.user, entry=entry, name=upload.name or "附件", stream=upload)
         except ValidationFailed as exc:
             errors.append(exc.message)
+        else:
+            if att.cleaned:
+                messages.warning(
+                    request, f"附件“{att.original_name}”含有可执行内容，已移除后保存：{'、'.join(att.cleaned)}"
+                )
     return errors
 
 

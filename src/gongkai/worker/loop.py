@@ -39,6 +39,8 @@ from django_tasks.signals import task_finished, task_started
 from django_tasks_db.models import DBTaskResult
 from django_tasks_db.utils import exclusive_transaction
 
+from gongkai.core import anchors
+
 from . import pruning, recovery, taskinfo
 from .models import WorkerHeartbeat
 from .transient import is_transient_db_error
@@ -186,6 +188,7 @@ class Worker:
         self.tasks_run = 0
         self._last_recovery = 0.0
         self._last_prune = float("-inf")  # the first idle moment prunes
+        self._last_anchor_check = float("-inf")
 
     # --- signals and waiting -------------------------------------------------------------------------------
 
@@ -318,6 +321,23 @@ class Worker:
             log.warning("已把中断的任务重新排队：%s（%s）", line.label, line.reason)
         for line in report.failed:
             log.error("任务多次中断，已标记为失败：%s（%s）", line.label, line.reason)
+
+    def _maybe_anchor(self) -> None:
+        """Append the audit chain's head to the anchor file when the last anchor is older than
+        ``GONGKAI_AUDIT_ANCHOR_HOURS`` (issue 17: anchored at least daily), looking at most every ten minutes."""
+        if time.monotonic() - self._last_anchor_check < 600:
+            return
+        self._last_anchor_check = time.monotonic()
+        try:
+            if anchors.due():
+                made = anchors.write()
+                log.info("已记录审计日志锚点：第 %d 条记录，摘要 %s", made.seq, made.digest[:16])
+        except Exception as exc:
+            if is_transient_db_error(exc):
+                _reset_connections()
+                self._last_anchor_check = float("-inf")
+                return
+            log.exception("记录审计日志锚点时出错")
 
     def _maybe_prune(self) -> None:
         """Remove old finished task rows (``pruning``), at most once every ``GONGKAI_TASK_PRUNE_MINUTES``, only
@@ -470,6 +490,7 @@ class Worker:
                     log.info("队列已空，任务进程退出（--batch）")
                     break
                 self._maybe_prune()
+                self._maybe_anchor()
                 close_old_connections()
                 self.sleep(self.interval)
         except Stop:

@@ -3,35 +3,66 @@ from __future__ import annotations
 import csv
 import sys
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from gongkai.core.audit import verify
+from gongkai.core import anchors
 from gongkai.core.cells import SafeWriter
 from gongkai.core.models import AuditEvent
 
 
 class Command(BaseCommand):
-    help = "审计日志：verify 校验哈希链；export 导出 CSV"
+    help = "审计日志：verify 校验哈希链与锚点；anchor 记录当前链头（锚点）；export 导出 CSV"
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
-        sub.add_parser("verify", help="逐条校验哈希链，发现被修改、插入或删除的记录时以状态 1 退出")
+        v = sub.add_parser(
+            "verify", help="逐条校验哈希链并与锚点比对，发现被修改、插入、删除或回滚的记录时以状态 1 退出"
+        )
+        v.add_argument(
+            "--anchors",
+            action="append",
+            default=[],
+            metavar="文件",
+            help="另外比对的锚点文件或备份清单 manifest.json（可重复）；默认总是比对 GONGKAI_AUDIT_ANCHOR_FILE",
+        )
+        a = sub.add_parser("anchor", help="把当前链头（条数、摘要、时间）追加到锚点文件并打印，供另行保存或公布")
+        a.add_argument("--list", action="store_true", help="只列出已有的锚点，不新增")
         p = sub.add_parser("export", help="导出审计日志为 CSV（UTF-8 BOM，Excel 可直接打开）")
         p.add_argument("--days", type=int, default=180, help="导出最近多少天（默认 180）")
         p.add_argument("--out", help="输出文件（默认标准输出）")
 
     def handle(self, *args: Any, **opts: Any) -> None:
         if opts["action"] == "verify":
-            problems = verify()
+            extra = [Path(p) for p in opts["anchors"]]
+            problems = anchors.verify(extra)
             total = AuditEvent.objects.count()
+            checked = sum(1 for item in anchors.load() if not isinstance(item, str))
+            for path in extra:
+                checked += sum(1 for item in anchors.load(path) if not isinstance(item, str))
             if problems:
+                rows = [p for p in problems if p.event_id is not None]
+                if rows:
+                    first = min(rows, key=lambda p: p.event_id or 0)
+                    self.stderr.write(f"第一处被破坏的记录：记录 {first.event_id}：{first.problem}")
                 for p in problems:
                     self.stderr.write(f"记录 {p.event_id if p.event_id is not None else '-'}：{p.problem}")
                 raise CommandError(f"审计日志校验失败：{len(problems)} 处问题（共 {total} 条记录）", returncode=1)
-            self.stdout.write(f"审计日志完整：{total} 条记录，哈希链无断裂。")
+            self.stdout.write(f"审计日志完整：{total} 条记录，哈希链无断裂，与 {checked} 个锚点一致。")
+            return
+        if opts["action"] == "anchor":
+            if opts["list"]:
+                for line in anchors.iter_lines():
+                    self.stdout.write(line)
+                return
+            made = anchors.write()
+            self.stdout.write(made.line())
+            self.stdout.write(
+                f"已记录锚点：第 {made.seq} 条记录，摘要 {made.digest}，时间 {made.at}（{anchors.anchor_file()}）"
+            )
             return
         since = timezone.now() - timedelta(days=opts["days"])
         handle = open(opts["out"], "w", encoding="utf-8-sig", newline="") if opts["out"] else sys.stdout  # noqa: SIM115
