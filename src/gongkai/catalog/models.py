@@ -215,8 +215,8 @@ class EntryVersion(models.Model):
     number = models.PositiveIntegerField("版本号")
     snapshot = models.JSONField()
     reason = models.CharField("修改说明", max_length=300, blank=True)
-    #: 《条例》第二十六条 "形成或者变更之日起二十个工作日内": a correction that publishes a 变更 of the information
-    #: records the day it changed, and the working days from then to this version (the period restarts).
+    #: 《条例》第二十六条 ("形成或者变更之日起", rule ``publication``): a correction that publishes a 变更 of the
+    #: information records the day it changed, and the working days from then to this version (the period restarts).
     changed_date = models.DateField("信息变更日期", null=True, blank=True)
     lag_workdays = models.PositiveIntegerField("变更至公开工作日数", null=True, blank=True)
     published_date = models.DateField("本版公开日期", null=True, blank=True)  # set with changed_date

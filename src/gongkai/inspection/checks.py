@@ -214,7 +214,7 @@ def home_freshness(ctx: Context, check: Check) -> Outcome:
 
 
 def watched_columns(ctx: Context, check: Check) -> Outcome:
-    """Columns watched by 栏目不更新 (the column's ``freshness``): 动态 2 weeks, 通知公告/政策文件 6 months."""
+    """Columns watched by 栏目不更新 (the column's ``freshness``): 动态 and 通知公告/政策文件, each with its rule."""
     allowed = {kind: check.threshold(kind) for kind in FRESHNESS_RULES}
     out = Outcome()
     for col in ctx.columns():

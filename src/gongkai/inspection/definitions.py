@@ -75,7 +75,7 @@ class Threshold:
         return (p.value, p.unit) if p else (self.value, self.unit)
 
     def days(self, on: Any = None) -> int:
-        """In calendar days (weeks × 7; a month is 365.25 / 12 days rounded up, as ``Period.calendar_days``)."""
+        """In calendar days (as ``Period.calendar_days`` counts weeks and months)."""
         p = self.period(on)
         if p is not None:
             return p.calendar_days

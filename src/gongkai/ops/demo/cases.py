@@ -549,7 +549,7 @@ def plan(y0: int, today: date) -> list[Case]:
             ago(12),
             "东山镇各村2016年以来全部村级财务凭证及会计账簿",
             # 《条例》第三十五条: far beyond a reasonable quantity; the stated reason (writing a village history) is
-            # reasonable, but the copies cannot be made within 20 working days
+            # reasonable, but the copies cannot be made within the Art. 33 answer period
             (
                 step(
                     "reasonable",
