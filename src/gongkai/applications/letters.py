@@ -16,7 +16,7 @@ from django.dispatch import Signal
 from django.utils import timezone
 
 from gongkai import rules
-from gongkai.catalog.files import safe_filename, screen_active_content
+from gongkai.catalog.files import safe_filename, screen_active_content, strip_metadata
 from gongkai.core import audit
 from gongkai.core.audit_actions import Action
 from gongkai.core.errors import DomainError, ValidationFailed
@@ -327,6 +327,7 @@ def upload(*, actor: Any, application: Application, kind: str, title: str, uploa
     # Macros, embedded objects, PDF scripts, polyglots (issue 17 item 7), as for an entry's attachments.
     try:
         data, removed = screen_active_content(safe_filename(name), upload.read())
+        data = strip_metadata(safe_filename(name), data)
     except ValidationFailed as exc:
         raise ValidationFailed({"upload": [exc.message]}) from None
     day = on if isinstance(on, date) else (date.fromisoformat(on) if on else timezone.localdate())

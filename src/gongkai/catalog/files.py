@@ -13,7 +13,7 @@ from django.conf import settings
 
 from gongkai.core.errors import ValidationFailed
 
-from . import hazards
+from . import docmeta, hazards
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # Extensions we accept → the content family they must have.
@@ -167,6 +167,20 @@ def strip_image_metadata(data: bytes, family: str, name: str) -> bytes:
         raise ValidationFailed({"file": [f"“{name}”不是完整有效的图片，请重新导出后上传"]}) from None
 
 
+def strip_metadata(name: str, data: bytes, family: str | None = None) -> bytes:
+    """Issue 22: who made a file is not what is published — EXIF/XMP of images, author/producer/XMP of PDFs,
+    author/editor/company/custom properties of ``.docx``/``.xlsx`` are removed (``docmeta``)."""
+    if family is None:
+        family = detect_family(data)
+    if family in IMAGE_FORMATS:
+        return strip_image_metadata(data, family, name)
+    if family == "pdf":
+        return docmeta.strip_pdf_metadata(name, data)
+    if family in ("docx", "xlsx"):
+        return docmeta.strip_office_metadata(name, data)
+    return data
+
+
 def screen_active_content(name: str, data: bytes, family: str | None = None) -> tuple[bytes, tuple[str, ...]]:
     """Issue 17 item 7: a polyglot (content that is also HTML) and an office file with macros, embedded
     objects or external links are refused; a PDF's JavaScript, OpenAction, /AA, Launch actions and embedded
@@ -202,8 +216,7 @@ def check_upload(name: str, stream: IO[bytes], *, max_bytes: int | None = None) 
             {"file": [f"“{name}”的扩展名是 .{ext}，但内容是{FAMILY_LABELS.get(family, family)}，已拒绝上传"]}
         )
     data, removed = screen_active_content(name, data, family)
-    if family in IMAGE_FORMATS:
-        data = strip_image_metadata(data, family, name)
+    data = strip_metadata(name, data, family)
     return CheckedFile(
         name=name,
         kind=ext if ext != "jpeg" else "jpg",
