@@ -74,7 +74,8 @@ def _docx() -> bytes:
     with zipfile.ZipFile(io.BytesIO(raw)) as src:
         members = {i.filename: src.read(i) for i in src.infolist()}
     app = members.get("docProps/app.xml", b"")
-    members["docProps/app.xml"] = app.replace(b"</Properties>", "<Company>清河乡人民政府</Company></Properties>".encode())
+    company = "<Company>清河乡人民政府</Company></Properties>".encode()
+    members["docProps/app.xml"] = app.replace(b"</Properties>", company)
     members["docProps/custom.xml"] = (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
         '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties" '
