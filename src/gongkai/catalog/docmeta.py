@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from typing import Any
 from xml.etree import ElementTree as ET
 
 from gongkai.core.errors import ValidationFailed
@@ -60,55 +61,45 @@ _PREFIXES = (
     ("xsi", "http://www.w3.org/2001/XMLSchema-instance"),
     ("vt", "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"),
 )
+for _prefix, _uri in _PREFIXES:  # the prefixes Office writes, so a rewritten part reads as before
+    ET.register_namespace(_prefix, _uri)
 CORE_PART = "docProps/core.xml"
 APP_PART = "docProps/app.xml"
 CUSTOM_PART = "docProps/custom.xml"
 
 
-def strip_pdf_metadata(name: str, data: bytes) -> bytes:
-    """The PDF without author, creator, producer, custom information entries, XMP beyond ``XMP_KEEP`` and
-    ``/PieceInfo`` private data. A PDF that has none of them comes back byte for byte; one that pikepdf
-    cannot parse has already passed ``hazards.clean_pdf`` (it names no active content) and is kept."""
+def trim_pdf(pdf: Any) -> bool:
+    """Remove from an open ``pikepdf.Pdf`` the author, creator, producer and custom information entries, XMP
+    beyond ``XMP_KEEP`` and ``/PieceInfo`` private data; True if anything was there. Called by
+    ``hazards.clean_pdf`` in the same pass that removes active content, so a PDF is parsed and saved once."""
     import pikepdf
 
-    try:
-        pdf = pikepdf.open(io.BytesIO(data))
-    except Exception:
-        return data
-    with pdf:
-        changed = False
-        info = pdf.trailer.get("/Info")
-        if isinstance(info, pikepdf.Dictionary):
-            for key in list(info.keys()):
-                if key not in PDF_INFO_KEEP:
-                    del info[key]
-                    changed = True
-        if "/Metadata" in pdf.Root:
-            try:
-                with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta:
-                    for key in [k for k in meta if k not in XMP_KEEP]:
-                        del meta[key]
-                        changed = True
-            except Exception:
-                # XMP that does not parse cannot be trimmed: drop it whole
-                del pdf.Root["/Metadata"]
+    changed = False
+    info = pdf.trailer.get("/Info")
+    if isinstance(info, pikepdf.Dictionary):
+        for key in list(info.keys()):
+            if key not in PDF_INFO_KEEP:
+                del info[key]
                 changed = True
-        if "/PieceInfo" in pdf.Root:
-            del pdf.Root["/PieceInfo"]
-            changed = True
-        for page in pdf.pages:  # page-level private data and XMP (the document's own XMP was trimmed above)
-            for key in ("/PieceInfo", "/Metadata"):
-                if key in page.obj:
-                    del page.obj[key]
-                    changed = True
-        if not changed:
-            return data
-        out = io.BytesIO()
+    if "/Metadata" in pdf.Root:
         try:
-            pdf.save(out)
+            with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta:
+                for key in [k for k in meta if k not in XMP_KEEP]:
+                    del meta[key]
+                    changed = True
         except Exception:
-            raise ValidationFailed({"file": [f"“{name}”的文档属性无法清除，请另存为 PDF 后重新上传"]}) from None
-    return out.getvalue()
+            # XMP that does not parse cannot be trimmed: drop it whole
+            del pdf.Root["/Metadata"]
+            changed = True
+    if "/PieceInfo" in pdf.Root:
+        del pdf.Root["/PieceInfo"]
+        changed = True
+    for page in pdf.pages:  # page-level private data and XMP (the document's own XMP was trimmed above)
+        for key in ("/PieceInfo", "/Metadata"):
+            if key in page.obj:
+                del page.obj[key]
+                changed = True
+    return changed
 
 
 def _without(xml: bytes, drop: frozenset[str], *, drop_all: bool = False) -> bytes | None:
@@ -122,8 +113,6 @@ def _without(xml: bytes, drop: frozenset[str], *, drop_all: bool = False) -> byt
         return None
     for child in victims:
         root.remove(child)
-    for prefix, uri in _PREFIXES:
-        ET.register_namespace(prefix, uri)
     if root.tag.startswith(f"{{{_CP}}}"):
         return ET.tostring(root, encoding="utf-8", xml_declaration=True)
     # app.xml and custom.xml use a default namespace, as Office writes them

@@ -168,14 +168,13 @@ def strip_image_metadata(data: bytes, family: str, name: str) -> bytes:
 
 
 def strip_metadata(name: str, data: bytes, family: str | None = None) -> bytes:
-    """Issue 22: who made a file is not what is published — EXIF/XMP of images, author/producer/XMP of PDFs,
-    author/editor/company/custom properties of ``.docx``/``.xlsx`` are removed (``docmeta``)."""
+    """Issue 22: who made a file is not what is published — EXIF/XMP of images and author/editor/company/custom
+    properties of ``.docx``/``.xlsx`` are removed (``docmeta``). A PDF's are removed by ``screen_active_content``
+    (``hazards.clean_pdf``), in the one pass that opens and saves it, which every caller runs first."""
     if family is None:
         family = detect_family(data)
     if family in IMAGE_FORMATS:
         return strip_image_metadata(data, family, name)
-    if family == "pdf":
-        return docmeta.strip_pdf_metadata(name, data)
     if family in ("docx", "xlsx"):
         return docmeta.strip_office_metadata(name, data)
     return data

@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 
 from gongkai.core.errors import ValidationFailed
 
+from . import docmeta
+
 log = logging.getLogger(__name__)
 
 # Markers of an HTML document or of script a browser would run. Searched in the raw bytes; in compressed
@@ -184,7 +186,8 @@ def _raw_pdf_hazards(data: bytes) -> list[str]:
 
 
 def clean_pdf(name: str, data: bytes) -> Cleaned:
-    """Remove JavaScript, OpenAction, /AA, Launch (and other script/import) actions and embedded files.
+    """Remove JavaScript, OpenAction, /AA, Launch (and other script/import) actions and embedded files, and the
+    document properties that name who made it (``docmeta.trim_pdf``; not reported as removed content).
 
     A PDF that has none comes back byte for byte; one pikepdf cannot parse is kept only if its raw bytes name
     none of them (a damaged PDF cannot be cleaned, so one that does is refused)."""
@@ -199,10 +202,14 @@ def clean_pdf(name: str, data: bytes) -> Cleaned:
         return Cleaned(data)
     with pdf:
         removed = _strip_pdf(pdf)
-        if not removed:
+        trimmed = docmeta.trim_pdf(pdf)  # issue 22: who made it, in the same pass (not listed as active content)
+        if not removed and not trimmed:
             return Cleaned(data)
         out = io.BytesIO()
-        pdf.save(out)
+        try:
+            pdf.save(out)
+        except Exception:
+            raise ValidationFailed({"file": [f"“{name}”无法清理，请另存为 PDF 后重新上传"]}) from None
     return Cleaned(out.getvalue(), removed)
 
 
