@@ -284,6 +284,7 @@ def _refresh_entry(root: SiteDir, entry_id: int, category_ids: Iterable[int]) ->
         changed += _refresh_column(root, unit, tree, cat)
     for page in (
         render.unit_home(unit, tree),
+        render.catalog(unit, tree),  # its entry counts
         render.annual_reports(unit, tree),
         feeds.unit_feed(unit),
         feeds.unit_sitemap(unit, tree),

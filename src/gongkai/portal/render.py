@@ -129,9 +129,27 @@ def guide(unit: Org, tree: CategoryTree) -> Rendered:
     return _html(paths.guide(unit.slug), "portal/guide.html", ctx)
 
 
+def catalog_nodes(unit: Org, tree: CategoryTree) -> list[dict[str, Any]]:
+    """The catalog as nested nodes with entry counts, for the collapsible tree (Art. 12: 政府信息公开目录)."""
+    counts = selectors.category_counts(tree)
+
+    def node(cat: Category, depth: int) -> dict[str, Any]:
+        kids = [node(c, depth + 1) for c in tree.visible_children(cat)]
+        return {
+            "cat": cat,
+            "depth": depth,
+            "url": paths.category_list(unit.slug, cat.slug),
+            "count": counts.get(cat.pk, 0),
+            "children": kids,
+        }
+
+    return [node(c, 0) for c in tree.roots()]
+
+
 def catalog(unit: Org, tree: CategoryTree) -> Rendered:
-    outline = [{"cat": c, "depth": d, "url": paths.category_list(unit.slug, c.slug)} for c, d in tree.walk()]
-    return _html(paths.catalog(unit.slug), "portal/catalog.html", _base(unit, tree, "catalog") | {"outline": outline})
+    """Roots are open; deeper columns fold so the page fits a screen, each with its count of published entries."""
+    ctx = _base(unit, tree, "catalog") | {"nodes": catalog_nodes(unit, tree)}
+    return _html(paths.catalog(unit.slug), "portal/catalog.html", ctx)
 
 
 def codes(unit: Org, tree: CategoryTree) -> Rendered:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 
 from gongkai.catalog.models import Attachment, Category, Entry, EntryStatus
 from gongkai.orgs.models import UNIT_KINDS, Org
@@ -117,6 +117,21 @@ class CategoryTree:
 def category_entries(tree: CategoryTree, cat: Category) -> QuerySet[Entry]:
     """A column lists its own entries and those of its sub-columns."""
     return listing(published().filter(unit=tree.unit, category_id__in=tree.descendant_ids(cat)))
+
+
+def category_counts(tree: CategoryTree) -> dict[int, int]:
+    """Published entries per column, each column counting its sub-columns too (as its list page does).
+
+    One grouped query for the unit; the sums run over the tree loaded in memory.
+    """
+    own = dict(
+        published()
+        .filter(unit=tree.unit)
+        .values_list("category_id")
+        .annotate(n=Count("id"))
+        .values_list("category_id", "n")
+    )
+    return {cid: sum(own.get(i, 0) for i in tree.descendant_ids(tree.by_id[cid])) for cid in tree.by_id}
 
 
 def public_attachments(entry: Entry) -> list[Attachment]:
