@@ -12,7 +12,6 @@ from gongkai.catalog import services
 from gongkai.portal import selectors
 from gongkai.portal.builder import build_site
 from gongkai.portal.selectors import CategoryTree
-
 from tests.factories import category
 
 
