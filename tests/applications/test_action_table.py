@@ -13,12 +13,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template.loader import get_template
 from django.urls import reverse
 
-from gongkai.applications import actions, handling, intake, letters, replies, staff_actions
+from gongkai.applications import actions, handling, intake, letters, promotion, replies, staff_actions
 from gongkai.applications.choices import Status
 from gongkai.applications.models import Application, ClockEvent
+from gongkai.catalog.models import Entry
 from gongkai.core.errors import InvalidTransition, NotAllowed
 from gongkai.core.models import AuditEvent
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, category, make_draft
 
 from .conftest import applicant
 
@@ -65,6 +66,8 @@ def cases(receive, people, tree, today) -> dict[str, Application]:
 
 def calls(people: dict[str, Any], tree: Any) -> dict[str, Any]:
     """Each action's service, called with input it accepts: ``calls[name](app, actor)``."""
+
+    entry = Entry.objects.filter(unit=tree.town).first() or make_draft(tree, people)  # for promote_link
 
     def decide(app: Application, who: Any) -> Any:
         appeal = app.appeals.first() or replies.record_appeal(
@@ -121,6 +124,10 @@ def calls(people: dict[str, Any], tree: Any) -> dict[str, Any]:
             actor=who, application=app, kind="reconsideration", filed_on=DAY
         ),
         "appeal_decide": decide,
+        "promote": lambda app, who: promotion.promote(
+            actor=who, application=app, title="低保对象名单", category=category(tree.town, "dibao")
+        ),
+        "promote_link": lambda app, who: promotion.link(actor=who, application=app, entry=entry),
     }
 
 

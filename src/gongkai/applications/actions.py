@@ -20,7 +20,7 @@ from typing import Any
 from gongkai.core.errors import InvalidTransition, NotAllowed, NotFound
 
 from . import access
-from .choices import CLOSED_STATUSES, OPEN_STATUSES, Status
+from .choices import CLOSED_STATUSES, DISCLOSABLE_RESULTS, OPEN_STATUSES, Status
 from .models import Application
 
 Permission = Callable[[Any, Application], bool]
@@ -53,9 +53,14 @@ class StaffAction:
     permission: Permission = handles_case
     denied: str = access.NOT_HANDLER
     article: str = ""  # the Regulation article the rule comes from
+    #: A further rule on the case beyond its status: returns the Chinese refusal, or "" when the action applies.
+    condition: Callable[[Application], str] | None = None
 
     def allowed_from(self, status: str) -> bool:
         return self.statuses is None or status in self.statuses
+
+    def applies_to(self, app: Application) -> bool:
+        return self.allowed_from(app.status) and not (self.condition and self.condition(app))
 
     def refusal(self, status: str) -> str:
         """The Chinese message for trying this action from ``status``."""
@@ -72,8 +77,10 @@ def _row(
     field: str = "on",
     hints: dict[str, AbstractSet[str]] | None = None,
     article: str = "",
+    condition: Callable[[Application], str] | None = None,
 ) -> StaffAction:
     return StaffAction(
+        condition=condition,
         name=name,
         label=label,
         statuses=None if statuses is None else frozenset(statuses),
@@ -81,6 +88,16 @@ def _row(
         hints=tuple((frozenset(among), text) for text, among in (hints or {}).items()),
         article=article,
     )
+
+
+def _promotable(app: Application) -> str:
+    """Art. 44: only information "属于可以公开的" — a case answered 予以公开 or 部分公开 — and only once."""
+    answer = getattr(app, "reply", None)
+    if answer is None or answer.result_id not in DISCLOSABLE_RESULTS:
+        return "只有答复为“予以公开”或“部分公开”的申请可以转为主动公开（第四十四条：该政府信息属于可以公开的）"
+    if app.proactive_links.filter(kind="promoted").exists():
+        return "该申请已转为主动公开，请在关联的信息中继续办理"
+    return ""
 
 
 #: Hints every event of an open case shares (补正, 征求意见, 延期, 收费).
@@ -187,6 +204,16 @@ ROWS: tuple[StaffAction, ...] = (
         },
         article="第三十六条第（五）项",
     ),
+    _row(
+        "promote",
+        "转为主动公开",
+        {Status.REPLIED},
+        field="title",
+        hints={"请先作出“予以公开”或“部分公开”的答复，再转为主动公开": OPEN_STATUSES},
+        article="第四十四条",
+        condition=_promotable,
+    ),
+    _row("promote_link", "关联已主动公开的信息", None, field="entry", article="第四十四条、第三十六条第（一）项"),
     _row("letter", "生成文书", None, field="kind"),
     _row("upload", "上传文书", None, field="upload"),
     _row("appeal", "登记行政复议/行政诉讼", None, field="kind"),
@@ -219,9 +246,11 @@ def check(name: str, app: Application, user: Any) -> StaffAction:
     row = permit(name, app, user)
     if not row.allowed_from(app.status):
         raise InvalidTransition(row.refusal(app.status), field=row.field)
+    if row.condition and (message := row.condition(app)):
+        raise InvalidTransition(message, field=row.field)
     return row
 
 
 def available(app: Application, user: Any) -> list[StaffAction]:
     """The actions ``user`` may start on ``app`` in its current status, in the page's order."""
-    return [row for row in ROWS if row.allowed_from(app.status) and row.permission(user, app)]
+    return [row for row in ROWS if row.applies_to(app) and row.permission(user, app)]

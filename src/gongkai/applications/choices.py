@@ -115,6 +115,8 @@ class Status(models.TextChoices):
 
 
 CLOSED_STATUSES = {Status.REPLIED, Status.TRANSFERRED}
+#: Results whose information "属于可以公开的" (Art. 44): the national table's 予以公开 and 部分公开.
+DISCLOSABLE_RESULTS = frozenset({"granted", "partly_granted"})
 OPEN_STATUSES = set(Status.values) - CLOSED_STATUSES
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth import get_user_model
 
+from gongkai.catalog.models import Category, Entry
 from gongkai.core.errors import ValidationFailed
 from gongkai.orgs.models import Membership, Org
 
@@ -25,7 +26,7 @@ from .choices import (
     InfoForm,
     LetterKind,
 )
-from .models import ResultCode
+from .models import Application, ResultCode
 
 
 class DateInput(forms.DateInput):
@@ -262,3 +263,57 @@ class TemplateForm(forms.Form):
     number_prefix = forms.CharField(label="文号前缀", max_length=40, required=False)
     salutation = forms.CharField(label="称谓", max_length=100)
     body = forms.CharField(label="正文（每段一行）", widget=forms.Textarea(attrs={"rows": 12}))
+
+
+class PromoteForm(forms.Form):
+    """依申请转主动公开 (Art. 44): the draft's title and column, pre-filled from the case; like cases to link."""
+
+    title = forms.CharField(label="主动公开信息标题", max_length=200)
+    category = forms.ModelChoiceField(label="公开目录类别", queryset=Category.objects.none(), empty_label="请选择")
+    summary = forms.CharField(
+        label="内容概述", widget=forms.Textarea(attrs={"rows": 2}), required=False, help_text="不填则用申请内容描述"
+    )
+    reason = forms.CharField(
+        label="转为主动公开的理由",
+        max_length=300,
+        required=False,
+        help_text="如：多个申请人申请相同信息；申请人建议纳入主动公开（第四十四条）",
+    )
+    others = forms.ModelMultipleChoiceField(
+        label="一并关联的相似申请",
+        queryset=Application.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, app: Application, similar: list[Application], **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {})
+        kwargs["initial"].setdefault("title", app.description.strip().splitlines()[0][:60] if app.description else "")
+        super().__init__(*args, **kwargs)
+        category = self.fields["category"]
+        assert isinstance(category, forms.ModelChoiceField)
+        category.queryset = Category.objects.filter(unit=app.unit, is_retired=False).order_by("path", "sort_order")
+        others = self.fields["others"]
+        assert isinstance(others, forms.ModelMultipleChoiceField)
+        others.queryset = Application.objects.filter(pk__in=[s.pk for s in similar])
+        others.label_from_instance = lambda a: f"{a.tracking_number} {a.description[:40]}"  # type: ignore[method-assign,assignment]
+        if not similar:
+            del self.fields["others"]
+
+
+class PromoteLinkForm(forms.Form):
+    """A case whose information is already proactive points at that entry (Art. 44; Art. 36(1))."""
+
+    entry = forms.CharField(label="已主动公开信息的索引号", max_length=80, help_text="如 QH0101-2025-00012")
+    reason = forms.CharField(label="说明", max_length=300, required=False)
+
+    def __init__(self, *args: Any, app: Application, **kwargs: Any) -> None:
+        self.app = app
+        super().__init__(*args, **kwargs)
+
+    def clean_entry(self) -> Entry:
+        number = self.cleaned_data["entry"].strip()
+        entry = Entry.objects.filter(unit=self.app.unit, index_number=number).first()
+        if entry is None:
+            raise forms.ValidationError("本单位没有这个索引号的信息，请核对")
+        return entry

@@ -334,3 +334,33 @@ class Notice(models.Model):
 
     def __str__(self) -> str:
         return self.message
+
+
+class ProactiveLink(models.Model):
+    """A case tied to the proactive entry that now carries its information (Art. 44, 依申请公开转主动公开).
+
+    ``promoted``: the entry was drafted from this case (or from a group of like cases, each linked);
+    ``linked``: the information was already, or was otherwise, proactively disclosed and the case points to it.
+    """
+
+    class Kind(models.TextChoices):
+        PROMOTED = "promoted", "依申请转主动公开"
+        LINKED = "linked", "关联已主动公开信息"
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="proactive_links")
+    entry = models.ForeignKey("catalog.Entry", on_delete=models.CASCADE, related_name="application_links")
+    kind = models.CharField("关联方式", max_length=10, choices=Kind.choices)
+    reason = models.CharField("理由", max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "依申请转主动公开"
+        verbose_name_plural = verbose_name
+        ordering = ["created_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["application", "entry"], name="unique_proactive_link")]
+
+    def __str__(self) -> str:
+        return f"{self.application_id} → {self.entry_id}"

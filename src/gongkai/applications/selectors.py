@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -16,7 +17,7 @@ from gongkai.workdays.calendar import CalendarNotLoaded, add_workdays
 
 from . import access, clock, remedies
 from .choices import CHANNEL_REPORT_KEY, OPEN_STATUSES, REPORT_COLUMNS, AppealKind, AppealOutcome, EventKind, Status
-from .models import Appeal, Application, ResultCode
+from .models import Appeal, Application, ProactiveLink, ResultCode
 from .numbering import code_matches
 
 
@@ -290,3 +291,84 @@ def public_timeline(app: Application) -> list[dict[str, Any]]:
 def result_codes() -> list[ResultCode]:
     """The rows of table 三 (spec §2.3) with their labels, in the table's order."""
     return list(ResultCode.objects.order_by("sort_order"))
+
+
+# ---- 依申请转主动 (Art. 44) ---------------------------------------------------------------------------------
+
+#: How alike two requests must be to be offered as "相似申请": the Jaccard overlap of their character bigrams.
+#: Not a legal threshold — a working one, set so that "2025年低保名单" and "今年低保对象名单" meet while two
+#: unrelated requests of one township do not (tests/applications/test_promotion.py).
+SIMILAR_THRESHOLD = 0.25
+SIMILAR_WINDOW_DAYS = 366  # Art. 44 speaks of several applicants for the same information: look back a year
+SIMILAR_LIMIT = 5
+_PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
+_STOP_BIGRAMS = frozenset({"申请", "公开", "政府", "信息", "关于", "相关", "有关", "提供", "我们", "本人", "希望"})
+
+
+def _bigrams(text: str) -> frozenset[str]:
+    s = _PUNCT.sub("", text or "")
+    return frozenset(s[i : i + 2] for i in range(len(s) - 1)) - _STOP_BIGRAMS
+
+
+def similarity(a: str, b: str) -> float:
+    x, y = _bigrams(a), _bigrams(b)
+    return len(x & y) / len(x | y) if x and y else 0.0
+
+
+@dataclass(frozen=True)
+class Similar:
+    application: Application
+    score: float
+
+
+def similar_cases(app: Application, *, limit: int = SIMILAR_LIMIT) -> list[Similar]:
+    """Other cases of the same unit asking for like information (Art. 44), best first.
+
+    Compared on 所需信息的内容描述 and 文号 within a year either side; at most a few thousand cases per unit and
+    year, so the comparison runs in Python over one query of two columns.
+    """
+    start = app.submitted_on - timedelta(days=SIMILAR_WINDOW_DAYS)
+    end = app.submitted_on + timedelta(days=SIMILAR_WINDOW_DAYS)
+    text = f"{app.description} {app.document_number}"
+    rows = (
+        Application.objects.filter(unit_id=app.unit_id, submitted_on__range=(start, end))
+        .exclude(pk=app.pk)
+        .values_list("pk", "description", "document_number")
+    )
+    scored = sorted(
+        ((similarity(text, f"{d} {n}"), pk) for pk, d, n in rows),
+        key=lambda t: (-t[0], t[1]),
+    )
+    best = [(s, pk) for s, pk in scored if s >= SIMILAR_THRESHOLD][:limit]
+    found = (
+        Application.objects.select_related("unit")
+        .prefetch_related("proactive_links__entry")
+        .in_bulk([pk for _, pk in best])
+    )
+    return [Similar(found[pk], round(s, 2)) for s, pk in best if pk in found]
+
+
+def proactive_links(app: Application) -> list[ProactiveLink]:
+    return list(app.proactive_links.select_related("entry", "entry__category").order_by("created_at", "id"))
+
+
+def promoted_count(unit: Org | int, year: int, *, include_subunits: bool = False) -> int:
+    """Entries of ``year`` drafted from applications (Art. 44) that were published: the annual report's 一."""
+    return (
+        ProactiveLink.objects.filter(
+            application__in=_cases_of(unit, include_subunits),
+            kind=ProactiveLink.Kind.PROMOTED,
+            entry__status="published",
+            entry__published_date__year=year,
+        )
+        .values("entry_id")
+        .distinct()
+        .count()
+    )
+
+
+def cases_for_entry(entry: Any, user: Any) -> list[ProactiveLink]:
+    """The cases an entry came from or answers (Art. 44), for the entry's staff page: tracking number and status
+    only, and only to staff of a unit that handles the cases (no applicant data on the entry page)."""
+    rows = ProactiveLink.objects.filter(entry=entry).select_related("application", "application__unit")
+    return [r for r in rows if access.can_handle(user, r.application.unit)]

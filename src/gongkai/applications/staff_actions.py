@@ -18,7 +18,7 @@ from django.utils import timezone
 from gongkai import rules
 from gongkai.core.errors import ValidationFailed
 
-from . import actions, handling, intake, letters, remedies, replies
+from . import actions, handling, intake, letters, promotion, remedies, replies, selectors
 from . import forms as f
 from .models import Appeal, Application
 
@@ -89,6 +89,15 @@ def _extension_form(app: Application, data: Any, files: Any, **kwargs: Any) -> f
 
 def _transfer_form(app: Application, data: Any, files: Any, **kwargs: Any) -> forms.Form:
     return f.TransferForm(data, files, exclude=app.unit, **kwargs)  # any other unit
+
+
+def _promote_form(app: Application, data: Any, files: Any, **kwargs: Any) -> forms.Form:
+    similar = [s.application for s in selectors.similar_cases(app)]
+    return f.PromoteForm(data, files, app=app, similar=similar, **kwargs)
+
+
+def _promote_link_form(app: Application, data: Any, files: Any, **kwargs: Any) -> forms.Form:
+    return f.PromoteLinkForm(data, files, app=app, **kwargs)
 
 
 # ---- the service calls ------------------------------------------------------------------------------------
@@ -194,6 +203,30 @@ def _transfer(user: Any, app: Application, d: dict[str, Any]) -> Done:
     return Done(f"已转送{new.unit.name}，新编号 {new.tracking_number}")
 
 
+def _promote(user: Any, app: Application, d: dict[str, Any]) -> Done:
+    done = promotion.promote(
+        actor=user,
+        application=app,
+        title=d["title"],
+        category=d["category"],
+        summary=d.get("summary", ""),
+        reason=d.get("reason", ""),
+        others=list(d.get("others") or []),
+    )
+    linked = "、".join(a.tracking_number for a in done.linked)
+    warning = f"以下文件未能复制，请在信息中手工上传：{'、'.join(done.failed)}" if done.failed else ""
+    return Done(
+        f"已生成主动公开信息草稿《{done.entry.title}》，关联申请 {linked}；请补充完善后提交审核",
+        url=reverse("staff:entry_edit", kwargs={"pk": done.entry.pk}),
+        warning=warning,
+    )
+
+
+def _promote_link(user: Any, app: Application, d: dict[str, Any]) -> Done:
+    row = promotion.link(actor=user, application=app, entry=d["entry"], reason=d.get("reason", ""))
+    return Done(f"已关联主动公开信息《{row.entry.title}》")
+
+
 def _letter(user: Any, app: Application, d: dict[str, Any]) -> Done:
     """Numbers the letter now; its page shows "正在生成…" until the worker has rendered DOCX and PDF."""
     letter = letters.generate(
@@ -288,6 +321,22 @@ STAFF: dict[str, StaffForm] = {
         StaffForm("fee_notice", "信息处理费收费通知", "发出收费通知", _plain(f.FeeNoticeForm), _fee_notice),
         StaffForm("fee_paid", "申请人缴费", "记录缴费", _plain(f.DateForm), _fee_paid),
         StaffForm("transfer", "转送其他机关（尚未确认收到的）", "转送", _transfer_form, _transfer),
+        StaffForm(
+            "promote",
+            "转为主动公开（第四十四条：生成信息草稿，经审核审签后发布）",
+            "生成主动公开草稿",
+            _promote_form,
+            _promote,
+            today=(),
+        ),
+        StaffForm(
+            "promote_link",
+            "关联已主动公开的信息（第四十四条）",
+            "关联",
+            _promote_link_form,
+            _promote_link,
+            today=(),
+        ),
         StaffForm("letter", "生成文书（DOCX + PDF）", "生成", _plain(f.LetterForm), _letter),
         StaffForm("upload", "上传文书", "上传", _plain(f.UploadForm), _upload, multipart=True),
         StaffForm("appeal", "登记行政复议/行政诉讼", "登记", _plain(f.AppealForm), _appeal, today=()),

@@ -138,6 +138,8 @@ def detail(
                 # Each with the 复议前置 warning when it is a direct suit against such a decision.
                 "appeal_rows": [(a, remedies.direct_suit_warning(app, a.kind)) for a in app.appeals.all()],
                 "fee_notices": app.fee_notices.all(),
+                "proactive_links": selectors.proactive_links(app),
+                "similar": selectors.similar_cases(app),
             }
         )
     return render(request, "applications/staff/detail.html", context, status=status)

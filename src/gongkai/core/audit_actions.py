@@ -78,6 +78,8 @@ class Action(models.TextChoices):
     APPLICATION_TEMPLATE = "application.template", "修改文书模板"
     APPLICATION_APPEAL = "application.appeal", "登记行政复议/行政诉讼"
     APPLICATION_APPEAL_DECIDE = "application.appeal_decide", "登记复议/诉讼结果"
+    APPLICATION_PROMOTE = "application.promote", "依申请转主动公开"
+    APPLICATION_PROMOTE_LINK = "application.promote_link", "关联已主动公开信息"
     APPLICATION_IMPORT = "application.import", "导入历史申请"
     # --- 互动交流 (interaction/intake.py, interaction/handling.py)
     MESSAGE_SUBMIT = "message.submit", "网上留言"

@@ -469,7 +469,8 @@ def annual_report_data(org: Org, year: int, *, include_children: bool = False) -
 
 
 def extra_facts(org: Org, year: int, *, include_children: bool = False) -> dict[str, Any]:
-    """Figures for the narrative that are not in the open-data JSON: reply times and fees collected.
+    """Figures for the narrative that are not in the open-data JSON: reply times, fees collected and the
+    entries published from applications (Art. 44, 依申请公开转主动公开).
 
     Reply times need the statutory calendar, so the cases are grouped by (received, replied) date pair in
     SQL and each distinct pair is counted once in working days.
@@ -507,4 +508,5 @@ def extra_facts(org: Org, year: int, *, include_children: bool = False) -> dict[
         "fees_yuan": Decimal(fees["total"] or 0),
         "fee_cases": int(fees["n"] or 0),
         "channels_summary": channels.units_summary(list(units), year),
+        "promoted": app_selectors.promoted_count(org, year, include_subunits=include_children),  # Art. 44
     }

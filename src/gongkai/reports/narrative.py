@@ -76,6 +76,8 @@ def section_1(data: dict[str, Any], facts: dict[str, Any], unit_name: str) -> st
             f"从收到申请到作出答复平均{facts['reply_avg_workdays']}个工作日，"
             f"最长{facts['reply_max_workdays']}个工作日。"
         )
+    if facts.get("promoted"):  # Art. 44
+        text += f"根据申请情况将{facts['promoted']}条依申请公开的政府信息转为主动公开。"
     paras.append(text)
 
     # （三）政府信息管理

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from gongkai.applications import selectors as application_selectors
 from gongkai.catalog import lifecycle, selectors, services, suggest
 from gongkai.catalog.models import Category, Entry, EntryStatus
 from gongkai.channels import views as channel_views
@@ -309,6 +310,7 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "screening": screening,
             "lag_over": entry.published_late,
             "channels": channel_views.entry_panel(entry, user),
+            "from_cases": application_selectors.cases_for_entry(entry, user),
             "site_status": task_queue.entry_site_status(entry)
             if entry.status in (EntryStatus.PUBLISHED, EntryStatus.WITHDRAWN)
             else None,
