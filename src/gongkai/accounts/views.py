@@ -43,7 +43,7 @@ from gongkai.core.errors import NotAllowed, ValidationFailed
 from gongkai.core.models import AuditEvent
 from gongkai.orgs import permissions as perms
 
-from . import passwords
+from . import passwords, selectors
 from .security import OTP_PENDING, confirmed_device, otp_required, safe_next
 
 # --------------------------------------------------------------------------- password
@@ -189,18 +189,27 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
 # --------------------------------------------------------------------------- lockouts (system administrator)
 
 
-def _locked(attempt: AccessAttempt) -> bool:
-    return attempt.failures_since_start >= settings.AXES_FAILURE_LIMIT and (
-        timezone.now() - attempt.attempt_time < settings.AXES_COOLOFF_TIME
-    )
+#: The lockouts page's name for each lock (selectors.LockReason).
+LOCK_LABELS = {"pair": "已锁定（该账号从此地址）", "account": "已锁定（整个账号）", "address": "已锁定（整个地址）"}
+
+
+def _lock_label(attempt: AccessAttempt) -> str:
+    reason = selectors.lock_reason(attempt.username, attempt.ip_address)
+    return LOCK_LABELS[reason] if reason else ""
 
 
 @login_required
 def lockouts(request: HttpRequest) -> HttpResponse:
     perms.require(perms.can_manage_accounts(request.user), "只有系统管理员可以查看和解除登录锁定")
     attempts = list(AccessAttempt.objects.order_by("-attempt_time")[:200])
-    rows = [{"attempt": a, "locked": _locked(a)} for a in attempts]
-    return render(request, "staff/lockouts.html", {"rows": rows, "limit": settings.AXES_FAILURE_LIMIT})
+    rows = [{"attempt": a, "locked": _lock_label(a)} for a in attempts]
+    context = {
+        "rows": rows,
+        "limit": settings.AXES_FAILURE_LIMIT,
+        "account_limit": settings.GONGKAI_LOGIN_ACCOUNT_FAILURE_LIMIT,
+        "address_limit": settings.GONGKAI_LOGIN_ADDRESS_FAILURE_LIMIT,
+    }
+    return render(request, "staff/lockouts.html", context)
 
 
 @login_required
