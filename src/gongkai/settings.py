@@ -263,6 +263,8 @@ GONGKAI_PASSWORD_MAX_AGE_DAYS = int(os.environ.get("GONGKAI_PASSWORD_MAX_AGE_DAY
 GONGKAI_OTP_REQUIRED_ROLES = [
     r.strip() for r in os.environ.get("GONGKAI_OTP_REQUIRED_ROLES", "sysadmin").split(",") if r.strip()
 ]
+# Hours a one-time enrolment code (printed by `gongkai user add --role sysadmin`) stays valid for binding 2FA.
+GONGKAI_ENROL_CODE_HOURS = int(os.environ.get("GONGKAI_ENROL_CODE_HOURS", "72"))
 OTP_TOTP_ISSUER = os.environ.get("GONGKAI_OTP_ISSUER", "政务公开工作平台")
 
 # Lockout (django-axes, GB/T 22239-2019 8.1.4.1 b 登录失败处理), built so it cannot be used to lock others out:

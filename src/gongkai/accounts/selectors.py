@@ -15,13 +15,16 @@ so with the defaults (5, 50, 100) an account lock takes at least 10 addresses an
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
-from typing import Literal
+from typing import Any, Literal
 
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
+
+from .models import EnrolmentCode
 
 #: Which lock refuses a login: the (account, address) pair, the whole account, or the whole address.
 LockReason = Literal["pair", "account", "address"]
@@ -79,4 +82,32 @@ def lock_reason(username: str | None, ip_address: str | None) -> LockReason | No
         return "address"
     if pair_failures(username, ip_address) >= settings.AXES_FAILURE_LIMIT:
         return "pair"
+    return None
+
+
+# --------------------------------------------------------------------------- one-time 2FA enrolment codes
+
+
+def enrolment_code_digest(code: str) -> str:
+    """The stored form of a code: SHA-256 of its letters, upper-cased, without spaces or dashes."""
+    normal = "".join(ch for ch in code.upper() if ch.isalnum())
+    return hashlib.sha256(normal.encode("utf-8")).hexdigest()
+
+
+def open_enrolment_code(user: Any) -> EnrolmentCode | None:
+    """The user's unused enrolment code (expired or not), newest first: with one, binding 2FA needs it."""
+    return EnrolmentCode.objects.filter(user=user, used_at__isnull=True).order_by("-created_at", "-id").first()
+
+
+def enrolment_code_problem(user: Any, code: str) -> str | None:
+    """Why ``code`` cannot enrol ``user``'s authenticator now (Chinese, for the 一次性绑定码 field), or None."""
+    if not code.strip():
+        return "请输入系统管理员新建账号时打印的一次性绑定码"
+    found = EnrolmentCode.objects.filter(user=user, code_hash=enrolment_code_digest(code)).first()
+    if found is None:
+        return "一次性绑定码不正确，请核对打印的绑定码"
+    if found.used_at is not None:
+        return "该一次性绑定码已使用过，请向系统管理员索取新的绑定码"
+    if found.expires_at <= timezone.now():
+        return "该一次性绑定码已过期，请向系统管理员索取新的绑定码"
     return None
