@@ -263,16 +263,26 @@ GONGKAI_PASSWORD_MAX_AGE_DAYS = int(os.environ.get("GONGKAI_PASSWORD_MAX_AGE_DAY
 GONGKAI_OTP_REQUIRED_ROLES = [
     r.strip() for r in os.environ.get("GONGKAI_OTP_REQUIRED_ROLES", "sysadmin").split(",") if r.strip()
 ]
+# Hours a one-time enrolment code (printed by `gongkai user add --role sysadmin`) stays valid for binding 2FA.
+GONGKAI_ENROL_CODE_HOURS = int(os.environ.get("GONGKAI_ENROL_CODE_HOURS", "72"))
 OTP_TOTP_ISSUER = os.environ.get("GONGKAI_OTP_ISSUER", "政务公开工作平台")
 
-# Lockout (django-axes): 5 failures lock the account *and*, separately, the address for 15 minutes.
+# Lockout (django-axes, GB/T 22239-2019 8.1.4.1 b 登录失败处理), built so it cannot be used to lock others out:
+# - 5 failures lock the (account, address) pair for 15 minutes: the one guessing from that address is stopped for
+#   that account, while its owner still logs in from elsewhere;
+# - the account as a whole is locked only after GONGKAI_LOGIN_ACCOUNT_FAILURE_LIMIT failures from many addresses,
+#   and one address for everyone only after GONGKAI_LOGIN_ADDRESS_FAILURE_LIMIT failures against many accounts
+#   (each address's, or account's, share counted up to the pair limit: gongkai.accounts.selectors).
 AUTHENTICATION_BACKENDS = [
     "gongkai.accounts.security.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = int(os.environ.get("GONGKAI_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("GONGKAI_LOCKOUT_MINUTES", "15")))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "gongkai.accounts.security.LockoutHandler"
+GONGKAI_LOGIN_ACCOUNT_FAILURE_LIMIT = int(os.environ.get("GONGKAI_LOGIN_ACCOUNT_FAILURE_LIMIT", "50"))
+GONGKAI_LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("GONGKAI_LOGIN_ADDRESS_FAILURE_LIMIT", "100"))
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "gongkai.accounts.security.lockout_response"
 AXES_VERBOSE = False

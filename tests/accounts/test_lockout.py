@@ -1,4 +1,6 @@
-"""Lockout after 5 failures for 15 minutes, per account and per address; audited; lifted by the sysadmin."""
+"""Lockout that cannot be used as a weapon (issue 17 item 9): 5 failures lock the (account, address) pair for
+15 minutes; the account as a whole, or an address for everyone, only after many failures from many addresses
+or against many accounts. Audited; lifted by the sysadmin."""
 
 from __future__ import annotations
 
@@ -34,7 +36,7 @@ def test_login_logout_and_failure_are_audited(client, people):
     assert audit.verify() == []
 
 
-def test_five_failures_lock_the_account_even_with_the_right_password(client, people):
+def test_five_failures_lock_the_pair_even_with_the_right_password(client, people):
     user = people["drafter"]
     responses = fail(client, user.username, 5)
     assert all(r.status_code in (200, 429) for r in responses)
@@ -42,18 +44,59 @@ def test_five_failures_lock_the_account_even_with_the_right_password(client, peo
     blocked = form_login(client, user.username)  # correct password, same address
     assert blocked.status_code == 429
     html = blocked.content.decode()
-    assert LOCK_TEXT in html and "15 分钟" in html
+    assert LOCK_TEXT in html and "15 分钟" in html and "从此地址登录该账号" in html
     assert not client.session.get("_auth_user_id")
-    # From another address, the account is still locked (per account).
-    assert form_login(client, user.username, address="10.9.9.9").status_code == 429
     assert AuditEvent.objects.filter(action="auth.lockout", object_id=user.username, outcome="failure").exists()
 
 
-def test_five_failures_from_one_address_lock_the_address(client, people):
-    # Five different (unknown) accounts from the same address: that address is locked for everyone.
+def test_a_third_party_failing_from_one_address_does_not_lock_the_owner_elsewhere(client, people):
+    user = people["drafter"]
+    fail(client, user.username, 8, address="10.6.6.6")  # an attacker at A, also past the limit
+    assert form_login(client, user.username, address="10.6.6.6").status_code == 429  # A stays stopped
+    owner = client.__class__()
+    assert form_login(owner, user.username, address="10.7.7.7").status_code == 302  # the owner at B logs in
+    assert owner.session.get("_auth_user_id") == str(user.pk)
+    # The owner's success does not lift the attacker's lock.
+    assert form_login(client, user.username, address="10.6.6.6").status_code == 429
+
+
+def test_the_account_is_locked_after_the_account_limit_from_many_addresses(client, people, settings):
+    settings.GONGKAI_LOGIN_ACCOUNT_FAILURE_LIMIT = 20
+    user = people["drafter"]
+    for i in range(3):  # 3 addresses × 5 = 15: every pair locked, the account not yet
+        fail(client, user.username, 5, address=f"10.8.0.{i}")
+    assert form_login(client, user.username, address="10.9.9.9").status_code == 302
+    client.post(reverse("staff:logout"))
+    for i in range(3, 7):  # 35 more from new addresses: over the account limit
+        fail(client, user.username, 5, address=f"10.8.0.{i}")
+    blocked = form_login(client, user.username, address="10.9.9.8")  # a fresh address, right password
+    assert blocked.status_code == 429
+    assert "已被整体锁定" in blocked.content.decode()
+    assert not client.session.get("_auth_user_id")
+    lock = AuditEvent.objects.filter(action="auth.lockout", object_id=user.username).last()
+    assert "整体锁定" in lock.comment
+
+
+def test_one_address_alone_never_locks_the_account(client, people, settings):
+    settings.GONGKAI_LOGIN_ACCOUNT_FAILURE_LIMIT = 20
+    user = people["drafter"]
+    fail(client, user.username, 30, address="10.6.6.6")  # each address counts at most the pair limit
+    assert form_login(client, user.username, address="10.7.7.7").status_code == 302
+
+
+def test_failures_against_a_few_accounts_do_not_lock_the_address(client, people):
+    # Five guessed accounts from one (shared, NAT) address: the colleagues behind it still log in.
     for i in range(5):
-        form_login(client, f"guess{i}", "wrong-password", address="10.6.6.6")
-    assert form_login(client, people["reviewer"].username, address="10.6.6.6").status_code == 429
+        fail(client, f"guess{i}", 5, address="10.6.6.6")
+    assert form_login(client, people["reviewer"].username, address="10.6.6.6").status_code == 302
+
+
+def test_an_address_failing_against_many_accounts_is_locked_for_everyone(client, people, settings):
+    settings.GONGKAI_LOGIN_ADDRESS_FAILURE_LIMIT = 30
+    for i in range(6):  # 6 accounts × 5 = 30
+        fail(client, f"guess{i}", 5, address="10.6.6.6")
+    blocked = form_login(client, people["reviewer"].username, address="10.6.6.6")
+    assert blocked.status_code == 429 and "您所在的地址" in blocked.content.decode()
     assert form_login(client, people["reviewer"].username, address="10.7.7.7").status_code == 302
 
 
@@ -97,4 +140,4 @@ def test_the_login_page_states_the_lockout_rule_it_enforces(client, settings):
     settings.AXES_FAILURE_LIMIT = 3
     settings.AXES_COOLOFF_TIME = timedelta(minutes=40)
     page = client.get(reverse("staff:login")).content.decode()
-    assert "连续 3 次输错密码，账号将被锁定 40 分钟" in page
+    assert "在同一地址连续 3 次输错密码，将暂停从该地址登录此账号 40 分钟" in page

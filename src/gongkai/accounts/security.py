@@ -1,6 +1,7 @@
 """The staff login around Django's own: lockout, second factor, forced password change.
 
-- ``LockoutBackend`` is axes' lockout check; ``lockout_response`` is its Chinese answer (HTTP 429).
+- ``LockoutBackend`` is axes' lockout check, ``LockoutHandler`` adds the account-wide and address-wide locks
+  to axes' (account, address) one (``selectors``), and ``lockout_response`` is the Chinese answer (HTTP 429).
 - ``StaffGateMiddleware`` holds a freshly logged-in session at the TOTP step (when the user has a device
   or a role that requires one) and then at the change-password page (first login, reset, expiry).
 - Signal receivers write login, logout, failed login and lockout into the audit chain.
@@ -12,6 +13,8 @@ from collections.abc import Callable
 from typing import Any
 
 from axes.backends import AxesStandaloneBackend
+from axes.handlers.database import AxesDatabaseHandler
+from axes.helpers import get_client_username
 from axes.signals import user_locked_out
 from django.conf import settings
 from django.contrib.auth import views as auth_views
@@ -28,7 +31,7 @@ from gongkai.core import audit
 from gongkai.core.audit_actions import Action
 from gongkai.orgs.permissions import has_role
 
-from . import passwords
+from . import passwords, selectors
 
 #: Session key: password accepted, second factor still owed.
 OTP_PENDING = "gongkai_otp_pending"
@@ -52,22 +55,56 @@ class LockoutBackend(AxesStandaloneBackend):
         return super().authenticate(request, username=username, password=password, **kwargs)
 
 
+class LockoutHandler(AxesDatabaseHandler):
+    """axes' database handler, counting the two wider locks too.
+
+    axes counts failures per (account, address) pair (``AXES_LOCKOUT_PARAMETERS``). When the account as a
+    whole or the address as a whole is over its own limit (``selectors.account_locked``/``address_locked``),
+    the pair is reported at the pair limit, so axes refuses the login, answers with ``lockout_response`` and
+    sends ``user_locked_out`` exactly as for a pair lock."""
+
+    def get_failures(self, request: Any, credentials: dict[str, Any] | None = None) -> int:
+        failures = int(super().get_failures(request, credentials))
+        limit = int(settings.AXES_FAILURE_LIMIT)
+        if failures >= limit:
+            return failures
+        username = get_client_username(request, credentials)
+        address = getattr(request, "axes_ip_address", None)
+        if selectors.account_locked(username) or selectors.address_locked(address):
+            return limit
+        return failures
+
+
 def lockout_minutes() -> int:
     return int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
 
 
 def lockout_hint() -> str:
-    """The login page's warning, from the same settings axes enforces (GONGKAI_LOGIN_FAILURE_LIMIT,
+    """The login page's warning, from the same settings the lock applies (GONGKAI_LOGIN_FAILURE_LIMIT,
     GONGKAI_LOCKOUT_MINUTES), so the page never promises another number than the lock applies."""
-    return f"连续 {settings.AXES_FAILURE_LIMIT} 次输错密码，账号将被锁定 {lockout_minutes()} 分钟。"
-
-
-def lockout_message() -> str:
     return (
-        f"登录失败次数过多（连续 {settings.AXES_FAILURE_LIMIT} 次），"
-        f"该账号或所在地址已被锁定 {lockout_minutes()} 分钟。"
-        "请稍后再试，或联系系统管理员解锁。"
+        f"在同一地址连续 {settings.AXES_FAILURE_LIMIT} 次输错密码，将暂停从该地址登录此账号 {lockout_minutes()} 分钟。"
     )
+
+
+def lockout_message(reason: selectors.LockReason | None = "pair") -> str:
+    """Which lock refused the login, in Chinese: the pair, the whole account or the whole address."""
+    minutes = lockout_minutes()
+    if reason == "account":
+        what = f"该账号近期从多个地址登录失败的次数过多，已被整体锁定 {minutes} 分钟。"
+    elif reason == "address":
+        what = f"您所在的地址近期对多个账号登录失败的次数过多，已被锁定 {minutes} 分钟。"
+    else:
+        what = (
+            f"从您所在的地址登录该账号已连续失败 {settings.AXES_FAILURE_LIMIT} 次，"
+            f"已暂停从此地址登录该账号 {minutes} 分钟。"
+        )
+    return f"登录失败次数过多：{what}请稍后再试，或联系系统管理员解锁。"
+
+
+def _reason(request: HttpRequest, username: str | None) -> selectors.LockReason | None:
+    address = getattr(request, "axes_ip_address", None) or _address(request)
+    return selectors.lock_reason(username, address)
 
 
 class LoginView(auth_views.LoginView):
@@ -84,7 +121,7 @@ def lockout_response(request: HttpRequest, original_response: Any = None, creden
     form = AuthenticationForm(request)
     context = {
         "form": form,
-        "lockout": lockout_message(),
+        "lockout": lockout_message(_reason(request, request.POST.get("username") or None) or "pair"),
         "lockout_hint": lockout_hint(),
         "next": request.POST.get("next", ""),
     }
@@ -196,6 +233,6 @@ def _on_locked_out(sender: Any, request: HttpRequest, username: str | None, ip_a
         object_id=(username or "")[:64],
         success=False,
         address=ip_address or _address(request),
-        comment=lockout_message(),
+        comment=lockout_message(_reason(request, username) or "pair"),
         changes={"username": username or "", "ip_address": ip_address or ""},
     )

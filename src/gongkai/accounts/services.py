@@ -3,20 +3,26 @@
 from __future__ import annotations
 
 import re
+import secrets
 from collections.abc import Sequence
+from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import password_changed, validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from gongkai.core import audit
 from gongkai.core.audit_actions import Action
 from gongkai.core.errors import ValidationFailed
 from gongkai.orgs.permissions import can_manage_accounts, require
 
+from . import selectors
+from .models import EnrolmentCode
 from .passwords import require_change
 
 
@@ -69,3 +75,58 @@ def create_users(
                 require_change(candidate)
             audit.record(Action.USER_CREATE, actor=actor, obj=candidate, changes={"username": candidate.username})
     return candidates
+
+
+# --------------------------------------------------------------------------- one-time 2FA enrolment codes
+
+#: Letters of an enrolment code: no 0/O or 1/I/L, so a printed code is read back without doubt.
+_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+def issue_enrolment_code(*, actor: Any, user: Any) -> str:
+    """A new one-time code for binding ``user``'s first authenticator, valid ``GONGKAI_ENROL_CODE_HOURS``; any
+    earlier unused code of the user stops working. Returned once (for printing) and stored only as a digest.
+    Issue 17 item 9: the initial password alone must not enrol the system administrator's second factor."""
+    if actor is not None:
+        require(can_manage_accounts(actor), "只有系统管理员可以发放一次性绑定码")
+    code = "-".join("".join(secrets.choice(_CODE_ALPHABET) for _ in range(4)) for _ in range(3))
+    now = timezone.now()
+    expires = now + timedelta(hours=settings.GONGKAI_ENROL_CODE_HOURS)
+    with transaction.atomic():
+        EnrolmentCode.objects.filter(user=user, used_at__isnull=True, expires_at__gt=now).update(expires_at=now)
+        EnrolmentCode.objects.create(user=user, code_hash=selectors.enrolment_code_digest(code), expires_at=expires)
+        audit.record(
+            Action.AUTH_ENROL_CODE_ISSUE,
+            actor=actor,
+            obj=user,
+            changes={"expires_at": expires.isoformat(timespec="minutes")},
+        )
+    return code
+
+
+def use_enrolment_code(*, actor: Any, user: Any, code: str) -> None:
+    """Spend ``user``'s enrolment code. A wrong, used or expired code is refused (ValidationFailed on the
+    ``enrol_code`` field) and the refusal audited; a good one is marked used, in the caller's transaction
+    (the one that saves the authenticator), and audited."""
+    problem = selectors.enrolment_code_problem(user, code)
+    if problem is None:
+        with transaction.atomic():
+            found = (
+                EnrolmentCode.objects.select_for_update()
+                .filter(user=user, code_hash=selectors.enrolment_code_digest(code), used_at__isnull=True)
+                .first()
+            )
+            if found is not None and found.expires_at > timezone.now():
+                found.used_at = timezone.now()
+                found.save(update_fields=["used_at"])
+                audit.record(Action.AUTH_ENROL_CODE_USE, actor=actor, obj=user)
+                return
+        problem = "该一次性绑定码已使用过，请向系统管理员索取新的绑定码"  # spent by a concurrent request
+    refuse_enrolment_code(actor=actor, user=user, problem=problem)
+
+
+def refuse_enrolment_code(*, actor: Any, user: Any, problem: str) -> None:
+    """Audit a refused enrolment code and raise the error on the ``enrol_code`` field."""
+    with transaction.atomic():
+        audit.record(Action.AUTH_ENROL_CODE_USE, actor=actor, obj=user, success=False, comment=problem)
+    raise ValidationFailed({"enrol_code": [problem]})

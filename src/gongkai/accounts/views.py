@@ -43,7 +43,7 @@ from gongkai.core.errors import NotAllowed, ValidationFailed
 from gongkai.core.models import AuditEvent
 from gongkai.orgs import permissions as perms
 
-from . import passwords
+from . import passwords, selectors, services
 from .security import OTP_PENDING, confirmed_device, otp_required, safe_next
 
 # --------------------------------------------------------------------------- password
@@ -154,22 +154,38 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
         return render(request, "staff/otp_setup.html", {"enrolled": True})
     if confirmed_device(user) is not None:
         return HttpResponseRedirect(reverse("staff:otp_verify"))
-    error = ""
+    error = code_error = ""
     key = None
+    # An account issued a one-time code (`gongkai user add --role sysadmin`) binds only with that code too.
+    code_needed = selectors.open_enrolment_code(user) is not None
     if request.method == "POST":
         key = _pending_secret(user, request.POST.get("pending", ""))
         if key is None:
             error = "二维码已过期，请用验证器扫描下方新的二维码后重新输入"
     device = TOTPDevice(user=user, name="验证器", confirmed=True, key=key or random_hex(20))
-    if request.method == "POST" and key is not None:
+    enrol_code = request.POST.get("enrol_code", "")
+    problem = selectors.enrolment_code_problem(user, enrol_code) if code_needed else None
+    if request.method == "POST" and problem is not None:
+        try:
+            services.refuse_enrolment_code(actor=user, user=user, problem=problem)
+        except ValidationFailed as exc:
+            code_error = exc.errors["enrol_code"][0]
+    elif request.method == "POST" and key is not None:
         if _totp_matches(device, request.POST.get("token", "").strip()):
-            with transaction.atomic():
-                if confirmed_device(user) is not None:  # a second tab confirmed first
-                    return HttpResponseRedirect(reverse("staff:otp_verify"))
-                TOTPDevice.objects.filter(user=user, confirmed=False).delete()  # left by earlier versions
-                device.save()
-            return _finish_otp(request, device, Action.AUTH_OTP_ENROL)
-        error = "动态验证码不正确，请确认已扫描下方二维码，并输入验证器显示的 6 位数字"
+            try:
+                with transaction.atomic():
+                    if confirmed_device(user) is not None:  # a second tab confirmed first
+                        return HttpResponseRedirect(reverse("staff:otp_verify"))
+                    if code_needed:
+                        services.use_enrolment_code(actor=user, user=user, code=enrol_code)
+                    TOTPDevice.objects.filter(user=user, confirmed=False).delete()  # left by earlier versions
+                    device.save()
+            except ValidationFailed as exc:  # the code was spent by a concurrent request
+                code_error = exc.errors["enrol_code"][0]
+            else:
+                return _finish_otp(request, device, Action.AUTH_OTP_ENROL)
+        else:
+            error = "动态验证码不正确，请确认已扫描下方二维码，并输入验证器显示的 6 位数字"
     secret = base64.b32encode(device.bin_key).decode("ascii").rstrip("=")
     return render(
         request,
@@ -180,27 +196,39 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
             "pending": signing.dumps({"user": user.pk, "key": device.key}, salt=ENROL_SALT),
             "required": otp_required(user),
             "error": error,
+            "code_needed": code_needed,
+            "code_error": code_error,
+            "enrol_code": "" if code_error else enrol_code,
             "next": request.POST.get("next") or request.GET.get("next", ""),
         },
-        status=400 if error else 200,
+        status=400 if error or code_error else 200,
     )
 
 
 # --------------------------------------------------------------------------- lockouts (system administrator)
 
 
-def _locked(attempt: AccessAttempt) -> bool:
-    return attempt.failures_since_start >= settings.AXES_FAILURE_LIMIT and (
-        timezone.now() - attempt.attempt_time < settings.AXES_COOLOFF_TIME
-    )
+#: The lockouts page's name for each lock (selectors.LockReason).
+LOCK_LABELS = {"pair": "已锁定（该账号从此地址）", "account": "已锁定（整个账号）", "address": "已锁定（整个地址）"}
+
+
+def _lock_label(attempt: AccessAttempt) -> str:
+    reason = selectors.lock_reason(attempt.username, attempt.ip_address)
+    return LOCK_LABELS[reason] if reason else ""
 
 
 @login_required
 def lockouts(request: HttpRequest) -> HttpResponse:
     perms.require(perms.can_manage_accounts(request.user), "只有系统管理员可以查看和解除登录锁定")
     attempts = list(AccessAttempt.objects.order_by("-attempt_time")[:200])
-    rows = [{"attempt": a, "locked": _locked(a)} for a in attempts]
-    return render(request, "staff/lockouts.html", {"rows": rows, "limit": settings.AXES_FAILURE_LIMIT})
+    rows = [{"attempt": a, "locked": _lock_label(a)} for a in attempts]
+    context = {
+        "rows": rows,
+        "limit": settings.AXES_FAILURE_LIMIT,
+        "account_limit": settings.GONGKAI_LOGIN_ACCOUNT_FAILURE_LIMIT,
+        "address_limit": settings.GONGKAI_LOGIN_ADDRESS_FAILURE_LIMIT,
+    }
+    return render(request, "staff/lockouts.html", context)
 
 
 @login_required

@@ -4,9 +4,11 @@ import getpass
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from gongkai.accounts.services import create_user
+from gongkai.accounts.security import confirmed_device
+from gongkai.accounts.services import create_user, issue_enrolment_code
 from gongkai.core.errors import ValidationFailed
 from gongkai.orgs.models import Org, Role
 from gongkai.orgs.services import grant_role
@@ -54,3 +56,9 @@ class Command(BaseCommand):
         except ValidationFailed as exc:
             raise CommandError("；".join(f"{k}: {'，'.join(v)}" for k, v in exc.errors.items())) from exc
         self.stdout.write(f"{user.username}：{org.name} {Role(opts['role']).label}")
+        if opts["role"] == Role.SYSADMIN and confirmed_device(user) is None:
+            # The initial password alone must not bind the second factor (issue 17 item 9): print a one-time
+            # code for hand delivery to the account holder; only its digest is stored.
+            code = issue_enrolment_code(actor=None, user=user)
+            hours = settings.GONGKAI_ENROL_CODE_HOURS
+            self.stdout.write(f"一次性绑定码：{code}（{hours} 小时内有效，仅显示这一次；首次登录绑定验证器时须输入）")
