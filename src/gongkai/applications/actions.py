@@ -21,7 +21,7 @@ from gongkai.core.errors import InvalidTransition, NotAllowed, NotFound
 
 from . import access
 from .choices import CLOSED_STATUSES, DISCLOSABLE_RESULTS, OPEN_STATUSES, Status
-from .models import Application
+from .models import Application, ProactiveLink
 
 Permission = Callable[[Any, Application], bool]
 
@@ -95,7 +95,7 @@ def _promotable(app: Application) -> str:
     answer = getattr(app, "reply", None)
     if answer is None or answer.result_id not in DISCLOSABLE_RESULTS:
         return "只有答复为“予以公开”或“部分公开”的申请可以转为主动公开（第四十四条：该政府信息属于可以公开的）"
-    if app.proactive_links.filter(kind="promoted").exists():
+    if app.proactive_links.filter(kind=ProactiveLink.Kind.PROMOTED).exists():
         return "该申请已转为主动公开，请在关联的信息中继续办理"
     return ""
 

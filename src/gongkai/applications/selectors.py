@@ -12,6 +12,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from gongkai import rules
+from gongkai.catalog.models import EntryStatus
 from gongkai.orgs.models import Org
 from gongkai.workdays.calendar import CalendarNotLoaded, add_workdays
 
@@ -299,7 +300,9 @@ def result_codes() -> list[ResultCode]:
 #: Not a legal threshold — a working one, set so that "2025年低保名单" and "今年低保对象名单" meet while two
 #: unrelated requests of one township do not (tests/applications/test_promotion.py).
 SIMILAR_THRESHOLD = 0.25
-SIMILAR_WINDOW_DAYS = 366  # Art. 44 speaks of several applicants for the same information: look back a year
+#: Art. 44 speaks of several applicants for the same information; how far apart they may be is not set by law.
+#: A working window, not a statutory period, so it is not in the rules table: a year either side.
+SIMILAR_WINDOW = timedelta(days=366)
 SIMILAR_LIMIT = 5
 _PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
 _STOP_BIGRAMS = frozenset({"申请", "公开", "政府", "信息", "关于", "相关", "有关", "提供", "我们", "本人", "希望"})
@@ -325,10 +328,18 @@ def similar_cases(app: Application, *, limit: int = SIMILAR_LIMIT) -> list[Simil
     """Other cases of the same unit asking for like information (Art. 44), best first.
 
     Compared on 所需信息的内容描述 and 文号 within a year either side; at most a few thousand cases per unit and
-    year, so the comparison runs in Python over one query of two columns.
+    year, so the comparison runs in Python over one query of two columns. Kept on the instance: the case page
+    and its 转主动公开 form both ask, within one request.
     """
-    start = app.submitted_on - timedelta(days=SIMILAR_WINDOW_DAYS)
-    end = app.submitted_on + timedelta(days=SIMILAR_WINDOW_DAYS)
+    kept: dict[int, list[Similar]] = app.__dict__.setdefault("_similar_cases", {})
+    if limit not in kept:
+        kept[limit] = _similar_cases(app, limit)
+    return kept[limit]
+
+
+def _similar_cases(app: Application, limit: int) -> list[Similar]:
+    start = app.submitted_on - SIMILAR_WINDOW
+    end = app.submitted_on + SIMILAR_WINDOW
     text = f"{app.description} {app.document_number}"
     rows = (
         Application.objects.filter(unit_id=app.unit_id, submitted_on__range=(start, end))
@@ -358,7 +369,7 @@ def promoted_count(unit: Org | int, year: int, *, include_subunits: bool = False
         ProactiveLink.objects.filter(
             application__in=_cases_of(unit, include_subunits),
             kind=ProactiveLink.Kind.PROMOTED,
-            entry__status="published",
+            entry__status=EntryStatus.PUBLISHED,
             entry__published_date__year=year,
         )
         .values("entry_id")
