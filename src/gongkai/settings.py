@@ -449,6 +449,10 @@ GONGKAI_SEARCH_COUNT_LIMIT = max(100, int(os.environ.get("GONGKAI_SEARCH_COUNT_L
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "gongkai@localhost")
+# Progress mails to an applicant who gave an e-mail address (received, 补正, extended, transferred, answered);
+# `gongkai remind` sends again what failed, up to this many tries (gongkai.applications.notify).
+GONGKAI_APPLICANT_MAIL = os.environ.get("GONGKAI_APPLICANT_MAIL", "1") not in ("0", "false", "no", "")
+GONGKAI_APPLICANT_MAIL_TRIES = max(1, int(os.environ.get("GONGKAI_APPLICANT_MAIL_TRIES", "3")))
 
 LOGGING = {
     "version": 1,

@@ -75,6 +75,7 @@ class ApplicantForm(forms.Form):
         label="电子邮箱",
         max_length=254,
         required=False,
+        help_text="填写后，收到申请、需要补正、延长答复期限和作出答复时会发邮件告知您（邮件不含查询码）",
         widget=forms.TextInput(attrs={"inputmode": "email", "autocomplete": "email"}),
     )
     address = forms.CharField(label="通信地址", max_length=200, required=False)

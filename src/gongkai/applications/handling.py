@@ -14,7 +14,7 @@ from gongkai.core import audit
 from gongkai.core.audit_actions import Action
 from gongkai.core.errors import InvalidTransition, ValidationFailed
 
-from . import actions, clock, fees
+from . import actions, clock, fees, notify
 from .access import can_approve_extension
 from .choices import ConsultationParty, EventKind, FeeBasis, Status
 from .intake import add_event, lock, not_future, parse_date
@@ -77,6 +77,7 @@ def request_correction(*, actor: Any, application: Application, on: Any, items: 
         if due_day <= day:
             raise ValidationFailed({"due": ["补正期限应晚于通知日期，并给申请人合理的时间"]})
         add_event(app, EventKind.CORRECTION_REQUESTED, day, actor, detail=items, data={"due": due_day.isoformat()})
+        notify.queue(app, notify.Kind.CORRECTION)
         return _finish(actor, app, Action.APPLICATION_CORRECTION_REQUEST, Status.IN_PROGRESS, due=due_day)
 
 
@@ -241,6 +242,7 @@ def extend(
                 "notified_on": notified.isoformat(),
             },
         )
+        notify.queue(app, notify.Kind.EXTENDED)
         return _finish(actor, app, Action.APPLICATION_EXTEND, app.status, days=n, approved_by=approved_by.pk)
 
 

@@ -13,7 +13,7 @@ from gongkai.core.audit_actions import Action
 from gongkai.core.errors import ValidationFailed
 from gongkai.orgs.models import Org
 
-from . import actions, clock, numbering
+from . import actions, clock, notify, numbering
 from .access import require_handle
 from .choices import (
     CONFIRMED_CHANNELS,
@@ -261,6 +261,8 @@ def enter_application(
         if received:
             add_event(app, EventKind.RECEIVED, received, actor)
         clock.refresh(app)
+        if received:
+            notify.queue(app, notify.Kind.RECEIVED)
         audit.record(
             Action.APPLICATION_ENTER,
             actor=actor,
@@ -296,6 +298,7 @@ def confirm_receipt(*, actor: Any, application: Application, received_on: Any) -
             )
         add_event(app, EventKind.RECEIVED, day, actor, detail="双方确认收到")
         clock.refresh(app)
+        notify.queue(app, notify.Kind.RECEIVED)
         audit.record(
             Action.APPLICATION_RECEIVE,
             actor=actor,
@@ -341,6 +344,7 @@ def transfer(*, actor: Any, application: Application, to_unit: Org, on: Any, rea
         )
         clock.refresh(app)
         clock.refresh(new)
+        notify.queue(app, notify.Kind.TRANSFERRED)
         audit.record(
             Action.APPLICATION_TRANSFER,
             actor=actor,

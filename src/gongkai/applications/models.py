@@ -364,3 +364,38 @@ class ProactiveLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application_id} → {self.entry_id}"
+
+
+class ApplicantMail(models.Model):
+    """One e-mail to the applicant about a step of the case (received, 补正, extended, transferred, answered),
+    for an applicant who gave an address. Written in the step's transaction; sent afterwards by the worker
+    (``applications.notify``), so a slow or absent mail server never holds the case. At most one per step."""
+
+    class Kind(models.TextChoices):
+        RECEIVED = "received", "已收到申请"
+        CORRECTION = "correction", "需要补正"
+        EXTENDED = "extended", "延长答复期限"
+        TRANSFERRED = "transferred", "已转送"
+        REPLIED = "replied", "已答复"
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "待发送"
+        SENT = "sent", "已发送"
+        FAILED = "failed", "发送失败"
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="mails")
+    kind = models.CharField("事项", max_length=12, choices=Kind.choices)
+    state = models.CharField("状态", max_length=8, choices=State.choices, default=State.QUEUED)
+    attempts = models.PositiveSmallIntegerField("发送次数", default=0)
+    error = models.CharField("失败原因", max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "申请人邮件通知"
+        verbose_name_plural = verbose_name
+        ordering = ["created_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["application", "kind"], name="unique_applicant_mail")]
+
+    def __str__(self) -> str:
+        return f"{self.application_id} {self.kind}"

@@ -18,7 +18,7 @@ from django.utils import timezone
 from gongkai import rules
 from gongkai.orgs.models import Membership, Role
 
-from . import clock
+from . import clock, notify
 from .access import APPROVER_ROLES
 from .choices import OPEN_STATUSES, Status
 from .models import Application, Notice
@@ -127,4 +127,6 @@ def send_reminders(today: date | None = None, *, dry_run: bool = False) -> tuple
         body += f"\n\n请登录政务公开工作平台查看：{settings.GONGKAI_PUBLIC_URL}/staff/applications/"
         send_mail(f"【依申请公开提醒】{today:%Y-%m-%d} 共 {len(lines)} 项", body, None, [user.email])
         mails += 1
+    if not dry_run:
+        mails += notify.resend_due()  # applicants' progress mails that failed or lost their task
     return created, mails

@@ -11,7 +11,7 @@ from gongkai.core import audit
 from gongkai.core.audit_actions import Action
 from gongkai.core.errors import InvalidTransition, ValidationFailed
 
-from . import actions, clock, remedies
+from . import actions, clock, notify, remedies
 from .choices import AppealKind, AppealOutcome, EventKind, Status
 from .intake import add_event, lock, not_future, parse_date
 from .models import Appeal, Application, Reply, ResultCode
@@ -81,6 +81,7 @@ def reply(
             data={"result": code.key},
         )
         clock.refresh(app)
+        notify.queue(app, notify.Kind.REPLIED)
         audit.record(
             Action.APPLICATION_REPLY,
             actor=actor,

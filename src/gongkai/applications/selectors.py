@@ -18,7 +18,7 @@ from gongkai.workdays.calendar import CalendarNotLoaded, add_workdays
 
 from . import access, clock, remedies
 from .choices import CHANNEL_REPORT_KEY, OPEN_STATUSES, REPORT_COLUMNS, AppealKind, AppealOutcome, EventKind, Status
-from .models import Appeal, Application, ProactiveLink, ResultCode
+from .models import Appeal, ApplicantMail, Application, ProactiveLink, ResultCode
 from .numbering import code_matches
 
 
@@ -357,6 +357,11 @@ def _similar_cases(app: Application, limit: int) -> list[Similar]:
         .in_bulk([pk for _, pk in best])
     )
     return [Similar(found[pk], round(s, 2)) for s, pk in best if pk in found]
+
+
+def applicant_mails(app: Application) -> list[ApplicantMail]:
+    """The progress mails of a case (``notify``), oldest first, for its page."""
+    return list(app.mails.order_by("created_at", "id"))
 
 
 def proactive_links(app: Application) -> list[ProactiveLink]:

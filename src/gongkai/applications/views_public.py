@@ -75,7 +75,10 @@ def done(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 def track(request: HttpRequest) -> HttpResponse:
-    form = TrackForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        form = TrackForm(request.POST)
+    else:  # the link in a progress mail carries the number; the code is typed (it is never mailed)
+        form = TrackForm(initial={"tracking": request.GET.get("tracking", "").strip()[:60]})
     context: dict = {"form": form}
     if request.method == "POST":
         verdict = ratelimit.hit("track", client_address(request))

@@ -140,6 +140,7 @@ def detail(
                 "fee_notices": app.fee_notices.all(),
                 "proactive_links": selectors.proactive_links(app),
                 "similar": selectors.similar_cases(app),
+                "mails": selectors.applicant_mails(app),
             }
         )
     return render(request, "applications/staff/detail.html", context, status=status)

@@ -15,13 +15,13 @@ from django_tasks_db.models import DBTaskResult
 
 from gongkai.catalog.models import Category, Entry
 
-SUBJECT_LABELS = {"entry": "信息", "category": "栏目", "unit": "单位", "letter": "文书", "job": "文件"}
+SUBJECT_LABELS = {"entry": "信息", "category": "栏目", "unit": "单位", "letter": "文书", "mail": "邮件", "job": "文件"}
 
 
 @dataclass(frozen=True)
 class TaskKind:
     label: str
-    subject: str  # what the first argument is: "entry", "category", "unit", "letter" or "job" (a UUID)
+    subject: str  # what the first argument is: "entry", "category", "unit", "letter", "mail" or "job" (a UUID)
 
 
 REFRESH_ENTRY = "gongkai.portal.tasks.refresh_entry_pages"
@@ -40,6 +40,7 @@ KINDS: dict[str, TaskKind] = {
     "gongkai.screening.tasks.scan_unit_entries": TaskKind("敏感词变更后重新扫描未发布信息", "unit"),
     # Letters and exports carry ``unit_id`` as a keyword argument (applications is a sibling floor, not read here).
     "gongkai.applications.tasks.render_letter": TaskKind("生成告知书（DOCX、PDF）", "letter"),
+    "gongkai.applications.tasks.send_applicant_mail": TaskKind("向申请人发送办理进展邮件", "mail"),
     "gongkai.documents.tasks.run_job": TaskKind("生成下载文件（年度报告、通报 PDF）", "job"),
     "gongkai.documents.tasks.build_fonts": TaskKind("生成中文字体子集", "unit"),
     "gongkai.ops.tasks.run_export_task": TaskKind("生成归档移交包（ZIP）", "job"),
