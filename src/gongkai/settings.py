@@ -265,6 +265,9 @@ GONGKAI_OTP_REQUIRED_ROLES = [
 ]
 # Hours a one-time enrolment code (printed by `gongkai user add --role sysadmin`) stays valid for binding 2FA.
 GONGKAI_ENROL_CODE_HOURS = int(os.environ.get("GONGKAI_ENROL_CODE_HOURS", "72"))
+# A password reset's one-time code (gongkai.accounts.resets): valid this many hours; this many wrong codes void it.
+GONGKAI_RESET_CODE_HOURS = int(os.environ.get("GONGKAI_RESET_CODE_HOURS", "72"))
+GONGKAI_RESET_CODE_TRIES = int(os.environ.get("GONGKAI_RESET_CODE_TRIES", "5"))
 OTP_TOTP_ISSUER = os.environ.get("GONGKAI_OTP_ISSUER", "政务公开工作平台")
 
 # Lockout (django-axes, GB/T 22239-2019 8.1.4.1 b 登录失败处理), built so it cannot be used to lock others out:

@@ -10,10 +10,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from gongkai.accounts import passwords
 from gongkai.accounts.models import PasswordState
 from gongkai.accounts.services import create_user
-from gongkai.core.errors import NotAllowed, ValidationFailed
+from gongkai.core.errors import ValidationFailed
 from gongkai.core.models import AuditEvent
 from tests.factories import PASSWORD
 from tests.logins import form_login
@@ -100,30 +99,6 @@ def test_change_password_ends_session_and_lifts_the_gate(client, people):
     assert AuditEvent.objects.filter(action="auth.password_change", actor=user).exists()
     form_login(client, "newcomer", NEW)
     assert client.get(reverse("staff:dashboard")).status_code == 200
-
-
-def test_administrator_reset_forces_a_change(client, people):
-    drafter = people["drafter"]
-    passwords.admin_reset_password(actor=people["sysadmin"], user=drafter, new_password="Temp#2025abc")
-    assert AuditEvent.objects.filter(action="auth.password_reset", actor=people["sysadmin"]).exists()
-    form_login(client, drafter.username, "Temp#2025abc")
-    assert client.get(reverse("staff:dashboard"))["Location"].startswith(reverse("staff:password_change"))
-
-
-def test_only_the_system_administrator_resets(people):
-    with pytest.raises(NotAllowed):
-        passwords.admin_reset_password(actor=people["admin"], user=people["drafter"], new_password="Temp#2025abc")
-
-
-def test_reset_page_for_the_system_administrator(client, people):
-    client.force_login(people["sysadmin"])
-    url = reverse("staff:reset_password", args=[people["drafter"].pk])
-    weak = client.post(url, {"password": "short"})
-    assert weak.status_code == 400 and "临时密码：" in weak.content.decode()
-    assert client.post(url, {"password": "Temp#2025abc"}).status_code == 302
-    assert PasswordState.objects.get(user=people["drafter"]).must_change
-    client.force_login(people["admin"])
-    assert client.post(url, {"password": "Temp#2025abc"}).status_code == 403
 
 
 def test_expiry_after_max_age(client, people, settings):

@@ -50,3 +50,57 @@ class EnrolmentCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.expires_at:%Y-%m-%d %H:%M}{' 已使用' if self.used_at else ''}"
+
+
+class PasswordReset(models.Model):
+    """A system administrator's password reset that never reveals a password that works (issue 17 item 2, 三员).
+
+    The administrator never chooses or sees the new password: a one-time code lets the account holder set it.
+    The code goes to the holder by e-mail, or on two printed halves — one shown to the resetting administrator,
+    one to the person who confirms — so that neither alone can use it. A reset of an account that sees
+    applicants' personal data (any role handling a unit's cases), and every printed reset, waits for a second
+    person (a 公开办管理员 of the holder's unit or above, or the 审计员) before the code exists. Only a digest is
+    kept; valid ``GONGKAI_RESET_CODE_HOURS`` and once; ``GONGKAI_RESET_CODE_TRIES`` wrong codes void it.
+    """
+
+    class Delivery(models.TextChoices):
+        EMAIL = "email", "发送到本人电子邮箱"
+        PRINT = "print", "打印两联交本人（系统管理员和确认人各一联）"
+
+    class State(models.TextChoices):
+        AWAITING = "awaiting", "待第二人确认"
+        ISSUED = "issued", "已发放，待本人设置密码"
+        USED = "used", "已设置新密码"
+        VOID = "void", "已作废"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="账号", on_delete=models.CASCADE, related_name="password_resets"
+    )
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="发起人", on_delete=models.PROTECT, related_name="+"
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="确认人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    delivery = models.CharField("交付方式", max_length=8, choices=Delivery.choices)
+    state = models.CharField("状态", max_length=10, choices=State.choices)
+    reason = models.CharField("原因", max_length=200)
+    code_hash = models.CharField("重置码摘要", max_length=64, blank=True)
+    wrong_tries = models.PositiveSmallIntegerField("错误次数", default=0)
+    created_at = models.DateTimeField("发起时间", auto_now_add=True)
+    confirmed_at = models.DateTimeField("确认时间", null=True, blank=True)
+    expires_at = models.DateTimeField("失效时间", null=True, blank=True)
+    used_at = models.DateTimeField("使用时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "密码重置"
+        verbose_name_plural = "密码重置"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.get_state_display()}"

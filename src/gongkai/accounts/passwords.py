@@ -22,7 +22,6 @@ from django.utils import timezone
 from gongkai.core import audit
 from gongkai.core.audit_actions import Action
 from gongkai.core.errors import ValidationFailed
-from gongkai.orgs.permissions import can_manage_accounts, require
 
 from .models import PasswordState
 
@@ -178,17 +177,3 @@ def change_own_password(*, user: Any, old_password: str, new_password: str) -> N
         user.set_password(new_password)
         user.save(update_fields=["password"])
         audit.record(Action.AUTH_PASSWORD_CHANGE, actor=user, obj=user)
-
-
-def admin_reset_password(*, actor: Any, user: Any, new_password: str) -> None:
-    """An administrator sets a temporary password; the user must replace it at the next login."""
-    require(can_manage_accounts(actor), "只有系统管理员可以重置密码")
-    try:
-        validate_password(new_password, user)
-    except ValidationError as exc:
-        raise ValidationFailed({"password": [str(m) for m in exc.messages]}) from exc
-    with transaction.atomic():
-        user.set_password(new_password)
-        user.save(update_fields=["password"])
-        require_change(user)
-        audit.record(Action.AUTH_PASSWORD_RESET, actor=actor, obj=user, changes={"username": user.username})

@@ -36,14 +36,16 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.util import random_hex
 
-from gongkai.core import audit
+from gongkai.core import audit, ratelimit
 from gongkai.core.audit_actions import Action, grouped_choices
 from gongkai.core.cells import safe_row
 from gongkai.core.errors import NotAllowed, ValidationFailed
+from gongkai.core.middleware import client_address
 from gongkai.core.models import AuditEvent
 from gongkai.orgs import permissions as perms
+from gongkai.orgs.models import Role
 
-from . import passwords, selectors, services
+from . import passwords, resets, selectors, services
 from .security import OTP_PENDING, confirmed_device, otp_required, safe_next
 
 # --------------------------------------------------------------------------- password
@@ -370,21 +372,94 @@ def audit_export(request: HttpRequest) -> StreamingHttpResponse:
 
 @login_required
 def reset_password(request: HttpRequest, user_id: int) -> HttpResponse:
+    """The system administrator asks for a reset of one account (resets.request_reset): no password is chosen."""
     perms.require(perms.can_manage_accounts(request.user), "只有系统管理员可以重置密码")
     target = get_user_model().objects.filter(pk=user_id).first()
     if target is None:
         raise NotAllowed("没有这个账号")
     errors: dict[str, list[str]] = {}
+    values = {"delivery": "email" if target.email else "print", "reason": ""}
     if request.method == "POST":
+        values = {"delivery": request.POST.get("delivery", ""), "reason": request.POST.get("reason", "")}
         try:
-            passwords.admin_reset_password(
-                actor=request.user, user=target, new_password=request.POST.get("password", "")
+            done = resets.request_reset(
+                actor=request.user, user=target, delivery=values["delivery"], reason=values["reason"]
             )
         except ValidationFailed as exc:
             errors = exc.errors
         else:
-            messages.success(request, f"已重置 {target.username} 的密码，对方下次登录时须修改。")
-            return HttpResponseRedirect(reverse("staff:lockouts"))
-    return render(
-        request, "staff/reset_password.html", {"target": target, "errors": errors}, status=400 if errors else 200
-    )
+            return render(request, "staff/reset_done.html", {"done": done, "target": target, "by": "requester"})
+    context = {
+        "target": target,
+        "errors": errors,
+        "values": values,
+        "deliveries": resets.Delivery.choices,
+        "second": perms.sees_personal_data(target),
+    }
+    return render(request, "staff/reset_password.html", context, status=400 if errors else 200)
+
+
+@login_required
+def resets_page(request: HttpRequest) -> HttpResponse:
+    """密码重置: the system administrator finds an account by name and asks; a unit admin or the auditor sees the
+    resets waiting for them to confirm; the system administrator sees the latest resets."""
+    user: Any = request.user
+    sysadmin = perms.can_manage_accounts(user)
+    perms.require(sysadmin or perms.has_role(user, Role.UNIT_ADMIN, Role.AUDITOR), "您没有权限查看密码重置")
+    error = ""
+    name = ""
+    if sysadmin and request.method == "POST":
+        name = request.POST.get("username", "").strip()[:150]
+        target = get_user_model().objects.filter(username=name).first() if name else None
+        if target is not None:
+            return HttpResponseRedirect(reverse("staff:reset_password", args=[target.pk]))
+        error = f"账号：没有名为“{name}”的账号" if name else "账号：请填写要重置密码的账号"
+    context = {
+        "sysadmin": sysadmin,
+        "waiting": resets.open_for(user),
+        "recent": resets.recent() if sysadmin else [],
+        "error": error,
+        "name": name,
+    }
+    return render(request, "staff/resets.html", context, status=400 if error else 200)
+
+
+@login_required
+@require_POST
+def confirm_reset(request: HttpRequest, pk: int) -> HttpResponse:
+    reset = resets.PasswordReset.objects.filter(pk=pk).select_related("user").first()
+    if reset is None or not resets.can_confirm(request.user, reset):
+        raise NotAllowed("没有这项待确认的密码重置，或您不能确认它")
+    try:
+        done = resets.confirm_reset(actor=request.user, reset=reset)
+    except ValidationFailed as exc:
+        messages.info(request, "；".join(m for ms in exc.errors.values() for m in ms))
+        return HttpResponseRedirect(reverse("staff:resets"))
+    return render(request, "staff/reset_done.html", {"done": done, "target": reset.user, "by": "confirmer"})
+
+
+def password_reset_use(request: HttpRequest) -> HttpResponse:
+    """The holder, not logged in: account, one-time code and a new password of their own (resets.use_reset)."""
+    errors: dict[str, list[str]] = {}
+    status = 200
+    source = request.POST if request.method == "POST" else request.GET
+    username = source.get("username", "").strip()[:150]
+    if request.method == "POST":
+        verdict = ratelimit.hit("password_reset", client_address(request))
+        if not verdict.allowed:
+            errors, status = {"code": [verdict.message]}, 429
+        else:
+            try:
+                resets.use_reset(
+                    username=username,
+                    code=request.POST.get("code", ""),
+                    new_password=request.POST.get("new_password1", ""),
+                    new_password2=request.POST.get("new_password2", ""),
+                )
+            except ValidationFailed as exc:
+                errors, status = exc.errors, 400
+            else:
+                messages.success(request, "新密码已设置，请用新密码登录。")
+                return HttpResponseRedirect(reverse("staff:login"))
+    context = {"errors": errors, "username": username, "help": passwords.ComplexityValidator().get_help_text()}
+    return render(request, "staff/password_reset_use.html", context, status=status)

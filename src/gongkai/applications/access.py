@@ -16,7 +16,7 @@ from typing import Any
 from gongkai.orgs import permissions as perms
 from gongkai.orgs.models import Org, Role
 
-HANDLING_ROLES = {Role.DRAFTER, Role.REVIEWER, Role.SIGNER, Role.UNIT_ADMIN}
+HANDLING_ROLES = set(perms.PERSONAL_DATA_ROLES)
 APPROVER_ROLES = {Role.SIGNER, Role.UNIT_ADMIN}
 
 

@@ -121,6 +121,8 @@ class Action(models.TextChoices):
     AUTH_ENROL_CODE_USE = "auth.enrol_code_use", "使用一次性绑定码"
     AUTH_PASSWORD_CHANGE = "auth.password_change", "修改密码"
     AUTH_PASSWORD_RESET = "auth.password_reset", "重置密码"
+    AUTH_PASSWORD_RESET_CONFIRM = "auth.password_reset_confirm", "确认重置密码"
+    AUTH_PASSWORD_RESET_USE = "auth.password_reset_use", "凭重置码设置密码"
     # --- 开放接口 (api/tokens.py)
     API_TOKEN_ISSUE = "api.token_issue", "发放接口令牌"
     API_TOKEN_REVOKE = "api.token_revoke", "吊销接口令牌"

@@ -15,6 +15,7 @@ DEFAULT_LIMITS: dict[str, tuple[int, int]] = {
     "api": (300, 60),
     "api_write": (60, 60),
     "harvest": (120, 60),  # OAI-PMH at /oai (the JSON feed counts under "api")
+    "password_reset": (10, 3600),  # /staff/password/reset/: a one-time code is guessed no faster than this
 }
 
 

@@ -115,6 +115,16 @@ def managed_units(user: Any) -> list[Org]:
     return list(Org.objects.filter(pk__in=units_for(user, Role.UNIT_ADMIN)).order_by("path"))
 
 
+#: Roles that handle a unit's applications and so read applicants' personal data (applications.access).
+PERSONAL_DATA_ROLES = frozenset({Role.DRAFTER, Role.REVIEWER, Role.SIGNER, Role.UNIT_ADMIN})
+
+
+def sees_personal_data(user: Any) -> bool:
+    """Whether ``user`` can open applicants' personal data somewhere: a reset of such an account needs a second
+    person (accounts.resets, 三员)."""
+    return has_role(user, *PERSONAL_DATA_ROLES)
+
+
 def can_manage_accounts(user: Any) -> bool:
     return bool(getattr(user, "is_superuser", False)) or has_role(user, Role.SYSADMIN)
 

@@ -12,6 +12,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 
+from gongkai.accounts import resets
 from gongkai.applications import access as case_access
 from gongkai.applications import selectors as cases
 from gongkai.catalog import selectors as entries
@@ -67,6 +68,8 @@ def nav_links(user: Any) -> list[NavLink]:
         links.append(NavLink("接口令牌", reverse("staff:api_tokens")))
     if perms.can_manage_accounts(user):
         links.append(NavLink("登录锁定", reverse("staff:lockouts")))
+    if perms.can_manage_accounts(user) or perms.has_role(user, Role.UNIT_ADMIN, Role.AUDITOR):
+        links.append(NavLink("密码重置", reverse("staff:resets"), len(resets.open_for(user)), "待确认"))
     if perms.can_read_audit(user):
         links.append(NavLink("审计日志", reverse("staff:audit_log")))
     return links

@@ -37,6 +37,9 @@ urlpatterns += [
     path("security/lockouts/", security_views.lockouts, name="lockouts"),
     path("security/lockouts/<int:pk>/unlock/", security_views.unlock, name="unlock"),
     path("security/users/<int:user_id>/reset-password/", security_views.reset_password, name="reset_password"),
+    path("security/resets/", security_views.resets_page, name="resets"),
+    path("security/resets/<int:pk>/confirm/", security_views.confirm_reset, name="confirm_reset"),
+    path("password/reset/", security_views.password_reset_use, name="password_reset_use"),
     path("audit/", security_views.audit_log, name="audit_log"),
     path("audit/export.csv", security_views.audit_export, name="audit_export"),
 ]
