@@ -15,6 +15,9 @@ the worker, which renders and sends it (``send``) outside any transaction. A mai
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import timedelta
 from functools import partial
 from typing import Any
@@ -57,8 +60,22 @@ EVENT_OF: dict[str, str] = {
 STALE_AFTER = timedelta(minutes=15)
 
 
+_paused: ContextVar[bool] = ContextVar("gongkai_applicant_mail_paused", default=False)
+
+
+@contextmanager
+def mail_paused() -> Iterator[None]:
+    """No progress mails for the steps inside the block: seeding history (``gongkai demo``), whose applicants are
+    invented and whose steps are back-dated, tells no one."""
+    token = _paused.set(True)
+    try:
+        yield
+    finally:
+        _paused.reset(token)
+
+
 def enabled() -> bool:
-    return bool(getattr(settings, "GONGKAI_APPLICANT_MAIL", True))
+    return bool(getattr(settings, "GONGKAI_APPLICANT_MAIL", True)) and not _paused.get()
 
 
 def queue(app: Application, kind: str) -> ApplicantMail | None:

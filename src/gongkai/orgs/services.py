@@ -9,7 +9,7 @@ from django.db import transaction
 
 from gongkai.core import audit
 from gongkai.core.audit_actions import Action
-from gongkai.core.errors import ValidationFailed
+from gongkai.core.errors import NotAllowed, ValidationFailed
 
 from .codes import unit_code_error
 from .models import Membership, Org, OrgKind, Role
@@ -119,6 +119,20 @@ def update_org(*, actor: Any, org: Org, **fields: Any) -> Org:
     return org
 
 
+#: 三员: the system administrator and the auditor hold no other role — none that handles cases (and so reads
+#: applicants' personal data), not each other's (GB/T 22239-2019 8.1.4.2).
+_SEPARATE: dict[str, str] = {Role.SYSADMIN: "系统管理员", Role.AUDITOR: "审计员"}
+
+
+def _separation_clash(user: Any, role: str) -> str:
+    held = set(Membership.objects.filter(user=user).values_list("role", flat=True)) - {role}
+    separate = sorted(({role} | held) & set(_SEPARATE))
+    if not held or not separate:
+        return ""
+    names = "、".join(Role(r).label for r in sorted(held))
+    return f"三员分立：{_SEPARATE[separate[0]]}不能兼任其他角色（该账号已是{names}）"
+
+
 def grant_role(*, actor: Any, user: Any, org: Org, role: str) -> Membership:
     if actor is not None:
         require(can_manage_accounts(actor), "只有系统管理员可以分配角色")
@@ -126,6 +140,10 @@ def grant_role(*, actor: Any, user: Any, org: Org, role: str) -> Membership:
         raise ValidationFailed({"role": [f"角色应为 {', '.join(Role.values)} 之一"]})
     if role == Role.SUPERVISOR and org.kind != OrgKind.COUNTY:
         raise ValidationFailed({"role": ["县级督查只能设在县（区）机构"]})
+    if actor is not None and getattr(actor, "pk", None) == user.pk:
+        raise NotAllowed("不能给自己分配角色（三员分立：须由另一名系统管理员分配）")
+    if clash := _separation_clash(user, role):
+        raise ValidationFailed({"role": [clash]})
     with transaction.atomic():
         membership, created = Membership.objects.get_or_create(user=user, org=org, role=role)
         if created:

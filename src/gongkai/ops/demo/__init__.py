@@ -22,6 +22,7 @@ from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 from tqdm import tqdm
 
+from gongkai.applications.notify import mail_paused
 from gongkai.catalog.models import Entry, EntryStatus
 from gongkai.catalog.receivers import training_deferred
 from gongkai.orgs.models import Org
@@ -82,6 +83,7 @@ def load(
         indexed = stack.enter_context(indexing_deferred())
         stack.enter_context(scans_deferred())
         stack.enter_context(training_deferred())
+        stack.enter_context(mail_paused())
         with transaction.atomic():
             w = world.build()
         plan = cases.plan(today.year - 1, today)
