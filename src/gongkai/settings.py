@@ -116,6 +116,7 @@ INSTALLED_APPS = [
     "gongkai.reports",
     "gongkai.search",
     "gongkai.channels",
+    "gongkai.subscriptions",
     "gongkai.documents",
     "gongkai.api",
     "gongkai.harvest",

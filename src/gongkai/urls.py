@@ -21,6 +21,7 @@ urlpatterns = [
     path("apply/", include("gongkai.applications.urls")),
     path("messages/", include("gongkai.interaction.urls")),
     path("search/", include("gongkai.portal.search_urls")),
+    path("subscribe/", include("gongkai.subscriptions.urls")),
     path("", include("gongkai.portal.urls")),
 ]
 

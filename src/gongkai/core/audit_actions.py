@@ -143,6 +143,10 @@ class Action(models.TextChoices):
     SCREEN_SAVE = "channels.screen_save", "登记电子显示屏"
     CHANNEL_POST = "channels.post", "记录渠道发布"
     GAZETTE_PRINT = "channels.gazette_print", "记录公报印发"
+    # --- 邮件订阅 (subscriptions/services.py)
+    SUBSCRIPTION_CREATE = "subscription.create", "邮件订阅（待确认）"
+    SUBSCRIPTION_CONFIRM = "subscription.confirm", "确认邮件订阅"
+    SUBSCRIPTION_UNSUBSCRIBE = "subscription.unsubscribe", "退订邮件订阅"
 
 
 # The part before the dot groups the auditor's action filter; choosing a group filters on the prefix
@@ -165,6 +169,7 @@ GROUPS: dict[str, str] = {
     "tasks": "后台任务",
     "archive": "归档",
     "channels": "多渠道发布",
+    "subscription": "邮件订阅",
 }
 
 

@@ -14,6 +14,7 @@ DEFAULT_LIMITS: dict[str, tuple[int, int]] = {
     "search": (60, 60),
     "api": (300, 60),
     "api_write": (60, 60),
+    "subscribe": (10, 3600),  # the subscription form and unsubscribe posts
     "harvest": (120, 60),  # OAI-PMH at /oai (the JSON feed counts under "api")
     "password_reset": (10, 3600),  # /staff/password/reset/: a one-time code is guessed no faster than this
 }

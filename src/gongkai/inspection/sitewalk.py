@@ -20,7 +20,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 from django.conf import settings
 
 #: First path segments served by the application, not by the static site (docs/nginx.conf.example).
-DYNAMIC_PREFIXES = ("apply", "messages", "search", "api", "staff", "admin", "oai")
+DYNAMIC_PREFIXES = ("apply", "messages", "search", "api", "staff", "admin", "oai", "subscribe")
 _SKIP_SCHEMES = ("mailto", "tel", "javascript", "data", "sms")
 _ENTRY_PAGE = re.compile(r"^/(?P<slug>[^/]+)/info/(?P<id>\d+)/$")
 _RAW_IP = re.compile(r"^\d{1,3}(?:\.\d{1,3}){3}$")

@@ -17,7 +17,7 @@ from .permissions import can_manage_accounts, can_manage_unit, require
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 #: Top-level paths owned by the application or the site itself; a unit's slug may not be one of them.
-RESERVED_SLUGS = frozenset({"staff", "admin", "apply", "messages", "api", "search", "static", "media"})
+RESERVED_SLUGS = frozenset({"staff", "admin", "apply", "messages", "api", "search", "static", "media", "subscribe"})
 ORG_CONTACT_FIELDS = (
     "office_name",
     "address",

@@ -92,6 +92,11 @@ def apply_url() -> str:
     return "/apply/"
 
 
+def subscribe(unit_slug: str, category_id: int | None = None) -> str:
+    """The e-mail subscription form (dynamic, gongkai.subscriptions), optionally with a category chosen."""
+    return f"/subscribe/{unit_slug}/" + (f"?category={category_id}" if category_id else "")
+
+
 def attachment_url(name: str) -> str:
     """Where an attachment (its storage name) is on the public site: under MEDIA_URL, whatever the storage.
 

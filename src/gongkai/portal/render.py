@@ -64,6 +64,7 @@ def _base(unit: Org | None, tree: CategoryTree | None, current: str) -> dict[str
             "codes": paths.codes(unit.slug),
             "annual": paths.annual_reports(unit.slug),
             "feed": paths.unit_feed(unit.slug),
+            "subscribe": paths.subscribe(unit.slug),
         }
     return ctx
 
@@ -230,6 +231,7 @@ def category_pages(unit: Org, tree: CategoryTree, cat: Category, only: int | Non
                 if abs(n - number) <= 3 or n in (1, pages)
             ],
             "feed_url": paths.category_feed(unit.slug, cat.slug),
+            "subscribe_url": paths.subscribe(unit.slug, cat.pk),
         }
         out.append(_html(paths.category_list(unit.slug, cat.slug, number), "portal/category.html", ctx))
     return out

@@ -47,6 +47,7 @@ KINDS: dict[str, TaskKind] = {
     "gongkai.harvest.tasks.push_changes": TaskKind("向上级平台推送公开信息变更", "unit"),
     "gongkai.catalog.tasks.train_suggestions": TaskKind("更新起草建议模型", "unit"),
     "gongkai.inspection.tasks.run_inspection_task": TaskKind("网站自查", "unit"),
+    "gongkai.subscriptions.tasks.send_digests": TaskKind("发送邮件订阅每日汇总", "unit"),
 }
 
 
