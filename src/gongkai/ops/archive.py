@@ -650,3 +650,42 @@ def _sha256_file(path: Path) -> str:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+@dataclass
+class BatchResult:
+    """One unit's line in ``gongkai archive --all``: written, already there (verified), or failed and why."""
+
+    code: str
+    name: str
+    path: Path
+    outcome: str  # "written", "kept", "failed"
+    detail: str = ""
+
+
+def export_all(year: int, parent: Path | str, *, actor: Any = None) -> list[BatchResult]:
+    """The yearly schedule (Art. 45; a cron line each January): every active unit's package for ``year`` into
+    ``parent/<code>-<year>``. A package already there that verifies against its manifest is kept, so the line
+    can run again after a failure and writes only what is missing; one unit's failure does not stop the others."""
+    check_year(year)
+    parent = Path(parent).absolute()
+    out: list[BatchResult] = []
+    units = [o for o in Org.objects.filter(is_active=True).order_by("path") if o.is_unit]
+    for unit in units:
+        path = parent / f"{unit.code}-{year}"
+        if path.exists() and path.is_dir() and any(path.iterdir()):
+            try:
+                verify(path)
+            except ArchiveError as exc:
+                out.append(BatchResult(unit.code, unit.name, path, "failed", f"已有的归档包校验不通过：{exc.message}"))
+            else:
+                out.append(BatchResult(unit.code, unit.name, path, "kept", "已有归档包，校验通过"))
+            continue
+        try:
+            _export, summary = export_to_folder(unit.code, year, path, actor=actor)
+        except ArchiveError as exc:
+            out.append(BatchResult(unit.code, unit.name, path, "failed", exc.message))
+            continue
+        detail = f"信息 {summary.entries} 件、申请案卷 {summary.cases} 件，共 {summary.files} 个文件"
+        out.append(BatchResult(unit.code, unit.name, path, "written", detail))
+    return out
