@@ -15,6 +15,7 @@ urlpatterns = [
     path("staff/archive/", include("gongkai.ops.urls")),
     path("staff/inspection/", include("gongkai.inspection.urls")),
     path("staff/channels/", include("gongkai.channels.urls")),
+    path("staff/harvest/", include("gongkai.harvest.urls")),
     path("api/v1/", api.urls),
     path("oai", oai_endpoint, name="oai"),
     path("staff/", include("gongkai.staff.urls")),

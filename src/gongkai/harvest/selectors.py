@@ -10,7 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core import signing
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
@@ -19,7 +21,7 @@ from gongkai.catalog.models import Entry
 from gongkai.core.errors import ValidationFailed
 from gongkai.orgs.models import UNIT_KINDS, Org
 
-from .models import HarvestChange
+from .models import HarvestChange, PushAttempt, PushState
 
 PAGE_SIZE = 100
 TOKEN_SALT = "gongkai.harvest.token"
@@ -156,3 +158,48 @@ def page(window: Window, qs: QuerySet[HarvestChange], size: int | None = None) -
     rows = list(qs[: size + 1])
     items = rows[:size]
     return Page(items=items, has_more=len(rows) > size, last_seq=items[-1].pk if items else window.after)
+
+
+# ---- the push endpoint's state, for the system administrator's 汇聚推送 page ----------------------------------
+
+
+@dataclass(frozen=True)
+class PushStatus:
+    configured: bool
+    endpoint: str  # scheme, host and path only: a token in the query or a password in the address is not shown
+    last_acked: int
+    latest: int
+    backlog: int  # changes logged and not yet acknowledged by the endpoint
+    failures: int  # consecutive failed rounds
+    next_attempt_at: datetime | None
+    busy: bool  # a worker holds the endpoint right now
+    last_success: Any  # PushAttempt | None
+    attempts: list[Any]  # the latest PushAttempt rows, newest first
+
+
+def redacted(url: str) -> str:
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if parts.port:
+        host = f"{host}:{parts.port}"
+    return f"{parts.scheme}://{host}{parts.path}" + ("?…" if parts.query else "")
+
+
+def push_status(recent: int = 20) -> PushStatus:
+    url = getattr(settings, "GONGKAI_PUSH_URL", "")
+    state = PushState.objects.filter(url=url).first() if url else None
+    last_acked = state.last_acked if state else 0
+    latest = HarvestChange.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    attempts = list(PushAttempt.objects.filter(url=url).order_by("-id")[:recent]) if url else []
+    return PushStatus(
+        configured=bool(url),
+        endpoint=redacted(url) if url else "",
+        last_acked=last_acked,
+        latest=latest,
+        backlog=HarvestChange.objects.filter(id__gt=last_acked).count() if url else 0,
+        failures=state.failures if state else 0,
+        next_attempt_at=state.next_attempt_at if state else None,
+        busy=bool(state and state.lease_until and state.lease_until > timezone.now()),
+        last_success=PushAttempt.objects.filter(url=url, ok=True).order_by("-id").first() if url else None,
+        attempts=attempts,
+    )

@@ -14,11 +14,11 @@ log = logging.getLogger(__name__)
 
 
 @task(priority=priorities.BULK)  # an HTTP call with retries: never ahead of a page refresh
-def push_changes() -> int:
+def push_changes(force: bool = False) -> int:
     """Send the changes the endpoint has not acknowledged; after a failure, queue itself for the retry time
     (where the task backend can defer; otherwise the next change or ``gongkai harvest-push`` retries).
-    Returns how many records were acknowledged."""
-    outcome = push.push_pending()
+    Returns how many records were acknowledged. ``force``: 立即推送 on the 汇聚推送 page, not waiting out the pause."""
+    outcome = push.push_pending(force=force)
     if outcome.failed and outcome.retry_at is not None and default_task_backend.supports_defer:
         push_changes.using(run_after=outcome.retry_at).enqueue()
     return outcome.sent

@@ -68,6 +68,7 @@ def nav_links(user: Any) -> list[NavLink]:
         links.append(NavLink("接口令牌", reverse("staff:api_tokens")))
     if perms.can_manage_accounts(user):
         links.append(NavLink("登录锁定", reverse("staff:lockouts")))
+        links.append(NavLink("汇聚推送", reverse("harvest:push")))  # the harvest floor's page, found by name
     if perms.can_manage_accounts(user) or perms.has_role(user, Role.UNIT_ADMIN, Role.AUDITOR):
         links.append(NavLink("密码重置", reverse("staff:resets"), len(resets.open_for(user)), "待确认"))
     if perms.can_read_audit(user):
