@@ -104,6 +104,17 @@ def issue_enrolment_code(*, actor: Any, user: Any) -> str:
     return code
 
 
+def drop_devices(*, actor: Any, user: Any) -> int:
+    """The holder lost or replaced the phone: unbind every authenticator, so the next login binds a new one
+    (with a fresh enrolment code for a system administrator, ``issue_enrolment_code``). Audited."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    with transaction.atomic():
+        dropped, _ = TOTPDevice.objects.filter(user=user).delete()
+        audit.record(Action.AUTH_OTP_DROP, actor=actor, obj=user, changes={"devices": dropped})
+    return dropped
+
+
 def use_enrolment_code(*, actor: Any, user: Any, code: str) -> None:
     """Spend ``user``'s enrolment code. A wrong, used or expired code is refused (ValidationFailed on the
     ``enrol_code`` field) and the refusal audited; a good one is marked used, in the caller's transaction

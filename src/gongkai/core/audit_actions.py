@@ -117,6 +117,7 @@ class Action(models.TextChoices):
     AUTH_LOGOUT = "auth.logout", "退出登录"
     AUTH_OTP_ENROL = "auth.otp_enrol", "绑定验证器"
     AUTH_OTP_VERIFY = "auth.otp_verify", "动态验证码验证"
+    AUTH_OTP_DROP = "auth.otp_drop", "解除验证器"
     AUTH_ENROL_CODE_ISSUE = "auth.enrol_code_issue", "发放一次性绑定码"
     AUTH_ENROL_CODE_USE = "auth.enrol_code_use", "使用一次性绑定码"
     AUTH_PASSWORD_CHANGE = "auth.password_change", "修改密码"

@@ -8,14 +8,17 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from gongkai.accounts.security import confirmed_device
-from gongkai.accounts.services import create_user, issue_enrolment_code
+from gongkai.accounts.services import create_user, drop_devices, issue_enrolment_code
 from gongkai.core.errors import ValidationFailed
 from gongkai.orgs.models import Org, Role
 from gongkai.orgs.services import grant_role
 
 
 class Command(BaseCommand):
-    help = "账号管理：user add USERNAME --org CODE --role ROLE [--password-file F]"
+    help = (
+        "账号管理：user add USERNAME --org CODE --role ROLE [--password-file F]；"
+        "user enrol-code USERNAME [--new-device]（重新发放一次性绑定码）"
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
@@ -26,8 +29,43 @@ class Command(BaseCommand):
         p.add_argument("--name", default="", help="姓名")
         p.add_argument("--email", default="")
         p.add_argument("--password-file", type=Path, help="从文件读取密码（首行）；不给则交互输入")
+        e = sub.add_parser(
+            "enrol-code",
+            help="重新发放一次性绑定码（原绑定码过期未用，或验证器丢失：加 --new-device 解除原验证器后重新绑定）",
+        )
+        e.add_argument("username")
+        e.add_argument(
+            "--new-device", action="store_true", help="解除该账号已绑定的验证器（手机丢失或更换），下次登录重新绑定"
+        )
 
     def handle(self, *args: Any, **opts: Any) -> None:
+        if opts["action"] == "enrol-code":
+            self._enrol_code(opts)
+            return
+        self._add(opts)
+
+    def _enrol_code(self, opts: dict[str, Any]) -> None:
+        from django.contrib.auth import get_user_model
+
+        user = get_user_model().objects.filter(username=opts["username"]).first()
+        if user is None:
+            raise CommandError(f"账号 {opts['username']} 不存在")
+        if not user.is_active:
+            raise CommandError(f"账号 {user.username} 已停用")
+        if confirmed_device(user) is not None and not opts["new_device"]:
+            raise CommandError(
+                f"账号 {user.username} 已绑定验证器，不需要绑定码；验证器丢失或更换时加 --new-device 解除原验证器"
+            )
+        if opts["new_device"]:
+            dropped = drop_devices(actor=None, user=user)
+            self.stdout.write(f"已解除 {user.username} 的 {dropped} 个验证器，下次登录时须重新绑定")
+        code = issue_enrolment_code(actor=None, user=user)
+        hours = settings.GONGKAI_ENROL_CODE_HOURS
+        self.stdout.write(
+            f"一次性绑定码：{code}（{hours} 小时内有效，仅显示这一次，原绑定码作废；请当面交给 {user.username} 本人）"
+        )
+
+    def _add(self, opts: dict[str, Any]) -> None:
         from django.contrib.auth import get_user_model
 
         org = Org.objects.filter(code=opts["org"]).first()
