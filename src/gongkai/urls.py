@@ -16,6 +16,7 @@ urlpatterns = [
     path("staff/inspection/", include("gongkai.inspection.urls")),
     path("staff/channels/", include("gongkai.channels.urls")),
     path("staff/harvest/", include("gongkai.harvest.urls")),
+    path("staff/subscriptions/", include("gongkai.subscriptions.staff_urls")),
     path("api/v1/", api.urls),
     path("oai", oai_endpoint, name="oai"),
     path("staff/", include("gongkai.staff.urls")),

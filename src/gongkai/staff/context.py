@@ -63,6 +63,7 @@ def nav_links(user: Any) -> list[NavLink]:
     if perms.has_role(user, *ENTRY_ROLES):
         links.append(NavLink("公开栏", reverse("channels:boards")))  # boards, postings, screens (channels)
     if perms.has_role(user, Role.UNIT_ADMIN, Role.SUPERVISOR):
+        links.append(NavLink("邮件订阅", reverse("subscriptions_staff:index")))  # counts only (subscriptions)
         links.append(NavLink("归档移交", reverse("ops:archive")))  # Art. 45; the ops floor's page, found by name
     if perms.units_for(user, Role.UNIT_ADMIN):
         links.append(NavLink("接口令牌", reverse("staff:api_tokens")))
