@@ -388,7 +388,7 @@ def reset_password(request: HttpRequest, user_id: int) -> HttpResponse:
         except ValidationFailed as exc:
             errors = exc.errors
         else:
-            return render(request, "staff/reset_done.html", {"done": done, "target": target, "by": "requester"})
+            return render(request, "staff/reset_done.html", _done(done, target, "requester"))
     context = {
         "target": target,
         "errors": errors,
@@ -435,7 +435,11 @@ def confirm_reset(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationFailed as exc:
         messages.info(request, "；".join(m for ms in exc.errors.values() for m in ms))
         return HttpResponseRedirect(reverse("staff:resets"))
-    return render(request, "staff/reset_done.html", {"done": done, "target": reset.user, "by": "confirmer"})
+    return render(request, "staff/reset_done.html", _done(done, reset.user, "confirmer"))
+
+
+def _done(done: resets.Outcome, target: Any, by: str) -> dict[str, Any]:
+    return {"done": done, "target": target, "by": by, "hours": settings.GONGKAI_RESET_CODE_HOURS}
 
 
 def password_reset_use(request: HttpRequest) -> HttpResponse:
