@@ -19,6 +19,9 @@ def test_counts_without_addresses(client, people, tree, django_capture_on_commit
         public, django_capture_on_commit_callbacks, "b@example.cn", target="category", category=str(dibao.pk)
     )
     subscribe_and_confirm(public, django_capture_on_commit_callbacks, "c@example.cn", target="query", query="低保")
+    subscribe_and_confirm(
+        public, django_capture_on_commit_callbacks, "e@example.cn", target="village", village=str(tree.village.pk)
+    )
     with django_capture_on_commit_callbacks(execute=True):
         public.post("/subscribe/dongshan/", {"email": "d@example.cn", "target": "unit"})  # never confirmed
     client.force_login(people["admin"])
@@ -26,8 +29,8 @@ def test_counts_without_addresses(client, people, tree, django_capture_on_commit
     html = page.content.decode()
     assert page.status_code == 200 and tree.town.name in html and tree.street.name not in html
     row = html[html.index(tree.town.name) :]
-    cells = [c.split("<")[0] for c in row.split("<td>")[1:7]]
-    assert cells == ["3", "1", "1", "1", "1", "0"]
+    cells = [c.split("<")[0] for c in row.split("<td>")[1:8]]
+    assert cells == ["4", "1", "1", "1", "1", "1", "0"]  # active, whole, category, village, query, pending, gone
     assert f"{dibao.name}（1）" in row
     assert "@example.cn" not in html
 

@@ -49,6 +49,9 @@ def new_entries(sub: Subscription, until: datetime) -> list[Entry]:
         below = Category.objects.filter(path__startswith=f"{cat.path}{cat.pk}/").values_list("pk", flat=True)
         qs = _published(sub.unit_id, since, until).filter(category_id__in=[cat.pk, *below])
         return list(qs.order_by("-published_at", "-id"))
+    if sub.village_id is not None:  # what the village publishes (村务公开)
+        qs = _published(sub.unit_id, since, until).filter(publisher_id=sub.village_id)
+        return list(qs.order_by("-published_at", "-id"))
     if sub.query:
         page = search_selectors.search(
             q=sub.query,
@@ -66,7 +69,7 @@ def send_digests(now: datetime | None = None) -> Outcome:
     now = now or timezone.now()
     start_of_day = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
     by_address: dict[str, list[Subscription]] = defaultdict(list)
-    active = Subscription.objects.filter(status=Status.ACTIVE).select_related("unit", "category")
+    active = Subscription.objects.filter(status=Status.ACTIVE).select_related("unit", "category", "village")
     for sub in active.order_by("email_hash", "unit__path", "id"):
         by_address[sub.email_hash].append(sub)
     out = Outcome()

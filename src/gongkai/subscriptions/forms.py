@@ -5,9 +5,21 @@ from __future__ import annotations
 from django import forms
 
 from gongkai.catalog.models import Category
-from gongkai.orgs.models import Org
+from gongkai.orgs.models import Org, OrgKind
 
-TARGETS = [("unit", "本单位全部公开信息"), ("category", "公开目录中的一个类别"), ("query", "包含检索词的信息")]
+TARGETS = [
+    ("unit", "本单位全部公开信息"),
+    ("category", "公开目录中的一个类别"),
+    ("village", "一个村（社区）发布的信息（村务公开等）"),
+    ("query", "包含检索词的信息"),
+]
+
+
+def village_choices(unit: Org) -> list[tuple[str, str]]:
+    villages = [
+        o for o in Org.objects.filter(kind=OrgKind.VILLAGE, is_active=True).order_by("path") if o.unit().pk == unit.pk
+    ]
+    return [("", "请选择"), *[(str(v.pk), v.name) for v in villages]]
 
 
 def category_choices(unit: Org) -> list[tuple[str, str]]:
@@ -28,12 +40,21 @@ class SubscribeForm(forms.Form):
     target = forms.ChoiceField(label="订阅内容", choices=TARGETS, initial="unit", widget=forms.RadioSelect)
     # A plain text field with a select widget: an unknown value reaches the view, which names the field.
     category = forms.CharField(label="目录类别（订阅类别时选择）", required=False, widget=forms.Select)
+    village = forms.CharField(label="村（社区）（订阅村务时选择）", required=False, widget=forms.Select)
     query = forms.CharField(label="检索词（订阅检索词时填写）", required=False, max_length=200)
     website = forms.CharField(label="网址（请勿填写）", required=False)
 
     def __init__(self, *args: object, unit: Org, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["category"].widget.choices = category_choices(unit)
+        villages = village_choices(unit)
+        if len(villages) > 1:
+            self.fields["village"].widget.choices = villages
+        else:  # a street office without villages: no such choice
+            del self.fields["village"]
+            target = self.fields["target"]
+            assert isinstance(target, forms.ChoiceField)
+            target.choices = [t for t in TARGETS if t[0] != "village"]
         self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
         choose = "请选择订阅内容：全部信息、一个类别或一个检索词"
         self.fields["target"].error_messages.update({"invalid_choice": choose, "required": choose})

@@ -1,4 +1,5 @@
-"""A citizen's e-mail subscription to a unit, one of its categories or a search query within it.
+"""A citizen's e-mail subscription to a unit, one of its categories, one of its villages (the entries that village
+publishes: 村务公开) or a search query within it.
 
 The address is never stored in clear: ``email_hash`` (keyed HMAC of the lower-cased address) finds a
 person's rows and refuses duplicates, ``email_encrypted`` (Fernet) is what the digest decrypts to send.
@@ -32,6 +33,14 @@ class Subscription(models.Model):
         null=True,
         blank=True,
     )
+    village = models.ForeignKey(
+        Org,
+        verbose_name="村（社区）",
+        on_delete=models.PROTECT,
+        related_name="village_subscriptions",
+        null=True,
+        blank=True,
+    )
     query = models.CharField("检索词", max_length=QUERY_MAX_CHARS, blank=True, default="")
     email_hash = models.CharField("邮箱摘要", max_length=64, db_index=True, editable=False)
     email_encrypted = models.TextField("邮箱（加密）", editable=False)
@@ -44,15 +53,20 @@ class Subscription(models.Model):
     class Meta:
         verbose_name = "邮件订阅"
         constraints = [
-            # Exactly one of: the whole unit (neither), a category, a query.
+            # At most one of a category, a query, a village (none: the whole unit).
             models.CheckConstraint(
-                condition=models.Q(category__isnull=True) | models.Q(query=""), name="subscription_one_target"
+                condition=(
+                    (models.Q(category__isnull=True) | (models.Q(query="") & models.Q(village__isnull=True)))
+                    & (models.Q(query="") | models.Q(village__isnull=True))
+                ),
+                name="subscription_one_target",
             ),
             # NULL categories are distinct in a plain unique index: coalesce them so two whole-unit rows clash.
             models.UniqueConstraint(
                 "email_hash",
                 "unit",
                 Coalesce("category", models.Value(0)),
+                Coalesce("village", models.Value(0)),
                 "query",
                 condition=~models.Q(status=Status.UNSUBSCRIBED),
                 name="subscription_unique_live",
@@ -69,4 +83,6 @@ class Subscription(models.Model):
             return f"目录类别“{self.category.name}”"
         if self.query:
             return f"检索词“{self.query}”"
+        if self.village is not None:
+            return f"{self.village.name}的村务等公开信息"
         return "全部公开信息"

@@ -21,6 +21,7 @@ class UnitCounts:
     active: int = 0
     whole: int = 0  # active, to the whole unit
     by_category: int = 0
+    by_village: int = 0
     by_query: int = 0
     pending: int = 0
     unsubscribed: int = 0
@@ -45,8 +46,9 @@ def counts(units: list[Org], top: int = 5) -> list[UnitCounts]:
         .values("unit_id")
         .annotate(
             active=Count("id", filter=active),
-            whole=Count("id", filter=active & Q(category__isnull=True, query="")),
+            whole=Count("id", filter=active & Q(category__isnull=True, village__isnull=True, query="")),
             by_category=Count("id", filter=active & Q(category__isnull=False)),
+            by_village=Count("id", filter=active & Q(village__isnull=False)),
             by_query=Count("id", filter=active & ~Q(query="")),
             pending=Count("id", filter=Q(status=Status.PENDING)),
             unsubscribed=Count("id", filter=Q(status=Status.UNSUBSCRIBED)),
@@ -55,7 +57,7 @@ def counts(units: list[Org], top: int = 5) -> list[UnitCounts]:
     )
     for a in agg:
         row = rows[a["unit_id"]]
-        for key in ("active", "whole", "by_category", "by_query", "pending", "unsubscribed", "last_sent"):
+        for key in ("active", "whole", "by_category", "by_village", "by_query", "pending", "unsubscribed", "last_sent"):
             setattr(row, key, a[key])
     cats = (
         Subscription.objects.filter(unit__in=units, status=Status.ACTIVE, category__isnull=False)

@@ -15,7 +15,7 @@ from gongkai.catalog.models import Category
 from gongkai.core import audit
 from gongkai.core.audit_actions import Action
 from gongkai.core.errors import ValidationFailed
-from gongkai.orgs.models import Org
+from gongkai.orgs.models import Org, OrgKind
 from gongkai.search import selectors as search_selectors
 
 from . import crypto, mail, tokens
@@ -25,7 +25,7 @@ ALREADY = "该邮箱已经订阅了这项内容，无需重复订阅"
 PENDING = "确认邮件已经发送到该邮箱，请查收并点击其中的链接（72 小时内有效）"
 
 
-def _check(email: str, unit: Org, category: Category | None, query: str) -> tuple[str, str]:
+def _check(email: str, unit: Org, category: Category | None, query: str, village: Org | None) -> tuple[str, str]:
     errors: dict[str, list[str]] = {}
     email = (email or "").strip()
     if not email:
@@ -37,7 +37,11 @@ def _check(email: str, unit: Org, category: Category | None, query: str) -> tupl
             errors["email"] = [f"电子邮箱格式不正确（{email[:60]}），应形如 name@example.com"]
     if category is not None and (category.unit_id != unit.pk or category.is_retired):
         errors["category"] = ["目录类别不存在或已停用，请从列表中选择本单位的类别"]
+    if village is not None and (village.kind != OrgKind.VILLAGE or village.unit().pk != unit.pk):
+        errors["village"] = ["村（社区）不存在或不属于本单位，请从列表中选择"]
     query = (query or "").replace("\x00", "").strip()
+    if village is not None and (category is not None or query):
+        errors["village"] = ["订阅村（社区）时不选类别、不填检索词：每项订阅只能选择一种内容"]
     if category is not None and query:
         errors["query"] = ["订阅目录类别时不填检索词：每项订阅只能选择一种内容"]
     elif query:
@@ -56,18 +60,20 @@ def _check(email: str, unit: Org, category: Category | None, query: str) -> tupl
     return email, query
 
 
-def subscribe(*, email: str, unit: Org, category: Category | None = None, query: str = "") -> Subscription:
+def subscribe(
+    *, email: str, unit: Org, category: Category | None = None, query: str = "", village: Org | None = None
+) -> Subscription:
     """A pending subscription and, after commit, the confirmation mail (double opt-in).
 
     An address already subscribed (active, or pending with a link still valid) to the same thing is refused
     on the ``email`` field; a pending row whose link expired is reused and gets a new mail."""
-    email, query = _check(email, unit, category, query)
+    email, query = _check(email, unit, category, query, village)
     digest = crypto.email_hash(email)
     now = timezone.now()
     with transaction.atomic():
         live = (
             Subscription.objects.select_for_update()
-            .filter(email_hash=digest, unit=unit, category=category, query=query)
+            .filter(email_hash=digest, unit=unit, category=category, village=village, query=query)
             .exclude(status=Status.UNSUBSCRIBED)
             .first()
         )
@@ -84,6 +90,7 @@ def subscribe(*, email: str, unit: Org, category: Category | None = None, query:
             sub = Subscription(
                 unit=unit,
                 category=category,
+                village=village,
                 query=query,
                 email_hash=digest,
                 email_encrypted=crypto.encrypt(email),

@@ -20,7 +20,7 @@ from gongkai.catalog.models import Category
 from gongkai.core import ratelimit
 from gongkai.core.errors import ValidationFailed
 from gongkai.core.middleware import client_address
-from gongkai.orgs.models import UNIT_KINDS, Org
+from gongkai.orgs.models import UNIT_KINDS, Org, OrgKind
 
 from . import services, tokens
 from .forms import SubscribeForm
@@ -52,16 +52,32 @@ def _subscribe(form: SubscribeForm, unit: Org) -> None:
     data = form.cleaned_data
     target = data["target"]
     category = None
+    village = None
     query = ""
     if target == "category":
         if not data["category"]:
             raise ValidationFailed({"category": ["请选择要订阅的目录类别"]})
         category = _category(unit, data["category"])
+    elif target == "village":
+        if not data.get("village"):
+            raise ValidationFailed({"village": ["请选择要订阅的村（社区）"]})
+        village = _village(unit, data["village"])
     elif target == "query":
         query = data["query"]
         if not query.strip():
             raise ValidationFailed({"query": ["请填写要订阅的检索词"]})
-    services.subscribe(email=data["email"], unit=unit, category=category, query=query)
+    services.subscribe(email=data["email"], unit=unit, category=category, query=query, village=village)
+
+
+def _village(unit: Org, value: str) -> Org:
+    found = (
+        Org.objects.filter(pk=int(value), kind=OrgKind.VILLAGE, is_active=True).first()
+        if value.isdigit() and len(value) < 18
+        else None
+    )
+    if found is None or found.unit().pk != unit.pk:
+        raise ValidationFailed({"village": ["村（社区）不存在或不属于本单位，请从列表中选择"]})
+    return found
 
 
 @never_cache
