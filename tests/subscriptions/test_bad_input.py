@@ -60,7 +60,7 @@ def test_already_subscribed(client: Client, tree: Any, django_capture_on_commit_
     status, html = _post(client, email="a@example.com", target="unit")
     assert status == 302
     status, html = _post(client, email="A@Example.com", target="unit")
-    assert status == 400 and "确认邮件已经发送到该邮箱" in html and 'value="A@Example.com"' in html
+    assert status == 400 and "确认邮件刚刚发送到该邮箱" in html and 'value="A@Example.com"' in html
     Subscription.objects.update(status=Status.ACTIVE)
     status, html = _post(client, email="a@example.com ", target="unit")
     assert status == 400 and "该邮箱已经订阅了这项内容" in html and "电子邮箱" in html
@@ -76,6 +76,19 @@ def test_expired_pending_link_can_be_sent_again(
     with django_capture_on_commit_callbacks(execute=True):
         assert _post(client, email="a@example.com", target="unit")[0] == 302
     assert Subscription.objects.count() == 1 and len(mail.outbox) == 2
+    # A mail lost or refused: after a quarter of an hour the same request sends a new one.
+    Subscription.objects.update(created_at=Subscription.objects.get().created_at - timedelta(minutes=16))
+    assert _post(client, email="a@example.com", target="unit")[0] == 302
+    assert Subscription.objects.count() == 1 and len(mail.outbox) == 3
+
+
+def test_a_mail_server_that_refuses_is_no_500(client: Client, tree: Any, monkeypatch: Any) -> None:
+    def refuse(self: Any, *args: Any, **kwargs: Any) -> None:
+        raise ConnectionRefusedError("mail server down")
+
+    monkeypatch.setattr("django.core.mail.backends.locmem.EmailBackend.send_messages", refuse)
+    assert _post(client, email="a@example.com", target="unit")[0] == 302
+    assert Subscription.objects.get().status == Status.PENDING and mail.outbox == []
 
 
 def test_forged_and_expired_tokens(client: Client, tree: Any, django_capture_on_commit_callbacks: Any) -> None:

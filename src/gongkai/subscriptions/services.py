@@ -1,10 +1,10 @@
-"""Every write to a subscription: subscribe (a pending row and the confirmation mail), confirm,
+"""Every write to a subscription: subscribe (a pending row; the view queues its confirmation mail), confirm,
 unsubscribe. No staff act here (the citizen is anonymous, so no ``actor=``); each is one transaction with one
 audit event that names the unit and the row, never the address. Mail goes out after commit."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -18,11 +18,14 @@ from gongkai.core.errors import ValidationFailed
 from gongkai.orgs.models import Org, OrgKind
 from gongkai.search import selectors as search_selectors
 
-from . import crypto, mail, tokens
+from . import crypto, tokens
 from .models import QUERY_MAX_CHARS, Status, Subscription
 
 ALREADY = "该邮箱已经订阅了这项内容，无需重复订阅"
-PENDING = "确认邮件已经发送到该邮箱，请查收并点击其中的链接（72 小时内有效）"
+PENDING = "确认邮件刚刚发送到该邮箱，请查收并点击其中的链接；如果 15 分钟后仍未收到（也请看看垃圾邮件），可以再次提交"
+#: A pending row younger than this is refused as "mail just sent"; older, it gets a new mail (the first may have
+#: been lost, or the mail server was down). The per-address rate limit bounds the mails either way.
+RESEND_AFTER = timedelta(minutes=15)
 
 
 def _check(email: str, unit: Org, category: Category | None, query: str, village: Org | None) -> tuple[str, str]:
@@ -63,7 +66,8 @@ def _check(email: str, unit: Org, category: Category | None, query: str, village
 def subscribe(
     *, email: str, unit: Org, category: Category | None = None, query: str = "", village: Org | None = None
 ) -> Subscription:
-    """A pending subscription and, after commit, the confirmation mail (double opt-in).
+    """A pending subscription (double opt-in); the caller queues the confirmation mail once this has committed
+    (``tasks.send_confirmation``: the worker decrypts the address from the row, so the queue holds no address).
 
     An address already subscribed (active, or pending with a link still valid) to the same thing is refused
     on the ``email`` field; a pending row whose link expired is reused and gets a new mail."""
@@ -79,7 +83,7 @@ def subscribe(
         )
         if live is not None and live.status == Status.ACTIVE:
             raise ValidationFailed({"email": [ALREADY]})
-        if live is not None and now - live.created_at < tokens.CONFIRM_MAX_AGE:
+        if live is not None and now - live.created_at < RESEND_AFTER:
             raise ValidationFailed({"email": [PENDING]})
         if live is not None:
             sub = live
@@ -109,7 +113,6 @@ def subscribe(
             to_state=sub.status,
             comment=sub.target_label,
         )
-        transaction.on_commit(lambda: mail.send_confirmation(sub, email))
     return sub
 
 

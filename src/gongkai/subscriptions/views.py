@@ -9,6 +9,7 @@ no CSRF token (the signed link is the credential), hence ``csrf_exempt`` there o
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -22,9 +23,10 @@ from gongkai.core.errors import ValidationFailed
 from gongkai.core.middleware import client_address
 from gongkai.orgs.models import UNIT_KINDS, Org, OrgKind
 
-from . import services, tokens
+from . import services, tasks, tokens
 from .forms import SubscribeForm
 
+log = logging.getLogger(__name__)
 _SESSION_SENT = "gk_subscription_sent"
 HONEYPOT_MESSAGE = "提交未成功，请刷新页面后重新填写"
 FIELD_LABELS = {"token": "链接"}
@@ -66,7 +68,11 @@ def _subscribe(form: SubscribeForm, unit: Org) -> None:
         query = data["query"]
         if not query.strip():
             raise ValidationFailed({"query": ["请填写要订阅的检索词"]})
-    services.subscribe(email=data["email"], unit=unit, category=category, query=query, village=village)
+    sub = services.subscribe(email=data["email"], unit=unit, category=category, query=query, village=village)
+    try:  # committed: the worker sends the confirmation (the request never waits on the mail server)
+        tasks.send_confirmation.enqueue(sub.pk)
+    except Exception:
+        log.exception("could not queue the confirmation mail of subscription %s", sub.pk)
 
 
 def _village(unit: Org, value: str) -> Org:
