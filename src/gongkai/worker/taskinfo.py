@@ -15,7 +15,7 @@ from django_tasks_db.models import DBTaskResult
 
 from gongkai.catalog.models import Category, Entry
 
-SUBJECT_LABELS = {"entry": "信息", "category": "栏目", "unit": "单位", "letter": "文书", "mail": "邮件", "job": "文件"}
+SUBJECT_LABELS = {"entry": "信息", "category": "栏目", "unit": "单位", "letter": "文书", "mail": "邮件", "subscription": "订阅", "job": "文件"}
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,8 @@ KINDS: dict[str, TaskKind] = {
     "gongkai.catalog.tasks.train_suggestions": TaskKind("更新起草建议模型", "unit"),
     "gongkai.inspection.tasks.run_inspection_task": TaskKind("网站自查", "unit"),
     "gongkai.subscriptions.tasks.send_digests": TaskKind("发送邮件订阅每日汇总", "unit"),
+    # The subscription's id is not a unit's subject: platform-wide, shown to system administrators only.
+    "gongkai.subscriptions.tasks.send_confirmation": TaskKind("发送邮件订阅确认邮件", "subscription"),
 }
 
 
