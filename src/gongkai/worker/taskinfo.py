@@ -15,7 +15,15 @@ from django_tasks_db.models import DBTaskResult
 
 from gongkai.catalog.models import Category, Entry
 
-SUBJECT_LABELS = {"entry": "信息", "category": "栏目", "unit": "单位", "letter": "文书", "mail": "邮件", "subscription": "订阅", "job": "文件"}
+SUBJECT_LABELS = {
+    "entry": "信息",
+    "category": "栏目",
+    "unit": "单位",
+    "letter": "文书",
+    "mail": "邮件",
+    "subscription": "订阅",
+    "job": "文件",
+}
 
 
 @dataclass(frozen=True)
