@@ -250,3 +250,17 @@ def test_a_new_request_voids_the_open_one_and_guessing_is_rate_limited(client, p
     data = {"username": drafter.username, "code": "ABCDEFGHJKMN", "new_password1": NEW, "new_password2": NEW}
     assert [client.post(url, data).status_code for _ in range(3)] == [400, 400, 429]
     assert get_user_model().objects.get(pk=drafter.pk).has_usable_password()  # awaiting: the old password stands
+
+
+def test_an_undeliverable_code_voids_the_reset_and_says_so(client, mailed, monkeypatch):
+    supervisor = mailed["supervisor"]
+
+    def refuse(self, *args, **kwargs):
+        raise ConnectionRefusedError("mail server down")
+
+    monkeypatch.setattr("django.core.mail.backends.locmem.EmailBackend.send_messages", refuse)
+    client.force_login(mailed["sysadmin"])
+    page = client.post(reverse("staff:reset_password", args=[supervisor.pk]), {"delivery": "email", "reason": "遗忘"})
+    html = seen_by(page)
+    assert page.status_code == 200 and "重置码邮件未能发出" in html and "已作废" in html and not CODE.search(html)
+    assert PasswordReset.objects.get(user=supervisor).state == "void"

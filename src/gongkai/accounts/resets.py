@@ -25,7 +25,6 @@ import logging
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
-from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -80,6 +79,8 @@ class Outcome:
     reset: PasswordReset
     half: str = ""
     mailed: bool = False
+    #: The e-mail to the holder could not be sent: the reset is void and the page says to print instead.
+    undelivered: bool = False
 
 
 # ---- who may do what ----------------------------------------------------------------------------------------
@@ -152,10 +153,10 @@ def request_reset(*, actor: Any, user: Any, delivery: str, reason: str) -> Outco
             comment=reason,
             changes={"username": user.username, "delivery": delivery, "reset": reset.pk},
         )
-        mailed = False
+        code = ""
         if not needs_second_person(user, delivery):
-            mailed = _issue(reset, actor=actor, code=_half() + _half())
-    return Outcome(reset, half=_grouped(half) if half else "", mailed=mailed)
+            code = _issue(reset, actor=actor, code=_half() + _half())
+    return _delivered(Outcome(reset, half=_grouped(half) if half else ""), code)
 
 
 def confirm_reset(*, actor: Any, reset: PasswordReset) -> Outcome:
@@ -169,13 +170,29 @@ def confirm_reset(*, actor: Any, reset: PasswordReset) -> Outcome:
             raise ValidationFailed({"reset": [f"该重置已{reset.get_state_display()}，不需要再确认"]})
         mine = _half() if reset.delivery == Delivery.PRINT else ""
         code = reset.code_hash + mine if reset.delivery == Delivery.PRINT else _half() + _half()
-        mailed = _issue(reset, actor=actor, code=code, confirmed=True)
-    return Outcome(reset, half=_grouped(mine) if mine else "", mailed=mailed)
+        code = _issue(reset, actor=actor, code=code, confirmed=True)
+    return _delivered(Outcome(reset, half=_grouped(mine) if mine else ""), code)
 
 
-def _issue(reset: PasswordReset, *, actor: Any, code: str, confirmed: bool = False) -> bool:
+def _delivered(outcome: Outcome, code: str) -> Outcome:
+    """After the commit: tell the holder (with ``code`` for e-mail delivery) and the unit's admins. If the holder's
+    code could not be mailed, the reset is void — nobody has the code — and the page says so."""
+    if outcome.reset.state != State.ISSUED:
+        return outcome
+    sent = _tell(outcome.reset.pk, code)
+    if outcome.reset.delivery != Delivery.EMAIL:
+        return outcome
+    if not sent:
+        PasswordReset.objects.filter(pk=outcome.reset.pk, state=State.ISSUED).update(state=State.VOID)
+        outcome.reset.state = State.VOID
+        return Outcome(outcome.reset, undelivered=True)
+    return Outcome(outcome.reset, mailed=True)
+
+
+def _issue(reset: PasswordReset, *, actor: Any, code: str, confirmed: bool = False) -> str:
     """In the caller's transaction: the code's digest replaces any half kept; the old password and every session
-    stop working (the session hash follows the password); mail is queued for after the commit."""
+    stop working (the session hash follows the password). Returns the code to mail (empty for a printed reset),
+    which the caller sends once the transaction has committed (``_delivered``)."""
     now = timezone.now()
     user = reset.user
     reset.code_hash = _digest(code)
@@ -194,9 +211,7 @@ def _issue(reset: PasswordReset, *, actor: Any, code: str, confirmed: bool = Fal
             obj=user,
             changes={"username": user.username, "reset": reset.pk, "issued_by": reset.issued_by.username},
         )
-    mailed = reset.delivery == Delivery.EMAIL
-    transaction.on_commit(partial(_tell, reset.pk, _grouped(code) if mailed else ""))
-    return mailed
+    return _grouped(code) if reset.delivery == Delivery.EMAIL else ""
 
 
 def use_reset(*, username: str, code: str, new_password: str, new_password2: str) -> Any:
@@ -271,7 +286,9 @@ def recent(limit: int = 50) -> list[PasswordReset]:
 # ---- mail (after commit) ------------------------------------------------------------------------------------
 
 
-def _tell(reset_id: int, code: str) -> None:
+def _tell(reset_id: int, code: str) -> bool:
+    """Mail the holder (the code, or news of a printed reset) and the unit's admins. False if the holder's
+    mail failed."""
     reset = PasswordReset.objects.select_related("user", "issued_by", "confirmed_by").get(pk=reset_id)
     user = reset.user
     who = reset.issued_by.get_full_name() or reset.issued_by.username
@@ -295,6 +312,12 @@ def _tell(reset_id: int, code: str) -> None:
                     "\n\n原密码和已登录的会话已失效。如非本人申请，请立即联系本单位公开办。"
                 )
             send_mail("【政务公开平台】您的密码已重置", body, None, [user.email])
+    except Exception:
+        log.exception("could not mail the holder of password reset %s", reset_id)  # never the code
+        holder_told = False
+    else:
+        holder_told = True
+    try:
         admins = [a.email for a in unit_admins(user) if a.email]
         if admins:
             send_mail(
@@ -305,5 +328,5 @@ def _tell(reset_id: int, code: str) -> None:
                 admins,
             )
     except Exception:
-        # The reset stands; the holder can be given a new one. The log names the reset, never the code.
-        log.exception("could not mail the holder or the unit administrators of password reset %s", reset_id)
+        log.exception("could not mail the unit administrators of password reset %s", reset_id)
+    return holder_told
