@@ -22,7 +22,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
-import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -41,14 +40,13 @@ from gongkai.orgs.permissions import can_manage_accounts, grants, has_role, requ
 
 from . import passwords
 from .models import PasswordReset, PasswordState
+from .services import random_letters
 
 log = logging.getLogger(__name__)
 
 State = PasswordReset.State
 Delivery = PasswordReset.Delivery
 
-#: No 0/O or 1/I/L: a printed half is read back without doubt.
-_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 HALF = 6  # characters per printed half; the whole code is two halves (about 59 bits)
 
 WRONG_CODE = "账号或重置码不正确，或重置码已失效；请核对后重试，或请系统管理员重新发起重置"
@@ -65,7 +63,7 @@ def normalize(code: str) -> str:
 
 
 def _half() -> str:
-    return "".join(secrets.choice(_ALPHABET) for _ in range(HALF))
+    return random_letters(HALF)
 
 
 def _grouped(text: str) -> str:

@@ -79,8 +79,14 @@ def create_users(
 
 # --------------------------------------------------------------------------- one-time 2FA enrolment codes
 
-#: Letters of an enrolment code: no 0/O or 1/I/L, so a printed code is read back without doubt.
-_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+#: Letters of a one-time code (enrolment, password reset): no 0/O or 1/I/L, so a printed code is read back
+#: without doubt.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+def random_letters(n: int) -> str:
+    """``n`` letters of ``CODE_ALPHABET`` from the system's secure random source."""
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(n))
 
 
 def issue_enrolment_code(*, actor: Any, user: Any) -> str:
@@ -89,7 +95,7 @@ def issue_enrolment_code(*, actor: Any, user: Any) -> str:
     Issue 17 item 9: the initial password alone must not enrol the system administrator's second factor."""
     if actor is not None:
         require(can_manage_accounts(actor), "只有系统管理员可以发放一次性绑定码")
-    code = "-".join("".join(secrets.choice(_CODE_ALPHABET) for _ in range(4)) for _ in range(3))
+    code = "-".join(random_letters(4) for _ in range(3))
     now = timezone.now()
     expires = now + timedelta(hours=settings.GONGKAI_ENROL_CODE_HOURS)
     with transaction.atomic():
