@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import Count, Max, Q
 
+from gongkai.applications import access as case_access
 from gongkai.orgs import permissions as perms
 from gongkai.orgs.models import Org, Role
 
@@ -31,10 +32,8 @@ class UnitCounts:
 
 def visible_units(user: Any) -> list[Org]:
     """The units whose subscriptions ``user`` may count: a unit admin's own, a county supervisor's subtree."""
-    ids = set(perms.units_for(user, Role.UNIT_ADMIN))
-    for g in perms.grants(user):
-        if g.role == Role.SUPERVISOR:
-            ids |= {o.pk for o in Org.objects.filter(is_active=True) if o.is_unit and g.covers_unit_subtree(o)}
+    supervised = Org.objects.filter(pk__in=case_access.supervised_unit_ids(user), is_active=True)
+    ids = set(perms.units_for(user, Role.UNIT_ADMIN)) | set(supervised.values_list("pk", flat=True))
     return list(Org.objects.filter(pk__in=ids).order_by("path"))
 
 
