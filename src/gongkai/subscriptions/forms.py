@@ -16,9 +16,9 @@ TARGETS = [
 
 
 def village_choices(unit: Org) -> list[tuple[str, str]]:
-    villages = [
-        o for o in Org.objects.filter(kind=OrgKind.VILLAGE, is_active=True).order_by("path") if o.unit().pk == unit.pk
-    ]
+    # Within the unit's subtree only; a village under a unit nested below this one belongs to that unit.
+    below = unit.subtree().filter(kind=OrgKind.VILLAGE, is_active=True).select_related("parent").order_by("path")
+    villages = [o for o in below if o.unit().pk == unit.pk]
     return [("", "请选择"), *[(str(v.pk), v.name) for v in villages]]
 
 

@@ -22,6 +22,7 @@ from . import crypto, tokens
 from .models import QUERY_MAX_CHARS, Status, Subscription
 
 ALREADY = "该邮箱已经订阅了这项内容，无需重复订阅"
+NO_VILLAGE = "村（社区）不存在或不属于本单位，请从列表中选择"
 PENDING = "确认邮件刚刚发送到该邮箱，请查收并点击其中的链接；如果 15 分钟后仍未收到（也请看看垃圾邮件），可以再次提交"
 #: A pending row younger than this is refused as "mail just sent"; older, it gets a new mail (the first may have
 #: been lost, or the mail server was down). The per-address rate limit bounds the mails either way.
@@ -41,7 +42,7 @@ def _check(email: str, unit: Org, category: Category | None, query: str, village
     if category is not None and (category.unit_id != unit.pk or category.is_retired):
         errors["category"] = ["目录类别不存在或已停用，请从列表中选择本单位的类别"]
     if village is not None and (village.kind != OrgKind.VILLAGE or village.unit().pk != unit.pk):
-        errors["village"] = ["村（社区）不存在或不属于本单位，请从列表中选择"]
+        errors["village"] = [NO_VILLAGE]
     query = (query or "").replace("\x00", "").strip()
     if village is not None and (category is not None or query):
         errors["village"] = ["订阅村（社区）时不选类别、不填检索词：每项订阅只能选择一种内容"]

@@ -63,7 +63,7 @@ def _subscribe(form: SubscribeForm, unit: Org) -> None:
     elif target == "village":
         if not data.get("village"):
             raise ValidationFailed({"village": ["请选择要订阅的村（社区）"]})
-        village = _village(unit, data["village"])
+        village = _village(data["village"])
     elif target == "query":
         query = data["query"]
         if not query.strip():
@@ -75,14 +75,15 @@ def _subscribe(form: SubscribeForm, unit: Org) -> None:
         log.exception("could not queue the confirmation mail of subscription %s", sub.pk)
 
 
-def _village(unit: Org, value: str) -> Org:
+def _village(value: str) -> Org:
+    """The chosen village; whether it belongs to the unit is the service's check (``services._check``)."""
     found = (
         Org.objects.filter(pk=int(value), kind=OrgKind.VILLAGE, is_active=True).first()
         if value.isdigit() and len(value) < 18
         else None
     )
-    if found is None or found.unit().pk != unit.pk:
-        raise ValidationFailed({"village": ["村（社区）不存在或不属于本单位，请从列表中选择"]})
+    if found is None:
+        raise ValidationFailed({"village": [services.NO_VILLAGE]})
     return found
 
 
