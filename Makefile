@@ -5,6 +5,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 export GONGKAI_DATA_DIR ?= $(CURDIR)/var
+# The suite runs on every core (pytest-xdist); each worker has its own test database. PYTEST_WORKERS=0 runs it in
+# one process. The slowest tests are listed at the end of each half, so a test that grows slow is seen.
+PYTEST_WORKERS ?= auto
+PYTEST_ARGS ?= -n $(PYTEST_WORKERS) --durations=15
 
 .PHONY: install system-deps run serve test test-sqlite test-postgres lint ci lock bench clean
 
@@ -42,11 +46,11 @@ serve: install
 test: install system-deps test-sqlite test-postgres
 
 test-sqlite: install
-	GONGKAI_ENV=test $(BIN)/pytest
+	GONGKAI_ENV=test $(BIN)/pytest $(PYTEST_ARGS)
 
 test-postgres: install
 	bash scripts/ensure-postgres.sh
-	GONGKAI_ENV=test DATABASE_URL=$(PG_URL) $(BIN)/pytest
+	GONGKAI_ENV=test DATABASE_URL=$(PG_URL) $(BIN)/pytest $(PYTEST_ARGS)
 
 # ruff (style and bugs), mypy (types), import-linter (the floors of docs/ARCHITECTURE.md, no import loops).
 lint: install
