@@ -50,7 +50,7 @@ def test_category_digest_then_unsubscribe(
     first = by_to["Citizen@Example.com"]
     assert "关于东山镇春季防火的通告" in first.body and entry_absolute(entry) in first.body
     assert elsewhere.title not in first.body  # another category of the unit
-    assert entry.published_at.strftime("%Y-%m-%d") in first.body
+    assert timezone.localdate(entry.published_at).isoformat() in first.body  # the day in China (Asia/Shanghai)
     assert links(first, "unsubscribe") and first.extra_headers["List-Unsubscribe"].startswith("<http://testserver/")
     assert elsewhere.title in by_to["neighbour@example.com"].body  # the whole-unit subscriber gets both
 
