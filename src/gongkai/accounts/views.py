@@ -26,7 +26,8 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
-from django.shortcuts import render
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -267,6 +268,10 @@ def _parse_day(value: str) -> date | None:
         return None
 
 
+#: The audit filter's 操作人 field: Django's user name is at most 150 characters.
+AUDIT_USER_MAX = 150
+
+
 def _filtered_events(query: Any) -> tuple[QuerySet[AuditEvent], dict[str, Any], dict[str, str]]:
     """The events the filter form (``query``: the page's GET, or the export's POST) asks for."""
     params = {k: str(query.get(k, "")).strip() for k in ("from", "to", "user", "action")}
@@ -282,7 +287,9 @@ def _filtered_events(query: Any) -> tuple[QuerySet[AuditEvent], dict[str, Any], 
         events = events.filter(created_at__gte=datetime.combine(start, time.min, tzinfo=tz))
     if end:
         events = events.filter(created_at__lte=datetime.combine(end, time.max, tzinfo=tz))
-    if params["user"]:
+    if len(params["user"]) > AUDIT_USER_MAX:  # a user name is at most 150; SQLite refuses a LIKE pattern this long
+        errors["user"] = f"操作人最多 {AUDIT_USER_MAX} 个字符，请缩短后再查"
+    elif params["user"]:
         events = events.filter(actor_name__icontains=params["user"])
     if params["action"]:
         events = events.filter(Q(action=params["action"]) | Q(action__startswith=params["action"] + "."))
@@ -310,11 +317,14 @@ class _Echo:
 
 @login_required
 @require_POST
-def audit_export(request: HttpRequest) -> StreamingHttpResponse:
+def audit_export(request: HttpRequest) -> HttpResponseBase:
     """The filtered log as CSV. A POST (the log page's 导出 CSV button, with its filters): the export is
     itself an audited event, and a GET never writes."""
     perms.require(perms.can_read_audit(request.user), "只有审计员可以导出审计日志")
-    events, params, _ = _filtered_events(request.POST)
+    events, params, errors = _filtered_events(request.POST)
+    if errors:  # back to the log page, which shows what is wrong with the filter, rather than exporting everything
+        kept = {k: v[: AUDIT_USER_MAX + 1] for k, v in params.items() if v}  # still refused there; a short URL
+        return redirect(f"{reverse('staff:audit_log')}?{urlencode(kept)}")
     # The export contains account names and addresses: the export itself is an audited event.
     audit.record(Action.AUDIT_EXPORT, actor=request.user, object_type="core.auditevent", changes={"filters": params})
     writer = csv.writer(_Echo())
