@@ -287,6 +287,13 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_HANDLER = "gongkai.accounts.security.LockoutHandler"
 GONGKAI_LOGIN_ACCOUNT_FAILURE_LIMIT = int(os.environ.get("GONGKAI_LOGIN_ACCOUNT_FAILURE_LIMIT", "50"))
 GONGKAI_LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("GONGKAI_LOGIN_ADDRESS_FAILURE_LIMIT", "100"))
+# Growing delays before the lock: after the 1st, 2nd, 3rd … failure of a pair, that pair's next try is refused
+# until so many seconds have passed (the last figure repeats), without counting as a failure. A person retyping
+# never notices; a script guessing from one address gets a handful of guesses a minute. Tests run without them
+# (tests/accounts/test_login_delays.py sets them), so the lockout tests can fail five times in a row.
+GONGKAI_LOGIN_DELAYS = tuple(
+    int(n) for n in os.environ.get("GONGKAI_LOGIN_DELAYS", "0" if GONGKAI_ENV == "test" else "1,2,4,8").split(",")
+)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "gongkai.accounts.security.lockout_response"
 AXES_VERBOSE = False

@@ -115,6 +115,19 @@ class LoginView(auth_views.LoginView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return {**super().get_context_data(**kwargs), "lockout_hint": lockout_hint()}
 
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        """A try within the growing delay after a failure (``selectors.pair_wait``) is refused before the password
+        is checked, and does not count as another failure: the form comes back with the name typed kept."""
+        address = getattr(request, "axes_ip_address", None) or _address(request)  # the address axes counts
+        wait = selectors.pair_wait(str(request.POST.get("username", ""))[:150] or None, address)
+        if wait <= 0:
+            return super().post(request, *args, **kwargs)
+        context = self.get_context_data(form=self.get_form())
+        context["lockout"] = f"刚才的密码不正确，请等待 {wait} 秒后再登录。连续输错的次数越多，需要等待的时间越长。"
+        response = render(request, self.template_name, context, status=429)
+        response["Retry-After"] = str(wait)
+        return response
+
 
 def lockout_response(request: HttpRequest, original_response: Any = None, credentials: Any = None) -> HttpResponse:
     """The login page again, with the lockout explained in Chinese, as 429 Too Many Requests."""

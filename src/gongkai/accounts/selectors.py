@@ -16,6 +16,7 @@ so with the defaults (5, 50, 100) an account lock takes at least 10 addresses an
 from __future__ import annotations
 
 import hashlib
+import math
 from collections import defaultdict
 from typing import Any, Literal
 
@@ -83,6 +84,24 @@ def lock_reason(username: str | None, ip_address: str | None) -> LockReason | No
     if pair_failures(username, ip_address) >= settings.AXES_FAILURE_LIMIT:
         return "pair"
     return None
+
+
+def pair_wait(username: str | None, ip_address: str | None) -> int:
+    """Seconds before ``username`` may try again from ``ip_address``: the growing delay after the pair's n-th
+    recent failure (``GONGKAI_LOGIN_DELAYS``, the last figure repeating), less the time since that failure.
+
+    等保 2.0 8.1.4.1 b) 限制非法登录次数: the delays slow one address guessing one account long before the pair
+    lock, and never touch the account's owner at another address."""
+    if not username or not ip_address:
+        return 0
+    rows = list(recent_attempts().filter(username=username, ip_address=ip_address))
+    failures = sum(r.failures_since_start for r in rows)
+    delays = settings.GONGKAI_LOGIN_DELAYS
+    if failures <= 0 or not delays:
+        return 0
+    delay = delays[min(failures, len(delays)) - 1]
+    since = (timezone.now() - max(r.attempt_time for r in rows)).total_seconds()
+    return max(0, math.ceil(delay - since))
 
 
 # --------------------------------------------------------------------------- one-time 2FA enrolment codes
