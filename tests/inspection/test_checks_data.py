@@ -42,7 +42,7 @@ def test_points_not_adding_up_are_refused() -> None:
     data = raw()
     dead = next(c for c in data["checks"] if c["id"] == "dead_links")
     dead["points"]["max"] = 15
-    with pytest.raises(ChecksDataError, match=r"扣分表分值合计不符.*dead_links 15.*合计 87 分.*应等于总分 100 分"):
+    with pytest.raises(ChecksDataError, match=r"扣分表分值合计不符.*dead_links 15.*合计 90 分.*应等于总分 100 分"):
         definitions.parse(data, MEASURES)
 
 

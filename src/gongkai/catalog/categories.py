@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import Max
 
@@ -16,8 +18,8 @@ from gongkai.core.errors import NotAllowed, ValidationFailed
 from gongkai.orgs import permissions as perms
 from gongkai.orgs.models import Org
 
-from .models import Category
-from .signals import category_renamed
+from .models import Category, ServiceLink
+from .signals import category_renamed, column_services_changed
 
 DEFAULT_CATALOG = Path(__file__).parent / "data" / "default_catalog.yaml"
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,59}$")
@@ -169,3 +171,72 @@ def delete_category(*, actor: Any, category: Category) -> None:
             changes={"name": [category.name, None]},
         )
         category.delete()
+
+
+# --------------------------------------------------------------------------- 办事服务 links of a column
+
+#: A column lists its few matters; more than this is a list of services, not a column's links.
+MAX_SERVICE_LINKS = 20
+
+
+def _clean_service(category: Category, name: str, url: str) -> tuple[str, str]:
+    name, url = " ".join((name or "").split()), (url or "").strip()
+    errors: dict[str, list[str]] = {}
+    if not name or len(name) > 100 or "\x00" in name:
+        errors["name"] = ["办事事项名称不能为空，且不超过 100 个字"]
+    if not url:
+        errors["url"] = ["请填写办理地址，如政务服务网上该事项的网址（以 https:// 开头）"]
+    elif len(url) > 500:
+        errors["url"] = ["办理地址不能超过 500 个字符"]
+    else:
+        try:
+            URLValidator(schemes=["http", "https"])(url)
+        except DjangoValidationError:
+            errors["url"] = [f"办理地址“{url[:80]}”不是有效的网址，应以 http:// 或 https:// 开头"]
+    if "url" not in errors and ServiceLink.objects.filter(category=category, url=url).exists():
+        errors["url"] = ["本栏目已有这个办理地址"]
+    if not errors and ServiceLink.objects.filter(category=category).count() >= MAX_SERVICE_LINKS:
+        errors["__all__"] = [f"一个栏目最多 {MAX_SERVICE_LINKS} 个办事服务链接"]
+    if errors:
+        raise ValidationFailed(errors)
+    return name, url
+
+
+def _services_changed(category: Category) -> None:
+    category_id, unit_id = category.pk, category.unit_id
+    transaction.on_commit(
+        lambda: column_services_changed.send(sender=Category, category_id=category_id, unit_id=unit_id)
+    )
+
+
+def add_service_link(*, actor: Any, category: Category, name: str, url: str) -> ServiceLink:
+    """Add a 办事服务 link (国办发〔2019〕54号: 公开 joined with 办事服务) to ``category``. The unit's 公开办管理员."""
+    perms.require(perms.can_manage_unit(actor, category.unit), "只有本单位公开办管理员可以维护办事服务链接")
+    name, url = _clean_service(category, name, url)
+    with transaction.atomic():
+        order = (ServiceLink.objects.filter(category=category).aggregate(m=Max("sort_order"))["m"] or 0) + 1
+        link = ServiceLink.objects.create(category=category, name=name, url=url, sort_order=order, created_by=actor)
+        audit.record(
+            Action.CATEGORY_SERVICE_ADD,
+            actor=actor,
+            obj=category,
+            org_code=category.unit.code,
+            changes={"name": [None, name], "url": [None, url]},
+        )
+        _services_changed(category)
+    return link
+
+
+def remove_service_link(*, actor: Any, link: ServiceLink) -> None:
+    category = link.category
+    perms.require(perms.can_manage_unit(actor, category.unit), "只有本单位公开办管理员可以维护办事服务链接")
+    with transaction.atomic():
+        audit.record(
+            Action.CATEGORY_SERVICE_REMOVE,
+            actor=actor,
+            obj=category,
+            org_code=category.unit.code,
+            changes={"name": [link.name, None], "url": [link.url, None]},
+        )
+        link.delete()
+        _services_changed(category)

@@ -64,6 +64,29 @@ class Category(models.Model):
         return Category.objects.get(pk=ids[0]) if ids else self
 
 
+class ServiceLink(models.Model):
+    """A 办事服务 link of a column: where the matter the column publishes about is handled online, usually on the
+    provincial 政务服务网 (低保申请, 临时救助申请 …). 国办发〔2019〕54号 asks the 标准目录 to join 公开 and
+    办事服务; the public column page shows the links, and the self-inspection opens every one of them
+    (``inspection.checks.service_links``)."""
+
+    category = models.ForeignKey(Category, verbose_name="目录类别", on_delete=models.CASCADE, related_name="services")
+    name = models.CharField("办事事项", max_length=100)
+    url = models.URLField("办理地址", max_length=500)
+    sort_order = models.PositiveIntegerField("排序", default=0)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField("添加时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "办事服务链接"
+        verbose_name_plural = "办事服务链接"
+        ordering = ["category", "sort_order", "id"]
+        constraints = [models.UniqueConstraint(fields=["category", "url"], name="unique_service_link_url")]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.url}）"
+
+
 class EntryStatus(models.TextChoices):
     DRAFT = "draft", "草稿"
     RETURNED = "returned", "已退回"

@@ -8,6 +8,10 @@ public_entry_changed = Signal()
 #: Args: ``category_id``.
 category_renamed = Signal()
 
+#: Sent after commit when a column's 办事服务 links were added or removed: its public page lists them.
+#: Args: ``category_id``, ``unit_id``.
+column_services_changed = Signal()
+
 #: Sent after commit when an entry enters review: screening scans it. Args: ``entry_id``.
 entry_submitted = Signal()
 

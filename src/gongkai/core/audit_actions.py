@@ -48,6 +48,8 @@ class Action(models.TextChoices):
     CATEGORY_RETIRE = "category.retire", "停用类别"
     CATEGORY_RESTORE = "category.restore", "启用类别"
     CATEGORY_DELETE = "category.delete", "删除类别"
+    CATEGORY_SERVICE_ADD = "category.service_add", "添加办事服务链接"
+    CATEGORY_SERVICE_REMOVE = "category.service_remove", "删除办事服务链接"
     # --- 保密审查 (screening/)
     SCREENING_SCAN = "screening.scan", "保密审查扫描"
     SCREENING_MASK = "screening.mask", "打码"

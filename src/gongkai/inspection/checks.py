@@ -22,7 +22,7 @@ from typing import Any
 from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.urls import reverse
 
-from gongkai.catalog.models import FRESHNESS_RULES, Attachment, Category, Entry, EntryStatus, Genre
+from gongkai.catalog.models import FRESHNESS_RULES, Attachment, Category, Entry, EntryStatus, Genre, ServiceLink
 from gongkai.catalog.timeliness import is_late
 from gongkai.orgs.models import Org, OrgKind
 from gongkai.reports.models import AnnualReport
@@ -628,6 +628,47 @@ def standard_coverage(ctx: Context, check: Check) -> Outcome:
     return out
 
 
+def service_links(ctx: Context, check: Check) -> Outcome:
+    """Every 办事服务 link of the unit's live columns (catalog.ServiceLink) is opened the way ``probe`` opens the
+    site: one that answers an error or nothing within the timeout is a problem (国办发〔2019〕54号 公开与办事服务
+    融合; 国办秘函〔2019〕19号 服务实用 indicators)."""
+    timeout = check.threshold("timeout").value
+    links = (
+        ServiceLink.objects.filter(category__unit=ctx.unit, category__is_retired=False)
+        .select_related("category")
+        .order_by("category__path", "category__sort_order", "category_id", "sort_order", "id")
+    )
+    out = Outcome()
+    results = []
+    for link in links:
+        ok, error, seconds = probe(link.url, timeout)
+        results.append(
+            {
+                "column": link.category.name,
+                "name": link.name,
+                "url": link.url,
+                "ok": ok,
+                "error": error,
+                "seconds": round(seconds, 3),
+            }
+        )
+        if not ok:
+            out.add(
+                Problem(
+                    f"栏目“{link.category.name}”的办事服务“{link.name}”（{link.url}）打不开：{error}",
+                    "到政务服务网查到该事项现在的网址，在目录维护的“办事服务”中删除旧地址、添加新地址",
+                    reverse("staff:service_links", args=[link.category_id]),
+                    f"service:{link.pk}",
+                )
+            )
+    out.data["links"] = results
+    if not results:
+        out.summary = "各栏目未设置办事服务链接（目录维护 → 办事服务）"
+    else:
+        out.summary = f"办事服务链接 {len(results)} 个，打不开 {out.count} 个（每个等待 {timeout:g} 秒）"
+    return out
+
+
 MEASURES: dict[str, Callable[[Context, Check], Outcome]] = {
     "standard_coverage": standard_coverage,
     "availability": availability,
@@ -638,6 +679,7 @@ MEASURES: dict[str, Callable[[Context, Check], Outcome]] = {
     "live_scan": live_scan,
     "dead_links": dead_links,
     "external_links": external_links,
+    "service_links": service_links,
     "missing_metadata": missing_metadata,
     "publication_lag": publication_lag,
     "annual_report": annual_report,

@@ -11,7 +11,7 @@ class PortalConfig(AppConfig):
         from django.db.models.signals import post_save
 
         from gongkai.catalog.models import Category
-        from gongkai.catalog.signals import category_renamed, public_entry_changed
+        from gongkai.catalog.signals import category_renamed, column_services_changed, public_entry_changed
         from gongkai.channels.signals import screens_changed
         from gongkai.interaction.signals import public_messages_changed
         from gongkai.orgs.models import Org
@@ -24,3 +24,4 @@ class PortalConfig(AppConfig):
         post_save.connect(receivers.on_category_saved, sender=Category, dispatch_uid="portal.category_saved")
         public_messages_changed.connect(receivers.on_public_messages_changed, dispatch_uid="portal.messages_changed")
         screens_changed.connect(receivers.on_screens_changed, dispatch_uid="portal.screens_changed")
+        column_services_changed.connect(receivers.on_column_services_changed, dispatch_uid="portal.column_services")

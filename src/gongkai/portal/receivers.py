@@ -59,6 +59,11 @@ def on_screens_changed(sender: Any, unit_id: int, **_: Any) -> None:
     _queue_unit(unit_id)
 
 
+def on_column_services_changed(sender: Any, unit_id: int, **_: Any) -> None:
+    """A column's 办事服务 links changed (``catalog.signals``, after commit): its list pages show them."""
+    _queue_unit(unit_id)
+
+
 def on_category_renamed(sender: Any, category_id: int, **_: Any) -> None:
     if _paused.get():
         return

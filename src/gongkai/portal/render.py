@@ -232,6 +232,7 @@ def category_pages(unit: Org, tree: CategoryTree, cat: Category, only: int | Non
             ],
             "feed_url": paths.category_feed(unit.slug, cat.slug),
             "subscribe_url": paths.subscribe(unit.slug, cat.pk),
+            "services": tree.services.get(cat.pk, []),
         }
         out.append(_html(paths.category_list(unit.slug, cat.slug, number), "portal/category.html", ctx))
     return out

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, QuerySet
 
-from gongkai.catalog.models import Attachment, Category, Entry, EntryStatus
+from gongkai.catalog.models import Attachment, Category, Entry, EntryStatus, ServiceLink
 from gongkai.orgs.models import UNIT_KINDS, Org
 
 from . import paths
@@ -69,6 +69,8 @@ class CategoryTree:
     unit: Org
     by_id: dict[int, Category]
     children: dict[int | None, list[Category]] = field(default_factory=dict)
+    #: Each column's 办事服务 links (catalog.ServiceLink), in their order.
+    services: dict[int, list[ServiceLink]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, unit: Org) -> CategoryTree:
@@ -76,6 +78,8 @@ class CategoryTree:
         tree = cls(unit=unit, by_id={c.pk: c for c in cats})
         for c in cats:
             tree.children.setdefault(c.parent_id, []).append(c)
+        for link in ServiceLink.objects.filter(category__unit=unit).order_by("sort_order", "id"):
+            tree.services.setdefault(link.category_id, []).append(link)
         for kids in tree.children.values():
             kids.sort(key=lambda c: (c.sort_order, c.pk))
         return tree
