@@ -1,8 +1,10 @@
 """The subscriber's address at rest: a keyed hash for look-up, Fernet for the digest to send to.
 
 Both keys are derived from ``SECRET_KEY`` with HKDF-SHA256 under different ``info`` labels, so neither is
-``SECRET_KEY`` itself and the two are independent. Old keys in ``SECRET_KEY_FALLBACKS`` still decrypt
-(``MultiFernet``); hashes are computed with the current key only.
+``SECRET_KEY`` itself and the two are independent. After ``SECRET_KEY`` is rotated, the old key kept in
+``SECRET_KEY_FALLBACKS`` still decrypts (``MultiFernet``) and still finds the address (``email_hashes``): a row
+keeps the hash it was given, and a new subscription of an address already on file takes that same hash, so the
+address still gets one digest and every link in the mails already sent keeps working.
 """
 
 from __future__ import annotations
@@ -25,15 +27,28 @@ def normalise(email: str) -> str:
     return email.strip().lower()
 
 
-def email_hash(email: str) -> str:
-    key = _derive(settings.SECRET_KEY, b"gongkai.subscriptions.email-hash")
+def _secrets() -> list[str]:
+    return [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+
+
+def _hash(secret: str, email: str) -> str:
+    key = _derive(secret, b"gongkai.subscriptions.email-hash")
     return hmac.new(key, normalise(email).encode(), hashlib.sha256).hexdigest()
 
 
+def email_hash(email: str) -> str:
+    """The address's hash under the current key."""
+    return _hash(settings.SECRET_KEY, email)
+
+
+def email_hashes(email: str) -> list[str]:
+    """The address's hash under the current key and under each old key still in ``SECRET_KEY_FALLBACKS``."""
+    return list(dict.fromkeys(_hash(secret, email) for secret in _secrets()))
+
+
 def _fernet() -> MultiFernet:
-    secrets = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
     return MultiFernet(
-        [Fernet(base64.urlsafe_b64encode(_derive(s, b"gongkai.subscriptions.email-fernet"))) for s in secrets]
+        [Fernet(base64.urlsafe_b64encode(_derive(s, b"gongkai.subscriptions.email-fernet"))) for s in _secrets()]
     )
 
 

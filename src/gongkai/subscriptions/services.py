@@ -73,12 +73,15 @@ def subscribe(
     An address already subscribed (active, or pending with a link still valid) to the same thing is refused
     on the ``email`` field; a pending row whose link expired is reused and gets a new mail."""
     email, query = _check(email, unit, category, query, village)
-    digest = crypto.email_hash(email)
+    hashes = crypto.email_hashes(email)  # under the current key and any old key still kept (crypto)
     now = timezone.now()
     with transaction.atomic():
+        # An address already on file keeps its hash, even one made under an old key: one digest per address.
+        known = Subscription.objects.filter(email_hash__in=hashes).values_list("email_hash", flat=True).first()
+        digest = known or hashes[0]
         live = (
             Subscription.objects.select_for_update()
-            .filter(email_hash=digest, unit=unit, category=category, village=village, query=query)
+            .filter(email_hash__in=hashes, unit=unit, category=category, village=village, query=query)
             .exclude(status=Status.UNSUBSCRIBED)
             .first()
         )
