@@ -56,6 +56,9 @@ def _dev_audit_key(path: Path) -> str:
 DEBUG = _env_bool("GONGKAI_DEBUG", False)
 _DEV_SECRET = "dev-only-insecure-secret-key-change-me"
 SECRET_KEY = os.environ.get("SECRET_KEY", _DEV_SECRET)
+# Rotating SECRET_KEY: the old key goes here (comma-separated) while what it signed or derived must still work —
+# sessions, signed links in mails, and the subscription addresses' look-up and decryption (subscriptions.crypto).
+SECRET_KEY_FALLBACKS = [k.strip() for k in os.environ.get("SECRET_KEY_FALLBACKS", "").split(",") if k.strip()]
 # Production is anything that is not explicitly a development or test run.
 GONGKAI_ENV = os.environ.get("GONGKAI_ENV", "production")
 if GONGKAI_ENV == "production":
@@ -80,7 +83,7 @@ if GONGKAI_ENV == "production":
         raise ImproperlyConfigured("GONGKAI_AUDIT_KEY 太短：审计日志密钥至少 32 个字符")
 elif not GONGKAI_AUDIT_KEY:
     GONGKAI_AUDIT_KEY = _dev_audit_key(DATA_DIR / "audit.key")
-if GONGKAI_AUDIT_KEY == SECRET_KEY or SECRET_KEY in GONGKAI_AUDIT_OLD_KEYS:
+if GONGKAI_AUDIT_KEY in (SECRET_KEY, *SECRET_KEY_FALLBACKS) or SECRET_KEY in GONGKAI_AUDIT_OLD_KEYS:
     raise ImproperlyConfigured("GONGKAI_AUDIT_KEY 不得与 SECRET_KEY 相同：持有站点密钥的人不应能重算审计日志")
 # The chain's head is appended here at least every GONGKAI_AUDIT_ANCHOR_HOURS by the worker (core/anchors.py).
 GONGKAI_AUDIT_ANCHOR_FILE = Path(os.environ.get("GONGKAI_AUDIT_ANCHOR_FILE", DATA_DIR / "audit-anchors.log"))

@@ -219,6 +219,9 @@ def test_production_requires_an_audit_key_distinct_from_the_secret_key(tmp_path)
     assert missing.returncode != 0 and "必须设置 GONGKAI_AUDIT_KEY" in missing.stderr
     same = _settings_in({**base, "GONGKAI_AUDIT_KEY": "s" * 50})
     assert same.returncode != 0 and "不得与 SECRET_KEY 相同" in same.stderr
+    fallbacks = "x" * 50 + ", " + "o" * 40
+    old_site_key = _settings_in({**base, "GONGKAI_AUDIT_KEY": "o" * 40, "SECRET_KEY_FALLBACKS": fallbacks})
+    assert old_site_key.returncode != 0 and "不得与 SECRET_KEY 相同" in old_site_key.stderr  # nor an old one
     short = _settings_in({**base, "GONGKAI_AUDIT_KEY": "short"})
     assert short.returncode != 0 and "至少 32 个字符" in short.stderr
     assert _settings_in({**base, "GONGKAI_AUDIT_KEY": "k" * 40}).returncode == 0
