@@ -250,7 +250,7 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def _column_letter(index: int) -> str:
+def column_letter(index: int) -> str:
     letters = ""
     while index:
         index, rem = divmod(index - 1, 26)
@@ -272,7 +272,7 @@ def _xlsx(data: bytes, result: Extraction) -> None:
                     cells += 1
                     if text.strip():
                         result.segments.append(
-                            Segment(f"工作表“{sheet.title}” 第{r_no}行 第{_column_letter(c_no)}列", text)
+                            Segment(f"工作表“{sheet.title}” 第{r_no}行 第{column_letter(c_no)}列", text)
                         )
                 if cells > MAX_CELLS:
                     result.degrade(MANUAL, f"表格超过 {MAX_CELLS} 个单元格，只扫描了前面部分，请人工审查其余部分")
@@ -296,7 +296,7 @@ def _xls(data: bytes, result: Extraction) -> None:
                 text = _cell_text(sheet.cell_value(r, c))
                 if text.strip():
                     result.segments.append(
-                        Segment(f"工作表“{sheet.name}” 第{r + 1}行 第{_column_letter(c + 1)}列", text)
+                        Segment(f"工作表“{sheet.name}” 第{r + 1}行 第{column_letter(c + 1)}列", text)
                     )
 
 
@@ -307,7 +307,7 @@ def _csv(data: bytes, result: Extraction) -> None:
     for r_no, row in enumerate(csv.reader(io.StringIO(text, newline="")), start=1):
         for c_no, cell in enumerate(row, start=1):
             if cell.strip():
-                result.segments.append(Segment(f"第{r_no}行 第{_column_letter(c_no)}列", cell))
+                result.segments.append(Segment(f"第{r_no}行 第{column_letter(c_no)}列", cell))
 
 
 def _txt(data: bytes, result: Extraction) -> None:

@@ -11,15 +11,41 @@ import html
 import io
 import re
 from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from gongkai.core.cells import safe_cell, safe_row
 
-from .extract import check_zip, decode_text
+from .extract import check_zip, column_letter, decode_text
 from .scanner import Finding, scan_text
 from .values import MaskRefused, mask_value
 
-__all__ = ["MaskRefused", "mask_file", "mask_html", "mask_text", "mask_value"]
+__all__ = ["Column", "MaskRefused", "mask_file", "mask_html", "mask_text", "mask_value"]
+
+#: A place as the review page names it (selectors.place_of): 工作表“名单” 第C列, or 第C列 in a CSV.
+_PLACE = re.compile(r"^(?:工作表“(?P<sheet>[^”]*)” )?第(?P<col>[A-Z]{1,3})列$")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a spreadsheet (of one sheet; ``sheet`` is None in a CSV): masking limited to its cells,
+    for "mask all ID numbers in column C" while the other columns stay as they are (issue 21)."""
+
+    sheet: str | None
+    letter: str
+
+    @classmethod
+    def parse(cls, place: str) -> Column | None:
+        match = _PLACE.match(place or "")
+        return None if match is None else cls(match.group("sheet"), match.group("col"))
+
+    def holds(self, sheet: str | None, index: int) -> bool:
+        """Whether the cell in column ``index`` (1-based) of sheet ``sheet`` is in this column."""
+        return (self.sheet is None or self.sheet == sheet) and column_letter(index) == self.letter
+
+    @property
+    def label(self) -> str:
+        return f"{f'工作表“{self.sheet}” ' if self.sheet is not None else ''}第{self.letter}列"
 
 
 def apply(text: str, findings: Iterable[Finding]) -> str:
@@ -84,8 +110,11 @@ def mask_html(body: str, kinds: Collection[str], *, unit_words: Iterable[Any] = 
     return "".join(parts), count
 
 
-def mask_csv(data: bytes, kinds: Collection[str], *, unit_words: Iterable[Any] = ()) -> tuple[bytes, int]:
-    """A masked copy of a CSV, in the encoding it came in (GBK files stay GBK for the officers' Excel)."""
+def mask_csv(
+    data: bytes, kinds: Collection[str], *, unit_words: Iterable[Any] = (), column: Column | None = None
+) -> tuple[bytes, int]:
+    """A masked copy of a CSV, in the encoding it came in (GBK files stay GBK for the officers' Excel); with
+    ``column``, only that column's cells are masked."""
     text, encoding = decode_text(data)
     scan = _scanner(unit_words)
     count = 0
@@ -93,7 +122,10 @@ def mask_csv(data: bytes, kinds: Collection[str], *, unit_words: Iterable[Any] =
     writer = csv.writer(out, lineterminator="\r\n")
     for row in csv.reader(io.StringIO(text, newline="")):
         new_row = []
-        for cell in row:
+        for index, cell in enumerate(row, start=1):
+            if column is not None and not column.holds(None, index):
+                new_row.append(cell)
+                continue
             found = [f for f in scan(cell) if f.kind in kinds]
             count += len(found)
             new_row.append(apply(cell, found) if found else cell)
@@ -119,8 +151,11 @@ def _cell_text(value: Any) -> str | None:
     return None
 
 
-def mask_xlsx(data: bytes, kinds: Collection[str], *, unit_words: Iterable[Any] = ()) -> tuple[bytes, int]:
-    """A masked copy of an XLSX workbook. Numbers that held an identifier become masked text."""
+def mask_xlsx(
+    data: bytes, kinds: Collection[str], *, unit_words: Iterable[Any] = (), column: Column | None = None
+) -> tuple[bytes, int]:
+    """A masked copy of an XLSX workbook (with ``column``, of that column only). Numbers that held an identifier
+    become masked text."""
     import openpyxl
 
     check_zip(data)
@@ -136,7 +171,8 @@ def mask_xlsx(data: bytes, kinds: Collection[str], *, unit_words: Iterable[Any] 
                 text = _cell_text(cell.value)
                 if not text:
                     continue
-                found = [f for f in scan(text) if f.kind in kinds]
+                inside = column is None or column.holds(sheet.title, int(cell.column or 0))
+                found = [f for f in scan(text) if f.kind in kinds] if inside else []
                 if found:
                     count += len(found)
                     cell.value = apply(text, found)
@@ -148,8 +184,11 @@ def mask_xlsx(data: bytes, kinds: Collection[str], *, unit_words: Iterable[Any] 
     return out.getvalue(), count
 
 
-def mask_xls(data: bytes, kinds: Collection[str], *, unit_words: Iterable[Any] = ()) -> tuple[bytes, int]:
-    """Old .xls cannot be written back; the masked copy is an XLSX with the same sheets and cells."""
+def mask_xls(
+    data: bytes, kinds: Collection[str], *, unit_words: Iterable[Any] = (), column: Column | None = None
+) -> tuple[bytes, int]:
+    """Old .xls cannot be written back; the masked copy is an XLSX with the same sheets and cells (with
+    ``column``, masked in that column only)."""
     import openpyxl
     import xlrd
 
@@ -167,7 +206,7 @@ def mask_xls(data: bytes, kinds: Collection[str], *, unit_words: Iterable[Any] =
             for c in range(sheet.ncols):
                 value = sheet.cell_value(r, c)
                 text = _cell_text(value)
-                if text:
+                if text and (column is None or column.holds(sheet.name, c + 1)):
                     found = [f for f in scan(text) if f.kind in kinds]
                     if found:
                         count += len(found)
@@ -192,25 +231,28 @@ MASKABLE = {"csv": "csv", "txt": "csv", "xlsx": "xlsx", "xls": "xls", "et": "xls
 
 
 def mask_file(
-    name: str, data: bytes, kinds: Collection[str], *, unit_words: Iterable[Any] = ()
+    name: str, data: bytes, kinds: Collection[str], *, unit_words: Iterable[Any] = (), column: Column | None = None
 ) -> tuple[str, bytes, int]:
-    """A masked copy of an attachment: ``(new name, bytes, masked count)``; raises ``MaskRefused``."""
+    """A masked copy of an attachment: ``(new name, bytes, masked count)``; raises ``MaskRefused``. With
+    ``column`` only that column of a spreadsheet is masked (a plain text file has no columns: refused)."""
     ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     family = MASKABLE.get(ext)
     if family is None:
         key = "image" if ext in ("jpg", "jpeg", "png", "gif") else ext
         raise MaskRefused(REFUSALS.get(key, f"“{name}”的文件类型不能自动打码，请在源文件中处理后重新上传"))
     stem = name.rsplit(".", 1)[0].removesuffix("（已打码）")  # masking a masked copy again keeps one suffix
+    if column is not None and ext == "txt":
+        raise MaskRefused("文本文件没有列，请按类型整体打码")
     if family == "csv":
         if ext == "txt":
             text_bytes, count = _mask_plain(data, kinds, unit_words)
             return f"{stem}（已打码）.txt", text_bytes, count
-        payload, count = mask_csv(data, kinds, unit_words=unit_words)
+        payload, count = mask_csv(data, kinds, unit_words=unit_words, column=column)
         return f"{stem}（已打码）.csv", payload, count
     if family == "xlsx":
-        payload, count = mask_xlsx(data, kinds, unit_words=unit_words)
+        payload, count = mask_xlsx(data, kinds, unit_words=unit_words, column=column)
         return f"{stem}（已打码）.xlsx", payload, count
-    payload, count = mask_xls(data, kinds, unit_words=unit_words)
+    payload, count = mask_xls(data, kinds, unit_words=unit_words, column=column)
     return f"{stem}（已打码）.xlsx", payload, count
 
 

@@ -36,6 +36,8 @@ class FindingGroup:
     severity: str
     total: int
     open: int
+    #: A spreadsheet column with open findings of a kind that can be masked: "mask this column" (services).
+    maskable: bool = False
 
 
 @dataclass
@@ -74,7 +76,8 @@ def group_findings(findings: list[Finding]) -> list[FindingGroup]:
             place=place,
             severity=min((f.severity for f in items), key=lambda s: SEVERITY_RANK.get(s, 9)),
             total=len(items),
-            open=sum(f.resolution == Resolution.OPEN for f in items),
+            open=(n_open := sum(f.resolution == Resolution.OPEN for f in items)),
+            maskable=bool(place) and n_open > 0 and kind not in MARKER_KINDS,
         )
         for (kind, place), items in buckets.items()
     ]

@@ -25,7 +25,7 @@ from gongkai.orgs import permissions as perms
 from gongkai.orgs.models import Org
 
 from . import scanning
-from .mask import MaskRefused, mask_file, mask_html, mask_text
+from .mask import Column, MaskRefused, mask_file, mask_html, mask_text
 from .models import Alert, Finding, Resolution, ScanResult, SensitiveWord, Severity
 from .scanner import KIND_LABELS, MARKER_KINDS
 from .signals import word_list_changed
@@ -51,12 +51,15 @@ def _may_review(actor: Any, entry: Entry) -> bool:
     return perms.can_review(actor, entry) or (entry.is_editable_draft and perms.can_edit_draft(actor, entry))
 
 
-def _masked_copy(actor: Any, att: Attachment, kind: str, words: list[tuple[str, str]]) -> tuple[Attachment, Any, int]:
-    """A masked copy of ``att`` with its file already stored (by content hash) and its verdict: reading,
-    masking and rescanning a spreadsheet takes seconds, so this runs before the masking transaction."""
+def _masked_copy(
+    actor: Any, att: Attachment, kind: str, words: list[tuple[str, str]], column: Column | None = None
+) -> tuple[Attachment, Any, int]:
+    """A masked copy of ``att`` (of one column of it, with ``column``) with its file already stored (by content
+    hash) and its verdict: reading, masking and rescanning a spreadsheet takes seconds, so this runs before the
+    masking transaction."""
     with att.file.open("rb") as fh:
         data = fh.read()
-    name, payload, count = mask_file(att.original_name, data, {kind}, unit_words=words)
+    name, payload, count = mask_file(att.original_name, data, {kind}, unit_words=words, column=column)
     checked = check_upload(name, io.BytesIO(payload))
     copy = Attachment(
         entry=att.entry,
@@ -84,18 +87,17 @@ def _require_may_mask(actor: Any, entry: Entry) -> bool:
     return published
 
 
-def _results_with(entry: Entry, kind: str) -> Any:
-    return (
-        ScanResult.objects.filter(
-            entry=entry,
-            is_current=True,
-            attachment__isnull=False,
-            findings__kind=kind,
-            findings__resolution=Resolution.OPEN,
-        )
-        .select_related("attachment")
-        .distinct()
+def _results_with(entry: Entry, kind: str, attachment_id: int | None = None) -> Any:
+    results = ScanResult.objects.filter(
+        entry=entry,
+        is_current=True,
+        attachment__isnull=False,
+        findings__kind=kind,
+        findings__resolution=Resolution.OPEN,
     )
+    if attachment_id is not None:
+        results = results.filter(attachment_id=attachment_id)
+    return results.select_related("attachment").distinct()
 
 
 def mask_all_high(*, actor: Any, entry: Entry) -> MaskOutcome:
@@ -122,8 +124,14 @@ def mask_all_high(*, actor: Any, entry: Entry) -> MaskOutcome:
     return total
 
 
-def mask_findings(*, actor: Any, entry: Entry, kind: str) -> MaskOutcome:
+def mask_findings(
+    *, actor: Any, entry: Entry, kind: str, attachment_id: int | None = None, place: str = ""
+) -> MaskOutcome:
     """Mask every finding of ``kind``: in title, summary and body; spreadsheets get a masked copy.
+
+    With ``attachment_id`` and ``place`` (a spreadsheet column as the review page groups findings, e.g.
+    工作表“名单” 第C列): only that column of that attachment, as "mask all ID numbers in column C"; the text
+    fields and the other columns stay as they are, and their findings stay open in the copy's new scan.
 
     Files that cannot be masked safely (PDF, Word, images) are listed in ``refused`` with the reason and
     their findings stay open. Published entries are corrected through ``edit_published`` (new version).
@@ -131,6 +139,9 @@ def mask_findings(*, actor: Any, entry: Entry, kind: str) -> MaskOutcome:
     """
     if kind not in KIND_LABELS:
         raise ValidationFailed({"kind": ["请选择要打码的信息类型"]})
+    column = Column.parse(place) if place else None
+    if place and (column is None or attachment_id is None):
+        raise ValidationFailed({"place": [f"“{place[:40]}”不是表格附件中的一列，请在扫描结果的汇总表中选择"]})
     if kind in MARKER_KINDS:
         raise ValidationFailed(
             {"kind": [f"“{KIND_LABELS[kind]}”不能打码：请删除相应内容或退回起草人，确属可公开的由审核人填写理由确认"]}
@@ -141,11 +152,11 @@ def mask_findings(*, actor: Any, entry: Entry, kind: str) -> MaskOutcome:
     copies: dict[int, tuple[str, Attachment, Any, int]] = {}  # original's pk → (its sha, copy, verdict, count)
     problems: dict[int, str] = {}
     if not _require_may_mask(actor, current):
-        for result in _results_with(current, kind):
+        for result in _results_with(current, kind, attachment_id):
             att = result.attachment
             assert att is not None
             try:
-                copy, verdict, count = _masked_copy(actor, att, kind, words)
+                copy, verdict, count = _masked_copy(actor, att, kind, words, column)
             except MaskRefused as exc:
                 problems[att.pk] = f"“{att.original_name}”：{exc.reason}"
             except ValidationFailed as exc:
@@ -158,11 +169,14 @@ def mask_findings(*, actor: Any, entry: Entry, kind: str) -> MaskOutcome:
         now_words = scanning.unit_words(entry.unit_id)
         words_unchanged = now_words == words  # the copies were masked and scanned with ``words``
         before = {r.pk for r in scanning.current_results(entry)}
-        title, n_title = mask_text(entry.title, {kind}, unit_words=now_words)
-        summary, n_summary = mask_text(entry.summary, {kind}, unit_words=now_words)
-        body, n_body = mask_html(entry.body, {kind}, unit_words=now_words)
-        outcome.masked = n_title + n_summary + n_body
-        changed = {k: v for k, v in (("title", title), ("summary", summary), ("body", body)) if v != getattr(entry, k)}
+        changed: dict[str, str] = {}
+        if attachment_id is None:  # one attachment (or one column of it) leaves the text fields as they are
+            title, n_title = mask_text(entry.title, {kind}, unit_words=now_words)
+            summary, n_summary = mask_text(entry.summary, {kind}, unit_words=now_words)
+            body, n_body = mask_html(entry.body, {kind}, unit_words=now_words)
+            outcome.masked = n_title + n_summary + n_body
+            fields = (("title", title), ("summary", summary), ("body", body))
+            changed = {k: v for k, v in fields if v != getattr(entry, k)}
         if changed and published:
             entry = catalog_services.edit_published(
                 actor=actor, entry=entry, reason=f"保密审查：对{KIND_LABELS[kind]}打码", **changed
@@ -172,7 +186,7 @@ def mask_findings(*, actor: Any, entry: Entry, kind: str) -> MaskOutcome:
                 setattr(entry, key, value)
             entry.save(update_fields=[*changed, "updated_at"])
         verdicts: dict[str, Any] = {}
-        for result in _results_with(entry, kind):
+        for result in _results_with(entry, kind, attachment_id):
             att = result.attachment
             assert att is not None
             if published:
@@ -198,17 +212,21 @@ def mask_findings(*, actor: Any, entry: Entry, kind: str) -> MaskOutcome:
         # the background scan and the publication gate, which extract outside any transaction.
         scanning.scan_entry(entry=entry, trigger="mask", actor=actor, prepared=verdicts, max_bytes=-1)
         still = {f.fingerprint for r in scanning.current_results(entry) for f in r.findings.all() if f.kind == kind}
-        Finding.objects.filter(result_id__in=before, kind=kind, resolution=Resolution.OPEN).exclude(
-            fingerprint__in=still
-        ).update(resolution=Resolution.MASKED, resolved_by=actor, resolved_at=timezone.now())
+        masked = Finding.objects.filter(result_id__in=before, kind=kind, resolution=Resolution.OPEN)
+        if attachment_id is not None:
+            masked = masked.filter(result__attachment_id=attachment_id)
+        masked.exclude(fingerprint__in=still).update(
+            resolution=Resolution.MASKED, resolved_by=actor, resolved_at=timezone.now()
+        )
         audit.record(
             Action.SCREENING_MASK,
             actor=actor,
             obj=entry,
             org_code=entry.unit.code,
-            comment=KIND_LABELS[kind],
+            comment=KIND_LABELS[kind] + (f"（{column.label}）" if column else ""),
             changes={
                 "kind": kind,
+                **({"place": column.label, "attachment": attachment_id} if column else {}),
                 "masked": outcome.masked,
                 "replaced": outcome.replaced,
                 "refused": outcome.refused,

@@ -11,7 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from gongkai.catalog.models import Entry
-from gongkai.core.errors import DomainError
+from gongkai.core.errors import DomainError, ValidationFailed
 from gongkai.orgs import permissions as perms
 from gongkai.orgs.models import Org
 
@@ -61,7 +61,14 @@ def mask(request: HttpRequest, entry_id: int) -> HttpResponse:
         if kind == ALL_HIGH:
             outcome = services.mask_all_high(actor=request.user, entry=entry)
         else:
-            outcome = services.mask_findings(actor=request.user, entry=entry, kind=kind)
+            place = request.POST.get("place", "")[:200]
+            attachment = request.POST.get("attachment", "")
+            attachment_id = int(attachment) if attachment.isdigit() and len(attachment) < 12 else None
+            if place and attachment_id is None:
+                raise ValidationFailed({"attachment": ["请在扫描结果的汇总表中选择要打码的附件和列"]})
+            outcome = services.mask_findings(
+                actor=request.user, entry=entry, kind=kind, attachment_id=attachment_id, place=place
+            )
     except DomainError as exc:
         messages.error(request, exc.message)
         return _back(entry_id, request)
