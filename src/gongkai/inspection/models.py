@@ -63,3 +63,25 @@ class ItemExemption(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id} {self.item}"
+
+
+class SiteProbe(models.Model):
+    """One scheduled availability probe of a public address (``gongkai probe-site``, from cron or a timer).
+
+    国办秘函〔2019〕19号 站点无法访问 is measured over a week of probes, at least 20 a day, each failing when the site
+    does not open within 15 s; a self-inspection run probes once, so the scheduler's probes are what make up the
+    week (``selectors.earlier_probes``). Probes older than ``selectors.PROBE_KEEP_DAYS`` are pruned."""
+
+    url = models.CharField("探测网址", max_length=500, db_index=True)
+    at = models.DateTimeField("探测时间", default=timezone.now, db_index=True)
+    ok = models.BooleanField("可以访问")
+    error = models.CharField("原因", max_length=300, blank=True)
+    seconds = models.FloatField("耗时（秒）")
+
+    class Meta:
+        verbose_name = "站点可用性探测"
+        verbose_name_plural = "站点可用性探测"
+        indexes = [models.Index(fields=["url", "at"], name="siteprobe_url_at")]
+
+    def __str__(self) -> str:
+        return f"{self.url} {self.at:%Y-%m-%d %H:%M} {'正常' if self.ok else '失败'}"

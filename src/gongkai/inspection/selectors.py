@@ -3,15 +3,16 @@ earlier probe results for the availability indicator, and which units a user may
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from gongkai.orgs import permissions as perms
 from gongkai.orgs.models import Org, OrgKind, Role
 
-from .models import InspectionRun, ItemExemption
+from .models import InspectionRun, ItemExemption, SiteProbe
 
 UNIT_KINDS = (OrgKind.COUNTY, OrgKind.TOWNSHIP, OrgKind.STREET)
 
@@ -69,11 +70,17 @@ def monthly(unit: Org, months: int = 12, today: date | None = None) -> list[tupl
     return [(m, s, v) for m, (s, v) in sorted(by_month.items())][-months:]
 
 
+#: Scheduled probes are kept this long (the indicator's window is a week; a month shows the trend).
+PROBE_KEEP_DAYS = 31
+
+
 def earlier_probes(unit: Org, url: str, today: date, days: int) -> list[bool]:
-    """Probe results of this URL recorded by the unit's runs within the last ``days`` days (the indicator's
-    one-week monitoring window)."""
+    """Probe results of this URL within the last ``days`` days (the indicator's one-week monitoring window):
+    the scheduler's probes (``SiteProbe``, ``gongkai probe-site``) and those recorded by the unit's runs."""
     since = today - timedelta(days=days - 1)
-    out = []
+    tz = timezone.get_current_timezone()
+    start, end = datetime.combine(since, time.min, tzinfo=tz), datetime.combine(today, time.max, tzinfo=tz)
+    out = list(SiteProbe.objects.filter(url=url, at__gte=start, at__lte=end).values_list("ok", flat=True))
     for findings in InspectionRun.objects.filter(unit=unit, on_date__gte=since, url=url).values_list(
         "findings", flat=True
     ):
