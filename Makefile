@@ -5,10 +5,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 export GONGKAI_DATA_DIR ?= $(CURDIR)/var
-# The suite runs on every core (pytest-xdist); each worker has its own test database. PYTEST_WORKERS=0 runs it in
-# one process. The slowest tests are listed at the end of each half, so a test that grows slow is seen.
+# The suite runs on every core (pytest-xdist); each worker has its own test database, and tests that share a
+# server (the PostgreSQL standby, SeaweedFS) are kept on one worker (xdist_group, --dist loadgroup).
+# PYTEST_WORKERS=0 runs it in one process. The slowest tests are listed at the end of each half.
 PYTEST_WORKERS ?= auto
-PYTEST_ARGS ?= -n $(PYTEST_WORKERS) --durations=15
+PYTEST_ARGS ?= -n $(PYTEST_WORKERS) --dist loadgroup --durations=15
 
 .PHONY: install system-deps run serve test test-sqlite test-postgres lint ci lock bench clean
 

@@ -148,8 +148,12 @@ def start(primary_host: str, primary_port: int) -> Replica:
         path.write_text(body)
         if os.geteuid() == 0:
             shutil.chown(path, "postgres", "postgres")
-    _run([str(bindir / "pg_ctl"), "-D", str(data), "-l", str(data / "server.log"), "-w", "-t", "90", "start"])
     replica = Replica("127.0.0.1", port, data, bindir)
+    try:  # a loaded machine (the suite runs on every core) can take minutes to replay the base backup
+        _run([str(bindir / "pg_ctl"), "-D", str(data), "-l", str(data / "server.log"), "-w", "-t", "240", "start"])
+    except BaseException:
+        stop(replica)  # it may still come up after pg_ctl gave up: never leave it running
+        raise
     deadline = time.monotonic() + 60
     while True:
         try:

@@ -19,7 +19,12 @@ from gongkai.core import dbrouter
 from tests.factories import PASSWORD
 from tests.scale.conftest import REPLICA, caught_up
 
-pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True, databases=["default", REPLICA])]
+# One standby for the whole file: under pytest-xdist (--dist loadgroup) its tests run on one worker.
+pytestmark = [
+    pytest.mark.postgres_only,
+    pytest.mark.django_db(transaction=True, databases=["default", REPLICA]),
+    pytest.mark.xdist_group("pg_replica"),
+]
 
 
 def _titles(client: Client) -> list[str]:

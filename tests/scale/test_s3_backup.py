@@ -6,12 +6,16 @@ import io
 import json
 from typing import Any
 
+import pytest
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.db import connection
 
 from gongkai.catalog import services
 from gongkai.ops.backup import verify
+
+# One SeaweedFS server for every S3 test: under pytest-xdist (--dist loadgroup) they share a worker.
+pytestmark = pytest.mark.xdist_group("seaweed")
 
 
 def test_backup_reads_the_bucket_and_restore_puts_the_files_back_and_rebuilds_the_site(

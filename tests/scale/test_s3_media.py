@@ -7,6 +7,7 @@ import io
 from pathlib import Path
 from typing import Any
 
+import pytest
 from django.conf import settings
 from django.core.files.storage import default_storage
 
@@ -14,6 +15,9 @@ from gongkai.catalog import services
 from gongkai.catalog.files import check_upload
 from gongkai.screening import scanning
 from tests.screening import builders
+
+# One SeaweedFS server for every S3 test: under pytest-xdist (--dist loadgroup) they share a worker.
+pytestmark = pytest.mark.xdist_group("seaweed")
 
 
 def test_an_attachment_goes_to_the_bucket_and_screening_reads_it_from_there(

@@ -9,10 +9,15 @@ import json
 import time
 from typing import Any
 
+import pytest
+
 from gongkai.catalog import services
 from gongkai.portal import builder, paths, targets
 from tests.factories import category
 from tests.scale.conftest import objects
+
+# One SeaweedFS server for every S3 test: under pytest-xdist (--dist loadgroup) they share a worker.
+pytestmark = pytest.mark.xdist_group("seaweed")
 
 
 def _pointer(client: Any, bucket: str) -> dict[str, Any]:
