@@ -141,6 +141,7 @@ MIDDLEWARE = [
     "gongkai.core.headers.SecurityHeadersMiddleware",
     # Before anything reads request.POST: GBK forms from old office PCs are decoded, not refused.
     "gongkai.core.middleware.LegacyCharsetMiddleware",
+    "gongkai.core.middleware.NulCharacterMiddleware",  # PostgreSQL cannot store NUL: dropped from every field
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

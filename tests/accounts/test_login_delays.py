@@ -50,6 +50,8 @@ def test_a_try_within_the_delay_is_refused_uncounted_and_says_how_long(client, p
     assert "请等待" in html and "秒后再登录" in html and name in html  # the typed name is kept
     assert not client.session.get("_auth_user_id")
     assert _failures(name) == 2  # the refused try did not count
+    assert form_login(client, name, "another-wrong-one").status_code == 429
+    assert _failures(name) == 2  # nor does a wrong password within the delay: it is not even checked
     _age(3)
     assert form_login(client, name).status_code == 302  # after the delay the right password logs in
 
@@ -69,3 +71,9 @@ def test_the_pair_lock_still_comes_after_the_delays(client, people):
         _age(60)
     locked = form_login(client, name)
     assert locked.status_code == 429 and "登录失败次数过多" in locked.content.decode()
+
+
+def test_a_name_longer_than_any_account_is_refused_before_it_is_counted(client, db):
+    answer = form_login(client, "长" * 60_000, "wrong-password")
+    assert answer.status_code == 400 and "用户名最多 150 个字符" in answer.content.decode()
+    assert not AccessAttempt.objects.exists()

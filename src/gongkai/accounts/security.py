@@ -107,6 +107,10 @@ def _reason(request: HttpRequest, username: str | None) -> selectors.LockReason 
     return selectors.lock_reason(username, address)
 
 
+#: Django's user name is at most 150 characters.
+USERNAME_MAX = 150
+
+
 class LoginView(auth_views.LoginView):
     """Django's login page with the lockout rule printed from the settings that enforce it."""
 
@@ -118,15 +122,26 @@ class LoginView(auth_views.LoginView):
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         """A try within the growing delay after a failure (``selectors.pair_wait``) is refused before the password
         is checked, and does not count as another failure: the form comes back with the name typed kept."""
+        typed = str(request.POST.get("username", ""))
+        if len(typed) > USERNAME_MAX:
+            # No account has such a name, and the failure record (axes, 255 characters) could not hold it.
+            return self._refused(typed, f"用户名最多 {USERNAME_MAX} 个字符，请检查后重新输入。", 400)
         address = getattr(request, "axes_ip_address", None) or _address(request)  # the address axes counts
-        wait = selectors.pair_wait(str(request.POST.get("username", ""))[:150] or None, address)
+        wait = selectors.pair_wait(typed or None, address)
         if wait <= 0:
             return super().post(request, *args, **kwargs)
-        context = self.get_context_data(form=self.get_form())
-        context["lockout"] = f"刚才的密码不正确，请等待 {wait} 秒后再登录。连续输错的次数越多，需要等待的时间越长。"
-        response = render(request, self.template_name, context, status=429)
+        message = f"刚才的密码不正确，请等待 {wait} 秒后再登录。连续输错的次数越多，需要等待的时间越长。"
+        response = self._refused(typed, message, 429)
         response["Retry-After"] = str(wait)
         return response
+
+    def _refused(self, typed: str, message: str, status: int) -> HttpResponse:
+        """The login page again without checking the password: an unbound form (a bound one would authenticate
+        when the page shows its errors, and count a failure), with the name as typed."""
+        form = AuthenticationForm(self.request, initial={"username": typed[:USERNAME_MAX]})
+        context = self.get_context_data(form=form)
+        context["lockout"] = message
+        return render(self.request, self.template_name, context, status=status)
 
 
 def lockout_response(request: HttpRequest, original_response: Any = None, credentials: Any = None) -> HttpResponse:
