@@ -139,6 +139,10 @@ class Action(models.TextChoices):
     INSPECTION_RUN = "inspection.run", "网站自查"
     INSPECTION_ITEM_EXEMPT = "inspection.item_exempt", "说明标准目录事项不涉及"
     INSPECTION_ITEM_RESTORE = "inspection.item_restore", "恢复标准目录事项"
+    RECTIFY_ISSUE = "inspection.rectify_issue", "下发整改通知书"
+    RECTIFY_ANSWER = "inspection.rectify_answer", "报送整改情况"
+    RECTIFY_RETURN = "inspection.rectify_return", "整改退回重改"
+    RECTIFY_CLOSE = "inspection.rectify_close", "整改销号"
     # --- 多渠道发布 (channels/services.py)
     BOARD_SAVE = "channels.board_save", "登记公开栏"
     BOARD_POSTING = "channels.board_posting", "记录公开栏张贴"

@@ -1,6 +1,9 @@
-"""The history of self-inspections (自查) per unit: one row per run of ``services.run_inspection``."""
+"""The history of self-inspections (自查) per unit: one row per run of ``services.run_inspection``; scheduled
+availability probes; the county's 督查整改通知书 (``rectify.py``)."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -85,3 +88,58 @@ class SiteProbe(models.Model):
 
     def __str__(self) -> str:
         return f"{self.url} {self.at:%Y-%m-%d %H:%M} {'正常' if self.ok else '失败'}"
+
+
+class RectificationStatus(models.TextChoices):
+    ISSUED = "issued", "待整改"
+    ANSWERED = "answered", "已报整改情况"
+    CLOSED = "closed", "已销号"
+
+
+class Rectification(models.Model):
+    """督查整改通知书: the county office's notice to a unit to fix the problems a self-inspection found, with a
+    文号 and a deadline in working days; the unit reports what it fixed, the county re-checks and closes it (销号)
+    or returns it. Transitions in ``rectify.TRANSITIONS``; every step audited."""
+
+    unit = models.ForeignKey(Org, verbose_name="被督查单位", on_delete=models.PROTECT, related_name="+")
+    county = models.ForeignKey(Org, verbose_name="督查机关", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField("年度")
+    serial = models.PositiveIntegerField("序号")
+    number = models.CharField("文号", max_length=80, unique=True)
+    run = models.ForeignKey(
+        InspectionRun, verbose_name="依据的自查", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    problems = models.JSONField("整改问题", default=list)  # [{check_id, check, kind_label, message, fix, target}]
+    workdays = models.PositiveSmallIntegerField("整改期限（工作日）")
+    due_date = models.DateField("整改期限")
+    status = models.CharField(
+        "状态", max_length=10, choices=RectificationStatus.choices, default=RectificationStatus.ISSUED
+    )
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    issued_at = models.DateTimeField("下发时间", default=timezone.now)
+    answer = models.TextField("整改情况", blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField("报送时间", null=True, blank=True)
+    return_reason = models.TextField("退回理由", blank=True)
+    rounds = models.PositiveSmallIntegerField("退回次数", default=0)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    closed_at = models.DateTimeField("销号时间", null=True, blank=True)
+    close_note = models.TextField("销号意见", blank=True)
+
+    class Meta:
+        verbose_name = "督查整改通知书"
+        verbose_name_plural = "督查整改通知书"
+        ordering = ["-issued_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["county", "year", "serial"], name="unique_rectification_serial")]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def overdue(self, today: Any = None) -> bool:
+        """Not yet reported (or returned) after its deadline."""
+        today = today or timezone.localdate()
+        return self.status == RectificationStatus.ISSUED and self.due_date < today

@@ -83,7 +83,7 @@ def inspect(ctx: Context, using: Sheet | None = None) -> dict[str, Any]:
     score = max(0, s.total - deducted_total)
     passed = not vetoes and score >= s.pass_score
     fixes = [
-        {"check": r["name"], "kind_label": r["kind_label"]} | p
+        {"check": r["name"], "check_id": r["id"], "kind_label": r["kind_label"]} | p
         for r in sorted(results, key=lambda r: (not r["vetoed"], -r["deducted"]))
         if r["vetoed"] or r["deducted"]
         for p in r["problems"]
