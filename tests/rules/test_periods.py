@@ -196,6 +196,8 @@ def test_values_match_the_regulation():
         "litigation": "6个月",
         "due_soon": "5个工作日",
         "publication_warning": "15个工作日",
+        "rectification_default": "10个工作日",  # 督查整改 (platform practice, not statutory)
+        "rectification_max": "60个工作日",
         "fee_free_items": "10件",  # 国办函〔2020〕109号 (spec §1.5)
         "fee_item_band_top": "30件",
         "fee_item_rate": "100元",

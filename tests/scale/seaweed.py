@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from tests.procs import free_port
+from tests.procs import free_ports
 
 ACCESS_KEY = "gongkaitest"
 SECRET_KEY = "gongkai-test-secret-key"
@@ -81,7 +81,8 @@ def start(folder: Path) -> Seaweed:
             }
         )
     )
-    ports = {name: free_port() for name in ("m", "mg", "v", "vg", "f", "fg", "s3", "s3g", "ice", "lance", "metrics")}
+    names = ("m", "mg", "v", "vg", "f", "fg", "s3", "s3g", "ice", "lance", "metrics")
+    ports = dict(zip(names, free_ports(len(names)), strict=True))  # distinct: one port for two listeners fails
     cmd = [
         binary,
         "server",

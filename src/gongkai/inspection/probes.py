@@ -1,10 +1,9 @@
-"""Scheduled availability probes (国办秘函〔2019〕19号 站点无法访问: monitored for a week, at least 20 probes a
-day, a probe failing when the site does not open within 15 s). ``gongkai probe-site`` runs one probe per call and is
-meant for cron or a systemd timer (every hour gives 24 a day); the self-inspection counts them with its own."""
+"""Scheduled availability probes (国办秘函〔2019〕19号 站点无法访问: monitored over the availability check's
+window in checks.yaml, at least 20 probes a day, a probe failing when the site does not open within its timeout).
+``gongkai probe-site`` runs one probe per call and is meant for cron or a systemd timer (every hour gives 24 a
+day); the self-inspection counts them with its own."""
 
 from __future__ import annotations
-
-from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -25,7 +24,7 @@ def probe_site(url: str) -> SiteProbe:
     ok, error, seconds = probe(url, timeout)  # outside any transaction: it waits up to the timeout
     with transaction.atomic():
         row = SiteProbe.objects.create(url=url, ok=ok, error=error[:300], seconds=round(seconds, 3))
-        SiteProbe.objects.filter(at__lt=timezone.now() - timedelta(days=selectors.PROBE_KEEP_DAYS)).delete()
+        SiteProbe.objects.filter(at__lt=timezone.now() - selectors.PROBE_KEEP).delete()
     return row
 
 

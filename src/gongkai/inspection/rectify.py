@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from gongkai import rules
 from gongkai.core import audit
 from gongkai.core.audit_actions import Action
 from gongkai.core.errors import InvalidTransition, NotAllowed, ValidationFailed
@@ -29,13 +30,19 @@ from gongkai.workdays.calendar import CalendarNotLoaded, add_workdays
 from .models import InspectionRun, Rectification
 from .models import RectificationStatus as S
 
-#: The deadline the form offers (working days); the county may set 1 to 60. Not set by law: each county's
-#: 督查 practice sets it, so it is the form's default, not a rule.
-DEFAULT_WORKDAYS = 10
-MAX_WORKDAYS = 60
 MIN_TEXT = 5
 #: 文号 of a notice: the county's short name, the year, the serial (e.g. 清河政公督〔2026〕3号).
 NUMBER_FORMAT = "{prefix}政公督〔{year}〕{serial}号"
+
+
+def default_workdays() -> int:
+    """The deadline the issue form offers (rule ``rectification_default``: platform practice, not statutory)."""
+    return int(rules.get("rectification_default").value)
+
+
+def max_workdays() -> int:
+    """The longest deadline a notice may set (rule ``rectification_max``)."""
+    return int(rules.get("rectification_max").value)
 
 
 def county_of(unit: Org) -> Org:
@@ -78,8 +85,9 @@ def issue(*, actor: Any, run: InspectionRun, picked: list[int], workdays: Any) -
         days = int(str(workdays).strip())
     except ValueError:
         days = 0
-    if not 1 <= days <= MAX_WORKDAYS:
-        errors["workdays"] = [f"整改期限应为 1 到 {MAX_WORKDAYS} 个工作日"]
+    longest = max_workdays()
+    if not 1 <= days <= longest:
+        errors["workdays"] = [f"整改期限应为 1 到 {longest} 个工作日"]
     if errors:
         raise ValidationFailed(errors)
     today = timezone.localdate()

@@ -70,8 +70,9 @@ def monthly(unit: Org, months: int = 12, today: date | None = None) -> list[tupl
     return [(m, s, v) for m, (s, v) in sorted(by_month.items())][-months:]
 
 
-#: Scheduled probes are kept this long (the indicator's window is a week; a month shows the trend).
-PROBE_KEEP_DAYS = 31
+#: Scheduled probes are kept this long: the indicator's window (checks.yaml, availability) and a month's trend.
+#: Not a statutory period, so not in the rules table.
+PROBE_KEEP = timedelta(days=31)
 
 
 def earlier_probes(unit: Org, url: str, today: date, days: int) -> list[bool]:

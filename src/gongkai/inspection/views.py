@@ -65,7 +65,7 @@ def _unit_page(request: HttpRequest, unit: Org, extra: dict[str, Any] | None = N
             "may_manage": perms.can_manage_unit(request.user, unit),
             "may_supervise": perms.can_supervise(request.user, unit),
             "notices": list(Rectification.objects.filter(unit=unit).order_by("-issued_at", "-id")[:50]),
-            "default_workdays": rectify.DEFAULT_WORKDAYS,
+            "default_workdays": rectify.default_workdays(),
             "today": timezone.localdate(),
         }
         | (extra or {}),

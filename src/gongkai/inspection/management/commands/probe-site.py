@@ -15,7 +15,7 @@ from gongkai.inspection import probes
 
 
 class Command(BaseCommand):
-    help = "探测一次公开网站能否打开（15 秒），记入自查的一周监测；由 cron 或定时器每小时运行"
+    help = "探测一次公开网站能否打开，记入网站自查“站点无法访问”的监测；由 cron 或定时器每小时运行"
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--url", help="探测网址（默认 GONGKAI_INSPECTION_URL）")
