@@ -175,3 +175,12 @@ def test_the_notice_as_pdf_through_a_document_job(client, people, run):
     with job.file.open("rb") as fh:
         assert fh.read(5) == b"%PDF-"
     assert job.filename == f"{notice.number}整改通知书.pdf"
+
+
+def test_an_unknown_step_is_refused_in_chinese(client, people, run):
+    notice = rectify.issue(actor=people["supervisor"], run=run, picked=[0], workdays=10)
+    client.force_login(people["admin"])
+    detail = reverse("inspection:rectification", args=[notice.pk])
+    answer = client.post(detail, {"step": "approve_everything", "text": "已经全部整改完毕。"}, follow=True)
+    assert "未知的整改操作" in answer.content.decode()
+    assert Rectification.objects.get().status == RectificationStatus.ISSUED

@@ -176,7 +176,7 @@ def take(*, actor: Any, notice: Rectification, step: str, text: str) -> Rectific
     """Take ``step`` (``TRANSITIONS``) with its text: the unit's 整改情况, the county's 退回理由 or 销号意见."""
     rule = TRANSITIONS.get(step)
     if rule is None:
-        raise ValidationFailed({"step": ["未知的整改操作"]})
+        raise InvalidTransition("未知的整改操作，请刷新页面后重试", field="step")
     labels = {"answer": "整改情况", "return": "退回理由", "close": "销号意见"}
     text = _text(text, "text", labels[step])
     with transaction.atomic():
@@ -209,8 +209,11 @@ def take(*, actor: Any, notice: Rectification, step: str, text: str) -> Rectific
 # --------------------------------------------------------------------------- re-check
 
 
-def _key(problem: dict[str, Any]) -> tuple[str, str]:
-    return (str(problem.get("check_id", "")), str(problem.get("target") or problem.get("message", "")))
+def _keys(problem: dict[str, Any]) -> set[tuple[str, str]]:
+    """What identifies a problem across runs: its check (by id, and by name for runs recorded before fixes carried
+    the id) and what it is about (the entry, column or page; the message when it names no target)."""
+    where = str(problem.get("target") or problem.get("message", ""))
+    return {(str(check), where) for check in (problem.get("check_id"), problem.get("check")) if check}
 
 
 def still_found(notice: Rectification) -> tuple[InspectionRun | None, list[bool | None]]:
@@ -220,8 +223,8 @@ def still_found(notice: Rectification) -> tuple[InspectionRun | None, list[bool 
     run = InspectionRun.objects.filter(unit=notice.unit, ran_at__gt=since).order_by("-ran_at", "-id").first()
     if run is None:
         return None, [None] * len(notice.problems)
-    present = {_key(p) for p in (run.findings or {}).get("fixes") or []}
-    return run, [_key(p) in present for p in notice.problems]
+    present = {key for p in (run.findings or {}).get("fixes") or [] for key in _keys(p)}
+    return run, [bool(_keys(p) & present) for p in notice.problems]
 
 
 # --------------------------------------------------------------------------- the notice as a document
