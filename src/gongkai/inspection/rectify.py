@@ -149,7 +149,6 @@ class Step:
     target: str
     who: Callable[[Any, Rectification], bool]
     denied: str
-    action: Action
 
     def allows(self, notice: Rectification, user: Any) -> bool:
         return notice.status in self.sources and bool(self.who(user, notice))
@@ -159,11 +158,11 @@ TRANSITIONS: dict[str, Step] = {
     s.name: s
     for s in (
         Step("answer", "报送整改情况", frozenset({S.ISSUED}), S.ANSWERED, _unit_admin,
-             "只有被督查单位的公开办管理员可以报送整改情况", Action.RECTIFY_ANSWER),
+             "只有被督查单位的公开办管理员可以报送整改情况"),
         Step("return", "退回重改", frozenset({S.ANSWERED}), S.ISSUED, _supervisor,
-             "只有县级督查可以退回整改", Action.RECTIFY_RETURN),
+             "只有县级督查可以退回整改"),
         Step("close", "销号", frozenset({S.ANSWERED}), S.CLOSED, _supervisor,
-             "只有县级督查可以销号", Action.RECTIFY_CLOSE),
+             "只有县级督查可以销号"),
     )
 }  # fmt: skip
 
@@ -195,7 +194,11 @@ def take(*, actor: Any, notice: Rectification, step: str, text: str) -> Rectific
         notice.status = rule.target
         notice.save()
         audit.record(
-            rule.action,
+            Action.RECTIFY_ANSWER
+            if step == "answer"
+            else Action.RECTIFY_RETURN
+            if step == "return"
+            else Action.RECTIFY_CLOSE,
             actor=actor,
             obj=notice,
             org_code=notice.unit.code,
