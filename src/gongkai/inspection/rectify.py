@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -286,3 +286,11 @@ def render_notice(user: Any, params: dict[str, Any]) -> Any:
 
 def may_see(user: Any, notice: Rectification) -> bool:
     return perms.can_manage_unit(user, notice.unit) or perms.can_supervise(user, notice.unit)
+
+
+def bulletin_overdue(units: list[Org], start: date, end: date) -> dict[int, int]:
+    """The bulletin's 逾期未整改 figure: notices of each unit not reported by their deadline, as of the period's
+    end (or today, for the current period), by their present state."""
+    as_of = min(end + timedelta(days=1), timezone.localdate())
+    found = overdue(units, as_of)
+    return {u.pk: found.get(u.pk, 0) for u in units}

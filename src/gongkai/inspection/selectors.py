@@ -94,3 +94,12 @@ def earlier_probes(unit: Org, url: str, today: date, days: int) -> list[bool]:
 def exemptions(unit: Org) -> dict[str, str]:
     """标准目录 事项 key → the unit's reason for not applying."""
     return dict(ItemExemption.objects.filter(unit=unit).values_list("item", "reason"))
+
+
+def bulletin_scores(units: list[Org], start: date, end: date) -> dict[int, int]:
+    """The bulletin's 网站自查得分: each unit's last self-inspection score on or before the period's end."""
+    out: dict[int, int] = {}
+    rows = InspectionRun.objects.filter(unit__in=units, on_date__lte=end).order_by("unit_id", "ran_at", "id")
+    for unit_id, score in rows.values_list("unit_id", "score").iterator():
+        out[unit_id] = score  # the last one of each unit wins
+    return out

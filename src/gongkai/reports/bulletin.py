@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
@@ -44,6 +45,24 @@ COLUMNS = (
     ("stale_column_count", "未按期更新栏目（个）"),
     ("dead", f"{rules.get('home_page_update').chinese}以上未更新"),
 )
+#: Figures other apps add to each unit's row, after the columns above: ``(key, label, figures)`` where
+#: ``figures(units, start, end)`` answers ``{unit id: value}`` (None shows as —) in a fixed number of queries.
+#: Apps above reports register theirs in ``AppConfig.ready`` (reports may not import them): the self-inspection's
+#: score and its overdue 整改通知书 (inspection.apps).
+Figures = Callable[[list[Org], date, date], dict[int, Any]]
+EXTRA_FIGURES: list[tuple[str, str, Figures]] = []
+
+
+def register_figure(key: str, label: str, figures: Figures) -> None:
+    if all(k != key for k, _, _ in EXTRA_FIGURES):
+        EXTRA_FIGURES.append((key, label, figures))
+
+
+def columns_of(data: dict[str, Any] | None) -> list[tuple[str, str]]:
+    """The bulletin's columns: the fixed ones and the registered figures the data was computed with."""
+    return [*COLUMNS, *((k, label) for k, label in (data or {}).get("extra_columns", []))]
+
+
 _PERIOD = re.compile(r"^(\d{4})-(?:(0[1-9]|1[0-2])|[Qq]([1-4]))$")
 
 
@@ -180,6 +199,11 @@ def bulletin_data(county: Org, period: str) -> dict[str, Any]:
                 "dead": days is None or days > dead_after,
             }
         )
+    extra = [(key, label, figures(units, start, end)) for key, label, figures in EXTRA_FIGURES]
+    for unit, row in zip(units, rows, strict=True):
+        for name, _, values in extra:
+            row[name] = values.get(unit.pk)
+        row["extra_cells"] = [_cell(row, name) for name, _, _ in extra]
     # Competition ranking ("1224"): more published first; ties broken by the share published on time.
     key = [(row["published"], row["on_time_percent"] or 0) for row in rows]
     for row, k in zip(rows, key, strict=True):
@@ -193,6 +217,7 @@ def bulletin_data(county: Org, period: str) -> dict[str, Any]:
         "end": end.isoformat(),
         "rows": rows,
         "dead_units": [row["name"] for row in rows if row["dead"]],
+        "extra_columns": [[key, label] for key, label, _ in extra],
     }
 
 
@@ -200,7 +225,7 @@ SORTABLE = {k for k, _ in COLUMNS}
 
 
 def sort_rows(rows: list[dict[str, Any]], key: str, descending: bool = False) -> list[dict[str, Any]]:
-    if key not in SORTABLE:
+    if key not in SORTABLE and all(key != k for k, _, _ in EXTRA_FIGURES):
         return rows
     present = [r for r in rows if r.get(key) is not None]
     missing = [r for r in rows if r.get(key) is None]
@@ -218,7 +243,7 @@ def to_html(data: dict[str, Any], *, standalone: bool = True) -> str:
         css = 'body{font-family:"Noto Serif CJK SC",serif;max-width:72em;margin:2em auto;padding:0 1em}' + css
     return render_to_string(
         "reports/bulletin_document.html",
-        {"data": data, "title": title(data), "columns": COLUMNS, "style": document_style(css)},
+        {"data": data, "title": title(data), "columns": columns_of(data), "style": document_style(css)},
     )
 
 
@@ -242,12 +267,12 @@ def to_xlsx(data: dict[str, Any]) -> bytes:
     ws.append([title(data)])
     ws["A1"].font = Font(bold=True, size=13)
     ws.append([f"统计期间：{data['start']} 至 {data['end']}"])
-    ws.append([label for _, label in COLUMNS] + ["未按期更新的栏目"])
+    ws.append([label for _, label in COLUMNS] + ["未按期更新的栏目"] + [label for _, label in data["extra_columns"]])
     for row in data["rows"]:
         stale = "、".join(
             f"{s['column']}（{s['days'] if s['days'] is not None else '从未更新'}）" for s in row["stale_columns"]
         )
-        ws.append([_cell(row, k) for k, _ in COLUMNS] + [stale])
+        ws.append([_cell(row, k) for k, _ in COLUMNS] + [stale] + list(row.get("extra_cells", [])))
     ws.column_dimensions["B"].width = 28
     ws.column_dimensions["K"].width = 40
     return workbook_bytes(wb)

@@ -244,7 +244,7 @@ def bulletin_page(request: HttpRequest) -> HttpResponse:
             "data": data,
             "rows": rows,
             "title": bulletin.title(data) if data else "政务公开工作通报",
-            "columns": bulletin.COLUMNS,
+            "columns": bulletin.columns_of(data),
             "sort": sort,
             "desc": desc,
             "sort_links": True,
