@@ -47,7 +47,7 @@ from gongkai.orgs import permissions as perms
 from gongkai.orgs.models import Role
 
 from . import passwords, resets, selectors, services
-from .security import OTP_PENDING, confirmed_device, otp_required, safe_next
+from .security import OTP_PENDING, USERNAME_MAX, confirmed_device, otp_required, safe_next
 
 # --------------------------------------------------------------------------- password
 
@@ -268,10 +268,6 @@ def _parse_day(value: str) -> date | None:
         return None
 
 
-#: The audit filter's 操作人 field: Django's user name is at most 150 characters.
-AUDIT_USER_MAX = 150
-
-
 def _filtered_events(query: Any) -> tuple[QuerySet[AuditEvent], dict[str, Any], dict[str, str]]:
     """The events the filter form (``query``: the page's GET, or the export's POST) asks for."""
     params = {k: str(query.get(k, "")).strip() for k in ("from", "to", "user", "action")}
@@ -287,8 +283,8 @@ def _filtered_events(query: Any) -> tuple[QuerySet[AuditEvent], dict[str, Any], 
         events = events.filter(created_at__gte=datetime.combine(start, time.min, tzinfo=tz))
     if end:
         events = events.filter(created_at__lte=datetime.combine(end, time.max, tzinfo=tz))
-    if len(params["user"]) > AUDIT_USER_MAX:  # a user name is at most 150; SQLite refuses a LIKE pattern this long
-        errors["user"] = f"操作人最多 {AUDIT_USER_MAX} 个字符，请缩短后再查"
+    if len(params["user"]) > USERNAME_MAX:  # no account has such a name; SQLite refuses a LIKE pattern this long
+        errors["user"] = f"操作人最多 {USERNAME_MAX} 个字符，请缩短后再查"
     elif params["user"]:
         events = events.filter(actor_name__icontains=params["user"])
     if params["action"]:
@@ -323,7 +319,7 @@ def audit_export(request: HttpRequest) -> HttpResponseBase:
     perms.require(perms.can_read_audit(request.user), "只有审计员可以导出审计日志")
     events, params, errors = _filtered_events(request.POST)
     if errors:  # back to the log page, which shows what is wrong with the filter, rather than exporting everything
-        kept = {k: v[: AUDIT_USER_MAX + 1] for k, v in params.items() if v}  # still refused there; a short URL
+        kept = {k: v[: USERNAME_MAX + 1] for k, v in params.items() if v}  # still refused there; a short URL
         return redirect(f"{reverse('staff:audit_log')}?{urlencode(kept)}")
     # The export contains account names and addresses: the export itself is an audited event.
     audit.record(Action.AUDIT_EXPORT, actor=request.user, object_type="core.auditevent", changes={"filters": params})

@@ -73,7 +73,7 @@ class SiteProbe(models.Model):
 
     国办秘函〔2019〕19号 站点无法访问 is measured over a week of probes, at least 20 a day, each failing when the site
     does not open within 15 s; a self-inspection run probes once, so the scheduler's probes are what make up the
-    week (``selectors.earlier_probes``). Probes older than ``selectors.PROBE_KEEP_DAYS`` are pruned."""
+    week (``selectors.earlier_probes``). Probes older than ``selectors.PROBE_KEEP`` are pruned."""
 
     url = models.CharField("探测网址", max_length=500, db_index=True)
     at = models.DateTimeField("探测时间", default=timezone.now, db_index=True)

@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Count, Max
 from django.utils import timezone
 
 from gongkai import rules
@@ -149,6 +149,7 @@ class Step:
     target: str
     who: Callable[[Any, Rectification], bool]
     denied: str
+    text_label: str  # what the step's text is: the form's label and the error's wording
 
     def allows(self, notice: Rectification, user: Any) -> bool:
         return notice.status in self.sources and bool(self.who(user, notice))
@@ -158,11 +159,11 @@ TRANSITIONS: dict[str, Step] = {
     s.name: s
     for s in (
         Step("answer", "报送整改情况", frozenset({S.ISSUED}), S.ANSWERED, _unit_admin,
-             "只有被督查单位的公开办管理员可以报送整改情况"),
+             "只有被督查单位的公开办管理员可以报送整改情况", "整改情况"),
         Step("return", "退回重改", frozenset({S.ANSWERED}), S.ISSUED, _supervisor,
-             "只有县级督查可以退回整改"),
+             "只有县级督查可以退回整改", "退回理由"),
         Step("close", "销号", frozenset({S.ANSWERED}), S.CLOSED, _supervisor,
-             "只有县级督查可以销号"),
+             "只有县级督查可以销号", "销号意见"),
     )
 }  # fmt: skip
 
@@ -176,8 +177,7 @@ def take(*, actor: Any, notice: Rectification, step: str, text: str) -> Rectific
     rule = TRANSITIONS.get(step)
     if rule is None:
         raise InvalidTransition("未知的整改操作，请刷新页面后重试", field="step")
-    labels = {"answer": "整改情况", "return": "退回理由", "close": "销号意见"}
-    text = _text(text, "text", labels[step])
+    text = _text(text, "text", rule.text_label)
     with transaction.atomic():
         notice = Rectification.objects.select_for_update().select_related("unit").get(pk=notice.pk)
         if not rule.who(actor, notice):
@@ -262,10 +262,7 @@ def overdue(units: list[Org], today: date | None = None) -> dict[int, int]:
     """Unit id → notices past their deadline and not yet answered (or returned and not answered again)."""
     today = today or timezone.localdate()
     rows = Rectification.objects.filter(unit__in=units, status=S.ISSUED, due_date__lt=today)
-    out: dict[int, int] = {}
-    for unit_id in rows.values_list("unit_id", flat=True):
-        out[unit_id] = out.get(unit_id, 0) + 1
-    return out
+    return dict(rows.values("unit_id").annotate(n=Count("pk")).order_by().values_list("unit_id", "n"))
 
 
 def render_notice(user: Any, params: dict[str, Any]) -> Any:

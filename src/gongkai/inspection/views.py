@@ -11,7 +11,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from gongkai.core.errors import DomainError, NotAllowed, ValidationFailed
@@ -66,7 +65,6 @@ def _unit_page(request: HttpRequest, unit: Org, extra: dict[str, Any] | None = N
             "may_supervise": perms.can_supervise(request.user, unit),
             "notices": list(Rectification.objects.filter(unit=unit).order_by("-issued_at", "-id")[:50]),
             "default_workdays": rectify.default_workdays(),
-            "today": timezone.localdate(),
         }
         | (extra or {}),
         status=status,

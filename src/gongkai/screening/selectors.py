@@ -14,6 +14,7 @@ from gongkai.orgs import permissions as perms
 from gongkai.orgs.models import Org
 
 from . import scanning
+from .mask import Column
 from .models import Alert, Finding, Resolution, ScanResult, SensitiveWord, Severity
 from .scanner import KIND_LABELS, MARKER_KINDS, SEVERITY_RANK
 
@@ -53,7 +54,7 @@ class EntryFindings:
 
 
 #: A spreadsheet cell's location (extract.py) → its sheet and column.
-_CELL = re.compile(r"^(?P<sheet>工作表“[^”]*” )?第\d+行 第(?P<col>[A-Z]+)列$")
+_CELL = re.compile(r"^(?:工作表“(?P<sheet>[^”]*)” )?第\d+行 第(?P<col>[A-Z]+)列$")
 
 
 def place_of(location: str) -> str:
@@ -61,7 +62,7 @@ def place_of(location: str) -> str:
     match = _CELL.match(location or "")
     if match is None:
         return ""
-    return f"{match.group('sheet') or ''}第{match.group('col')}列"
+    return Column(match.group("sheet"), match.group("col")).label  # the place "mask this column" parses back
 
 
 def group_findings(findings: list[Finding]) -> list[FindingGroup]:

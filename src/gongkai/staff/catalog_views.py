@@ -98,11 +98,11 @@ def service_links(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         typed = {key: str(request.POST.get(key, "")) for key in typed}
         try:
-            svc.add_service_link(actor=request.user, category=category, name=typed["name"], url=typed["url"])
+            link = svc.add_service_link(actor=request.user, category=category, name=typed["name"], url=typed["url"])
         except ValidationFailed as exc:
             errors = exc.errors
         else:
-            messages.success(request, f"已添加办事服务“{' '.join(typed['name'].split())}”，公开网站的栏目页随后更新。")
+            messages.success(request, f"已添加办事服务“{link.name}”，公开网站的栏目页随后更新。")
             return redirect(request.path)
     context = {
         "category": category,
