@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+import http.server
+import threading
+from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any
 
@@ -41,3 +44,46 @@ def check(result: dict[str, Any], check_id: str) -> dict[str, Any]:
 
 def later(days: int) -> date:
     return timezone.localdate() + timedelta(days=days)
+
+
+class LoopbackSite(http.server.ThreadingHTTPServer):
+    """A web server on loopback standing in for the public site or the 政务服务网: every GET answers ``status``,
+    or the status of the first ``statuses`` prefix the path starts with; ``seen`` lists the paths asked for."""
+
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), _LoopbackHandler)
+        self.status = 200
+        self.statuses: dict[str, int] = {}
+        self.seen: list[str] = []
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}/"
+
+    def status_for(self, path: str) -> int:
+        return next((code for prefix, code in self.statuses.items() if path.startswith(prefix)), self.status)
+
+
+class _LoopbackHandler(http.server.BaseHTTPRequestHandler):
+    server: LoopbackSite
+
+    def do_GET(self) -> None:
+        self.server.seen.append(self.path)
+        body = "<html><body>东山镇</body></html>".encode()
+        self.send_response(self.server.status_for(self.path))
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def site() -> Iterator[LoopbackSite]:
+    srv = LoopbackSite()
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    yield srv
+    srv.shutdown()
+    srv.server_close()

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import http.server
 import socket
-import threading
 
 import pytest
 
@@ -12,62 +10,27 @@ from gongkai.core.errors import ValidationFailed
 from gongkai.inspection import services
 from gongkai.inspection.checks import probe
 from tests.inspection.conftest import check
+from tests.procs import free_port
 
 
-class _Handler(http.server.BaseHTTPRequestHandler):
-    status = 200
-
-    def do_GET(self) -> None:
-        body = "<html><body>东山镇</body></html>".encode()
-        self.send_response(self.server.status)  # type: ignore[attr-defined]
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args) -> None:
-        pass
-
-
-@pytest.fixture
-def server():
-    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    srv.status = 200  # type: ignore[attr-defined]
-    thread = threading.Thread(target=srv.serve_forever, daemon=True)
-    thread.start()
-    yield srv
-    srv.shutdown()
-    srv.server_close()
-
-
-def _url(srv) -> str:
-    return f"http://127.0.0.1:{srv.server_address[1]}/"
-
-
-def _closed_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def test_a_reachable_site_passes(tree, server, today) -> None:
-    run = services.run_inspection(actor=None, unit=tree.town, url=_url(server), today=today)
+def test_a_reachable_site_passes(tree, site, today) -> None:
+    run = services.run_inspection(actor=None, unit=tree.town, url=site.url, today=today)
     row = check(run.findings, "availability")
     assert row["measured"] and not row["vetoed"] and row["count"] == 0
     assert run.findings["probe"]["ok"] is True
     assert "本次探测正常" in row["summary"]
 
 
-def test_an_error_status_and_a_closed_port_fail(tree, server, today) -> None:
-    server.status = 503
-    run = services.run_inspection(actor=None, unit=tree.town, url=_url(server), today=today)
+def test_an_error_status_and_a_closed_port_fail(tree, site, today) -> None:
+    site.status = 503
+    run = services.run_inspection(actor=None, unit=tree.town, url=site.url, today=today)
     row = check(run.findings, "availability")
     assert row["vetoed"] and "HTTP 状态 503" in row["problems"][0]["message"]
-    ok, error, _ = probe(f"http://127.0.0.1:{_closed_port()}/", 15)
+    ok, error, _ = probe(f"http://127.0.0.1:{free_port()}/", 15)
     assert not ok and "无法连接" in error
 
 
-def test_a_timeout_fails(server) -> None:
+def test_a_timeout_fails(site) -> None:
     # A listening socket that never answers: the probe gives up after its timeout.
     with socket.socket() as silent:
         silent.bind(("127.0.0.1", 0))
@@ -76,15 +39,15 @@ def test_a_timeout_fails(server) -> None:
     assert not ok and "秒内未打开" in error and seconds < 5
 
 
-def test_failures_count_over_the_week(tree, server, today) -> None:
-    url = _url(server)
+def test_failures_count_over_the_week(tree, site, today) -> None:
+    url = site.url
     for _ in range(19):
         services.run_inspection(actor=None, unit=tree.town, url=url, today=today)
-    server.status = 500
+    site.status = 500
     run = services.run_inspection(actor=None, unit=tree.town, url=url, today=today)
     row = check(run.findings, "availability")
     assert "共探测 20 次，失败 1 次（5.0%" in row["summary"] and row["vetoed"]  # 5% is the threshold
-    server.status = 200
+    site.status = 200
     run = services.run_inspection(actor=None, unit=tree.town, url=url, today=today)
     assert not check(run.findings, "availability")["vetoed"]  # 1 of 21 < 5%
 

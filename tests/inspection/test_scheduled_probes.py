@@ -4,8 +4,6 @@ counts them with its own probe, so one failing run among a day of good probes is
 
 from __future__ import annotations
 
-import http.server
-import threading
 from datetime import timedelta
 from io import StringIO
 
@@ -22,27 +20,6 @@ from tests.inspection.conftest import check
 pytestmark = pytest.mark.django_db
 
 
-class _Handler(http.server.BaseHTTPRequestHandler):
-    def do_GET(self) -> None:
-        self.send_response(self.server.status)  # type: ignore[attr-defined]
-        self.send_header("Content-Length", "2")
-        self.end_headers()
-        self.wfile.write(b"ok")
-
-    def log_message(self, *args) -> None:
-        pass
-
-
-@pytest.fixture
-def site():
-    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    srv.status = 200  # type: ignore[attr-defined]
-    threading.Thread(target=srv.serve_forever, daemon=True).start()
-    yield srv, f"http://127.0.0.1:{srv.server_address[1]}/"
-    srv.shutdown()
-    srv.server_close()
-
-
 def _probe(url: str) -> tuple[int, str]:
     out = StringIO()
     try:
@@ -53,7 +30,7 @@ def _probe(url: str) -> tuple[int, str]:
 
 
 def test_each_call_records_one_probe_and_says_how_the_day_goes(site):
-    srv, url = site
+    srv, url = site, site.url
     code, text = _probe(url)
     assert code == 0 and "探测正常" in text and "今天已探测 1 次，失败 0 次" in text
     srv.status = 503
@@ -63,7 +40,7 @@ def test_each_call_records_one_probe_and_says_how_the_day_goes(site):
 
 
 def test_the_inspection_counts_the_scheduled_probes(tree, site, today):
-    srv, url = site
+    srv, url = site, site.url
     for _ in range(19):
         probes.probe_site(url)
     srv.status = 500
@@ -77,7 +54,7 @@ def test_the_inspection_counts_the_scheduled_probes(tree, site, today):
 
 
 def test_probes_outside_the_week_are_not_counted_and_old_ones_are_pruned(tree, site, today):
-    _srv, url = site
+    url = site.url
     probes.probe_site(url)
     SiteProbe.objects.update(at=timezone.now() - timedelta(days=8))
     row = check(services.run_inspection(actor=None, unit=tree.town, url=url, today=today).findings, "availability")

@@ -4,48 +4,11 @@ costs a point, up to three; links of retired columns and of other units are not 
 
 from __future__ import annotations
 
-import http.server
-import socket
-import threading
-
-import pytest
-
 from gongkai.catalog import categories
 from gongkai.inspection import services
 from tests.factories import category
 from tests.inspection.conftest import check
-
-
-class _Handler(http.server.BaseHTTPRequestHandler):
-    def do_GET(self) -> None:
-        status = 200 if self.path.startswith("/ok") else 404
-        self.server.seen.append(self.path)  # type: ignore[attr-defined]
-        body = "<html><body>政务服务网</body></html>".encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args) -> None:
-        pass
-
-
-@pytest.fixture
-def zwfw():
-    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    srv.seen = []  # type: ignore[attr-defined]
-    thread = threading.Thread(target=srv.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{srv.server_address[1]}", srv
-    srv.shutdown()
-    srv.server_close()
-
-
-def _closed_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.procs import free_port
 
 
 def test_no_links_is_said_and_costs_nothing(tree, today):
@@ -53,13 +16,14 @@ def test_no_links_is_said_and_costs_nothing(tree, today):
     assert row["count"] == 0 and row["deducted"] == 0 and "未设置办事服务链接" in row["summary"]
 
 
-def test_dead_links_are_problems_and_cost_points(tree, people, zwfw, today):
-    base, server = zwfw
+def test_dead_links_are_problems_and_cost_points(tree, people, site, today):
+    base, server = site.url.rstrip("/"), site
+    site.status, site.statuses["/ok"] = 404, 200
     add = categories.add_service_link
     admin = people["admin"]
     add(actor=admin, category=category(tree.town, "dibao"), name="最低生活保障申请", url=f"{base}/ok/dibao")
     add(actor=admin, category=category(tree.town, "dibao"), name="临时救助申请", url=f"{base}/moved/linshi")
-    add(actor=admin, category=category(tree.town, "notices"), name="已关停", url=f"http://127.0.0.1:{_closed_port()}/")
+    add(actor=admin, category=category(tree.town, "notices"), name="已关停", url=f"http://127.0.0.1:{free_port()}/")
     add(actor=people["street_admin"], category=category(tree.street, "dibao"), name="街道", url=f"{base}/street")
     run = services.run_inspection(actor=None, unit=tree.town, today=today)
     row = check(run.findings, "service_links")
@@ -72,8 +36,9 @@ def test_dead_links_are_problems_and_cost_points(tree, people, zwfw, today):
     assert "/street" not in server.seen  # another unit's link is not opened
 
 
-def test_at_most_three_points_and_retired_columns_are_skipped(tree, people, zwfw, today):
-    base, server = zwfw
+def test_at_most_three_points_and_retired_columns_are_skipped(tree, people, site, today):
+    base, server = site.url.rstrip("/"), site
+    site.status = 404
     column = category(tree.town, "dibao")
     for n in range(5):
         categories.add_service_link(actor=people["admin"], category=column, name=f"事项{n}", url=f"{base}/gone/{n}")
