@@ -18,6 +18,7 @@ exit with ``database is locked``, leaving a task RUNNING and the queue unserved.
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 import os
 import random
@@ -40,6 +41,7 @@ from django_tasks_db.models import DBTaskResult
 from django_tasks_db.utils import exclusive_transaction
 
 from gongkai.core import anchors
+from gongkai.core.signals import worker_starting
 
 from . import pruning, recovery, taskinfo
 from .models import WorkerHeartbeat
@@ -452,6 +454,23 @@ class Worker:
             self.write_heartbeat()
         connections.close_all()
 
+    def _prepare(self) -> None:
+        """Let the apps pay a fresh process's one-time costs (the first PDF) before the first claim, not inside
+        their first task (``core.signals.worker_starting``). A receiver returns what it did, in Chinese; one that
+        fails is logged and the worker starts all the same.
+
+        Then everything loaded so far (Django, the apps, WeasyPrint, fonts: hundreds of thousands of objects that
+        live as long as the process) is moved out of the garbage collector's reach (``gc.freeze``): otherwise
+        the first task that allocates enough triggers a full collection that walks all of them, which is most
+        of what a first PDF still paid after the warm-up (bench/bench_documents.py)."""
+        for _receiver, result in worker_starting.send_robust(sender=type(self)):
+            if isinstance(result, Exception):
+                log.warning("任务进程启动准备失败（不影响处理任务）：%s", _short(result))
+            elif result:
+                log.info("任务进程启动准备：%s", result)
+        gc.collect()
+        gc.freeze()
+
     def run(self) -> None:
         log.info(
             "任务进程已启动：编号 %s，主机 %s，进程 %s，队列 %s；心跳每 %s 秒，超过 %s 秒无心跳视为停止",
@@ -463,6 +482,7 @@ class Worker:
             settings.GONGKAI_WORKER_HEARTBEAT_TIMEOUT,
         )
         errors = Backoff(self.max_backoff)
+        self._prepare()
         try:
             self.db("登记任务进程", self._register)
             self.heartbeat.succeeded()
