@@ -11,7 +11,7 @@ from gongkai.accounts.models import PasswordState
 from gongkai.catalog import services
 from tests.browser import PHONE
 from tests.browser import axe_findings as _axe
-from tests.journeys.test_journeys import login
+from tests.journeys.walk import login
 from tests.portal.test_browser_site import _no_horizontal_scroll
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
